@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Logging for the daemon processes: to stderr, or to syslog once detached.
+ * fatal*() are for program code only (main.c files and dispatchers);
+ * library code returns errors instead.
+ */
+#ifndef DIVE_LOG_H
+#define DIVE_LOG_H
+
+#include <stdbool.h>
+#include <syslog.h>
+
+/*
+ * log_init: name the program and choose the destination.
+ * ident: prefix of every line (kept, not copied).
+ * use_syslog: send to syslog (facility LOG_DAEMON) instead of stderr.
+ */
+void log_init(const char *ident, bool use_syslog);
+
+/* log_verbose: also emit LOG_INFO lines (off: only notices and worse). */
+void log_verbose(bool on);
+
+/* log_msg: one line at priority pri; errno is preserved. */
+void log_msg(int pri, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
+#define log_notice(...)	log_msg(LOG_NOTICE, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOG_WARNING, __VA_ARGS__)
+#define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
+
+/* fatal: log at LOG_ERR and _exit(1). */
+void fatal(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+#define fatal_f(fmt, ...)	fatal("%s: " fmt, __func__, ##__VA_ARGS__)
+#define fatal_fr(r, fmt, ...) \
+	fatal("%s: " fmt ": %s", __func__, ##__VA_ARGS__, err_str(r))
+
+#endif

@@ -1,0 +1,543 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs in: every process.  Trusts: nothing in a payload.  Every count is
+ * checked against its limit and against the bytes left before anything is
+ * allocated; strings must end in their only NUL.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "msg.h"
+
+/* Smallest encoding of one string: u32 length and the NUL. */
+#define MIN_CSTRING 5u
+
+void
+msg_hdr_pack(uint8_t *out, uint16_t type, uint16_t nfds, uint32_t len)
+{
+	const uint32_t magic = MSG_MAGIC;
+
+	out[0] = (uint8_t)(magic >> 24);
+	out[1] = (uint8_t)(magic >> 16);
+	out[2] = (uint8_t)(magic >> 8);
+	out[3] = (uint8_t)magic;
+	out[4] = (uint8_t)(type >> 8);
+	out[5] = (uint8_t)type;
+	out[6] = (uint8_t)(nfds >> 8);
+	out[7] = (uint8_t)nfds;
+	out[8] = (uint8_t)(len >> 24);
+	out[9] = (uint8_t)(len >> 16);
+	out[10] = (uint8_t)(len >> 8);
+	out[11] = (uint8_t)len;
+}
+
+int
+msg_hdr_unpack(const uint8_t *in, struct msg_hdr *h)
+{
+	struct buf b;
+	int r;
+
+	buf_view(&b, in, MSG_HDR_LEN);
+	if ((r = buf_get_u32(&b, &h->magic)) != 0 ||
+	    (r = buf_get_u16(&b, &h->type)) != 0 ||
+	    (r = buf_get_u16(&b, &h->nfds)) != 0 ||
+	    (r = buf_get_u32(&b, &h->len)) != 0)
+		return r;
+	if ((h->magic & 0xffff0000u) != MSG_MAGIC_BASE)
+		return E_BAD_MAGIC;
+	if (h->magic != MSG_MAGIC)
+		return E_VERSION;
+	return 0;
+}
+
+int
+msg_fixed_fds(uint16_t type)
+{
+	switch (type) {
+	case MSG_HELLO:
+	case MSG_STARTED:
+	case MSG_REQ_SIGNAL:
+	case MSG_EXITED:
+	case MSG_FAILED:
+	case MSG_ERROR:
+	case MSG_MON_EXEC:
+	case MSG_MON_SIGNAL:
+	case MSG_MON_STARTED:
+	case MSG_MON_ERROR:
+	case MSG_MON_FAILED:
+	case MSG_MON_EXITED:
+	case MSG_LM_READY:
+		return 0;
+	case MSG_MON_SENDFDS:
+		return 1;
+	case MSG_LM_SESSION:
+		return 2;
+	case MSG_REQ_EXEC:
+	case MSG_SPAWN_FDS:
+		return -1;
+	default:
+		return -2;
+	}
+}
+
+int
+msg_encode_hello(struct buf *b, const struct msg_hello *m)
+{
+	int r;
+
+	if ((r = buf_put_u32(b, m->flags)) != 0 ||
+	    (r = buf_put_u32(b, m->max_fds)) != 0 ||
+	    (r = buf_put_u32(b, m->max_bytes)) != 0 ||
+	    (r = buf_put_u64(b, m->pidns_dev)) != 0 ||
+	    (r = buf_put_u64(b, m->pidns_ino)) != 0)
+		return r;
+	return 0;
+}
+
+int
+msg_decode_hello(struct buf *b, struct msg_hello *m)
+{
+	int r;
+
+	if ((r = buf_get_u32(b, &m->flags)) != 0 ||
+	    (r = buf_get_u32(b, &m->max_fds)) != 0 ||
+	    (r = buf_get_u32(b, &m->max_bytes)) != 0 ||
+	    (r = buf_get_u64(b, &m->pidns_dev)) != 0 ||
+	    (r = buf_get_u64(b, &m->pidns_ino)) != 0)
+		return r;
+	/* Unknown flags are ignored: a newer server may add some. */
+	if (m->max_fds > MSG_MAX_FDS)
+		return E_BAD_VALUE;
+	return buf_done(b);
+}
+
+int
+msg_encode_i32(struct buf *b, int32_t v)
+{
+	return buf_put_i32(b, v);
+}
+
+int
+msg_decode_i32(struct buf *b, int32_t *v)
+{
+	int r;
+
+	if ((r = buf_get_i32(b, v)) != 0)
+		return r;
+	return buf_done(b);
+}
+
+int
+msg_encode_u32(struct buf *b, uint32_t v)
+{
+	return buf_put_u32(b, v);
+}
+
+int
+msg_decode_u32(struct buf *b, uint32_t *v)
+{
+	int r;
+
+	if ((r = buf_get_u32(b, v)) != 0)
+		return r;
+	return buf_done(b);
+}
+
+int
+msg_encode_exit(struct buf *b, const struct msg_exit *m)
+{
+	int r;
+
+	if ((r = buf_put_u32(b, m->how)) != 0)
+		return r;
+	return buf_put_u32(b, m->value);
+}
+
+int
+msg_decode_exit(struct buf *b, struct msg_exit *m)
+{
+	int r;
+
+	if ((r = buf_get_u32(b, &m->how)) != 0 ||
+	    (r = buf_get_u32(b, &m->value)) != 0)
+		return r;
+	if (m->how < EXIT_HOW_EXITED || m->how > EXIT_HOW_DUMPED)
+		return E_BAD_VALUE;
+	if (m->how == EXIT_HOW_EXITED ? m->value > 255 :
+	    m->value < 1 || m->value > MSG_SIG_MAX)
+		return E_BAD_VALUE;
+	return buf_done(b);
+}
+
+int
+msg_encode_failed(struct buf *b, const struct msg_failed *m)
+{
+	int r;
+
+	if ((r = buf_put_u32(b, m->step)) != 0)
+		return r;
+	return buf_put_i32(b, m->err);
+}
+
+int
+msg_decode_failed(struct buf *b, struct msg_failed *m)
+{
+	int r;
+
+	if ((r = buf_get_u32(b, &m->step)) != 0 ||
+	    (r = buf_get_i32(b, &m->err)) != 0)
+		return r;
+	if (m->step < 1 || m->step > STEP_MAX || m->err < 0 || m->err > 4095)
+		return E_BAD_VALUE;
+	return buf_done(b);
+}
+
+int
+msg_encode_session(struct buf *b, const struct msg_session *m)
+{
+	int r;
+
+	if ((r = buf_put_u64(b, m->id)) != 0 ||
+	    (r = buf_put_u32(b, m->uid)) != 0 ||
+	    (r = buf_put_u32(b, m->gid)) != 0 ||
+	    (r = buf_put_i32(b, m->pid)) != 0)
+		return r;
+	return 0;
+}
+
+int
+msg_decode_session(struct buf *b, struct msg_session *m)
+{
+	int r;
+
+	if ((r = buf_get_u64(b, &m->id)) != 0 ||
+	    (r = buf_get_u32(b, &m->uid)) != 0 ||
+	    (r = buf_get_u32(b, &m->gid)) != 0 ||
+	    (r = buf_get_i32(b, &m->pid)) != 0)
+		return r;
+	return buf_done(b);
+}
+
+unsigned int
+req_exec_nfds(const struct req_exec *r)
+{
+	return (unsigned int)__builtin_popcount(r->specials) + r->nfdmap;
+}
+
+void
+req_exec_free(struct req_exec *r)
+{
+	free(r->argv);
+	free(r->envp);
+	r->argv = NULL;
+	r->envp = NULL;
+}
+
+/* The fields every exec request shares, checked the same way for both. */
+static int
+check_head(const struct req_exec *r)
+{
+	if (r->umask > 0777 || (r->specials & ~REQ_SPECIAL_ALL) != 0)
+		return E_BAD_VALUE;
+	if (r->nfdmap > MSG_MAX_FDS)
+		return E_TOO_MANY_FDS;
+	if (r->argc > MSG_MAX_ARGS)
+		return E_TOO_MANY_ARGS;
+	if (r->envc > MSG_MAX_ENV)
+		return E_TOO_MANY_ENV;
+	if (req_exec_nfds(r) > MSG_MAX_FDS)
+		return E_TOO_MANY_FDS;
+	return 0;
+}
+
+static int
+get_fdmap(struct buf *b, struct req_exec *r)
+{
+	uint32_t i;
+	int ret;
+
+	if (buf_left(b) / 4 < r->nfdmap)
+		return E_SHORT;
+	for (i = 0; i < r->nfdmap; i++) {
+		if ((ret = buf_get_u32(b, &r->fdnum[i])) != 0)
+			return ret;
+		if (r->fdnum[i] > MSG_MAX_FDNUM ||
+		    (i > 0 && r->fdnum[i] <= r->fdnum[i - 1]))
+			return E_BAD_FDNUM;
+	}
+	return 0;
+}
+
+static int
+put_fdmap(struct buf *b, const struct req_exec *r)
+{
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < r->nfdmap; i++)
+		if ((ret = buf_put_u32(b, r->fdnum[i])) != 0)
+			return ret;
+	return 0;
+}
+
+static int
+alloc_vec(const char ***vec, uint32_t n)
+{
+	if ((*vec = reallocarray(NULL, (size_t)n + 1, sizeof(**vec))) == NULL)
+		return E_NOMEM;
+	(*vec)[n] = NULL;
+	return 0;
+}
+
+/* An environment entry must be NAME=VALUE with a non-empty NAME. */
+static int
+check_env(const char *s)
+{
+	const char *eq = strchr(s, '=');
+
+	return eq == NULL || eq == s ? E_BAD_ENV : 0;
+}
+
+static int
+get_strings(struct buf *b, uint32_t n, const char **vec, int env)
+{
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if ((r = buf_get_cstring(b, &vec[i], NULL, MSG_MAX_STR)) != 0)
+			return r;
+		if (env && (r = check_env(vec[i])) != 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+put_strings(struct buf *b, uint32_t n, const char *const *vec)
+{
+	uint32_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		if ((r = buf_put_cstring(b, vec[i], MSG_MAX_STR)) != 0)
+			return r;
+	return 0;
+}
+
+int
+msg_encode_req_exec(struct buf *b, const struct req_exec *r)
+{
+	int ret;
+
+	if ((ret = check_head(r)) != 0)
+		return ret;
+	if ((ret = buf_put_u32(b, 0)) != 0 ||	/* flags, reserved */
+	    (ret = buf_put_u32(b, r->umask)) != 0 ||
+	    (ret = buf_put_u32(b, r->specials)) != 0 ||
+	    (ret = buf_put_u32(b, r->nfdmap)) != 0 ||
+	    (ret = put_fdmap(b, r)) != 0 ||
+	    (ret = buf_put_u32(b, r->argc)) != 0 ||
+	    (ret = put_strings(b, r->argc, r->argv)) != 0 ||
+	    (ret = buf_put_u32(b, r->envc)) != 0 ||
+	    (ret = put_strings(b, r->envc, r->envp)) != 0)
+		return ret;
+	return 0;
+}
+
+/* Read a count and its strings, refusing counts the bytes cannot hold. */
+static int
+get_counted(struct buf *b, uint32_t *n, const char ***vec, uint32_t max,
+    int toomany, int env)
+{
+	int r;
+
+	if ((r = buf_get_u32(b, n)) != 0)
+		return r;
+	if (*n > max)
+		return toomany;
+	if (buf_left(b) / MIN_CSTRING < *n)
+		return E_SHORT;
+	if ((r = alloc_vec(vec, *n)) != 0)
+		return r;
+	return get_strings(b, *n, *vec, env);
+}
+
+int
+msg_decode_req_exec(struct buf *b, uint16_t nfds, struct req_exec *r)
+{
+	uint32_t flags;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if ((ret = buf_get_u32(b, &flags)) != 0 ||
+	    (ret = buf_get_u32(b, &r->umask)) != 0 ||
+	    (ret = buf_get_u32(b, &r->specials)) != 0 ||
+	    (ret = buf_get_u32(b, &r->nfdmap)) != 0)
+		goto out;
+	if (flags != 0) {
+		ret = E_BAD_VALUE;
+		goto out;
+	}
+	if ((ret = check_head(r)) != 0)
+		goto out;
+	if (req_exec_nfds(r) != nfds) {
+		ret = E_FD_COUNT;
+		goto out;
+	}
+	if ((ret = get_fdmap(b, r)) != 0 ||
+	    (ret = get_counted(b, &r->argc, &r->argv, MSG_MAX_ARGS,
+	    E_TOO_MANY_ARGS, 0)) != 0 ||
+	    (ret = get_counted(b, &r->envc, &r->envp, MSG_MAX_ENV,
+	    E_TOO_MANY_ENV, 1)) != 0)
+		goto out;
+	ret = buf_done(b);
+ out:
+	if (ret != 0)
+		req_exec_free(r);
+	return ret;
+}
+
+/* Bytes of the NUL-separated string block of a request. */
+static int
+blob_len(const struct req_exec *r, uint32_t *len)
+{
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < r->argc; i++)
+		n += strlen(r->argv[i]) + 1;
+	for (i = 0; i < r->envc; i++)
+		n += strlen(r->envp[i]) + 1;
+	if (n > MSG_MAX_LEN)
+		return E_TOO_LONG;
+	*len = (uint32_t)n;
+	return 0;
+}
+
+int
+msg_encode_mon_exec(struct buf *b, const struct req_exec *r)
+{
+	uint32_t i, len;
+	int ret;
+
+	if ((ret = check_head(r)) != 0 || (ret = blob_len(r, &len)) != 0)
+		return ret;
+	if ((ret = buf_put_u32(b, r->umask)) != 0 ||
+	    (ret = buf_put_u32(b, r->specials)) != 0 ||
+	    (ret = buf_put_u32(b, r->nfdmap)) != 0 ||
+	    (ret = buf_put_u32(b, r->argc)) != 0 ||
+	    (ret = buf_put_u32(b, r->envc)) != 0 ||
+	    (ret = buf_put_u32(b, len)) != 0 ||
+	    (ret = put_fdmap(b, r)) != 0)
+		return ret;
+	for (i = 0; i < r->argc; i++)
+		if ((ret = buf_put_bytes(b, r->argv[i],
+		    strlen(r->argv[i]) + 1)) != 0)
+			return ret;
+	for (i = 0; i < r->envc; i++)
+		if ((ret = buf_put_bytes(b, r->envp[i],
+		    strlen(r->envp[i]) + 1)) != 0)
+			return ret;
+	return 0;
+}
+
+/*
+ * Split the string block: exactly argc + envc NUL-terminated strings, each
+ * within MSG_MAX_STR, environment entries in NAME=VALUE form.
+ */
+static int
+split_blob(const char *p, uint32_t len, struct req_exec *r)
+{
+	const char *end = p + len, *nul;
+	uint32_t i, n = r->argc + r->envc;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (p >= end ||
+		    (nul = memchr(p, '\0', (size_t)(end - p))) == NULL)
+			return E_BAD_STRING;
+		if ((size_t)(nul - p) + 1 > MSG_MAX_STR)
+			return E_BAD_STRING;
+		if (i < r->argc)
+			r->argv[i] = p;
+		else {
+			if ((ret = check_env(p)) != 0)
+				return ret;
+			r->envp[i - r->argc] = p;
+		}
+		p = nul + 1;
+	}
+	return p == end ? 0 : E_TRAILING;
+}
+
+int
+msg_decode_mon_exec(struct buf *b, struct req_exec *r)
+{
+	const uint8_t *blob;
+	uint32_t len;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if ((ret = buf_get_u32(b, &r->umask)) != 0 ||
+	    (ret = buf_get_u32(b, &r->specials)) != 0 ||
+	    (ret = buf_get_u32(b, &r->nfdmap)) != 0 ||
+	    (ret = buf_get_u32(b, &r->argc)) != 0 ||
+	    (ret = buf_get_u32(b, &r->envc)) != 0 ||
+	    (ret = buf_get_u32(b, &len)) != 0)
+		goto out;
+	if ((ret = check_head(r)) != 0 || (ret = get_fdmap(b, r)) != 0)
+		goto out;
+	if (len != buf_left(b)) {
+		ret = len > buf_left(b) ? E_SHORT : E_TRAILING;
+		goto out;
+	}
+	/* Every string takes at least its NUL. */
+	if ((uint64_t)r->argc + r->envc > len) {
+		ret = E_SHORT;
+		goto out;
+	}
+	if ((ret = buf_get_bytes(b, &blob, len)) != 0 ||
+	    (ret = alloc_vec(&r->argv, r->argc)) != 0 ||
+	    (ret = alloc_vec(&r->envp, r->envc)) != 0)
+		goto out;
+	ret = split_blob((const char *)blob, len, r);
+ out:
+	if (ret != 0)
+		req_exec_free(r);
+	return ret;
+}
+
+const char *
+spawn_step_str(uint32_t step)
+{
+	static const char *const text[STEP_MAX + 1] = {
+		[STEP_DENIED] = "start the program: request denied",
+		[STEP_FORK] = "create a process",
+		[STEP_RECV_FDS] = "receive the file descriptors",
+		[STEP_IDENTITY] = "look up the user and groups",
+		[STEP_NAMESPACES] = "enter the namespaces",
+		[STEP_ROOT] = "change the root directory",
+		[STEP_CHDIR] = "change the current directory",
+		[STEP_RLIMITS] = "set resource limits",
+		[STEP_SESSION] = "create a session",
+		[STEP_TERMINAL] = "set the controlling terminal",
+		[STEP_GROUPS] = "set the supplementary groups",
+		[STEP_SETGID] = "set the group id",
+		[STEP_SETUID] = "set the user id",
+		[STEP_CAPS] = "set capabilities",
+		[STEP_SECUREBITS] = "lock the securebits",
+		[STEP_NO_NEW_PRIVS] = "set no_new_privs",
+		[STEP_FDS] = "install the file descriptors",
+		[STEP_ENV] = "build the environment",
+		[STEP_EXEC] = "execute the program",
+		[STEP_NO_PROGRAM] = "start a program: none given",
+		[STEP_AUTH] = "authenticate",
+		[STEP_WRITE_CONTENT] = "write a file (--write-content)",
+	};
+
+	if (step < 1 || step > STEP_MAX || text[step] == NULL)
+		return "start the program";
+	return text[step];
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The wire format: message types, limits, payload structures and their
+ * encoders and decoders.  This is the only file that knows the layout of a
+ * payload; nothing outside msg.c reads raw payload bytes.
+ *
+ * Frame: u32 magic|version, u16 type, u16 nfds, u32 len (big-endian), then
+ * len payload bytes.  The nfds descriptors travel as SCM_RIGHTS with the
+ * first byte of the frame.  See dive-protocol(7).
+ */
+#ifndef DIVE_MSG_H
+#define DIVE_MSG_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+
+#define MSG_MAGIC_BASE	0x44560000u	/* "DV" */
+#define MSG_VERSION	1u
+#define MSG_MAGIC	(MSG_MAGIC_BASE | MSG_VERSION)
+#define MSG_HDR_LEN	12
+
+/* Limits, checked before anything is allocated. */
+#define MSG_MAX_LEN	(4u << 20)	/* payload of an exec request */
+#define MSG_MAX_SMALL	64u		/* payload of every other message */
+#define MSG_MAX_ARGS	65536u		/* argv entries */
+#define MSG_MAX_ENV	65536u		/* environment entries */
+#define MSG_MAX_STR	(128u * 1024)	/* one string, with its NUL */
+#define MSG_MAX_FDS	253u		/* descriptors per message (SCM_MAX_FD) */
+#define MSG_MAX_FDNUM	1048575u	/* highest descriptor number (nr_open) */
+
+/* Message types: requests even, answers odd; a value is never reused. */
+enum msg_type {
+	/* server (listener) <-> client (dive) */
+	MSG_HELLO = 1,		/* S->C banner: flags and limits */
+	MSG_REQ_EXEC = 2,	/* C->S the request, with its descriptors */
+	MSG_STARTED = 3,	/* S->C the program runs: its pid */
+	MSG_REQ_SIGNAL = 4,	/* C->S deliver a signal (dived --signals) */
+	MSG_EXITED = 5,		/* S->C the program ended */
+	MSG_FAILED = 7,		/* S->C it could not be started */
+	MSG_ERROR = 9,		/* S->C the request was refused: E_* code */
+	/* listener <-> monitor, over the per-session socketpair */
+	MSG_MON_EXEC = 32,	/* L->M the validated request (no fds) */
+	MSG_MON_SENDFDS = 33,	/* M->L send the fds over this socket (1 fd) */
+	MSG_MON_SIGNAL = 34,	/* L->M a validated signal number */
+	MSG_MON_STARTED = 35,	/* M->L */
+	MSG_MON_ERROR = 36,	/* L->M the client broke the protocol */
+	MSG_MON_FAILED = 37,	/* M->L */
+	MSG_MON_EXITED = 39,	/* M->L */
+	/* listener -> spawner, over the socket from MSG_MON_SENDFDS */
+	MSG_SPAWN_FDS = 40,	/* the client's descriptors, no payload */
+	/* monitor <-> listener master */
+	MSG_LM_SESSION = 64,	/* M->LM a new connection (2 fds) */
+	MSG_LM_READY = 65,	/* LM->M sandbox is up */
+};
+
+struct msg_hdr {
+	uint32_t magic;
+	uint16_t type;
+	uint16_t nfds;
+	uint32_t len;
+};
+
+/* MSG_HELLO flags: what this server does with a request. */
+#define HELLO_NO_WAIT		0x0001u	/* no exit status (dived -w) */
+#define HELLO_SIGNALS		0x0002u	/* accepts MSG_REQ_SIGNAL */
+#define HELLO_CLIENT_ROOT	0x0004u	/* uses the client's root (-r) */
+#define HELLO_NO_FDS		0x0008u	/* no client fds (-O) */
+#define HELLO_NO_CWD		0x0010u	/* no client cwd (-H) */
+#define HELLO_NO_ENV		0x0020u	/* no client environment (-E) */
+#define HELLO_NO_ARGV		0x0040u	/* no client arguments (-A) */
+#define HELLO_NO_CTTY		0x0080u	/* no controlling terminal (-T/-S) */
+#define HELLO_FORCED_ARGV	0x0100u	/* a command line is forced (--) */
+#define HELLO_NO_SETSID		0x0200u	/* program not a group leader (-S) */
+#define HELLO_ALL_FLAGS		0x03ffu
+
+struct msg_hello {
+	uint32_t flags;
+	uint32_t max_fds;	/* descriptors per request */
+	uint32_t max_bytes;	/* payload bytes per request */
+	uint64_t pidns_dev;	/* the server's pid namespace, 0 if unknown */
+	uint64_t pidns_ino;
+};
+
+/* Special descriptors of a request, sent first, in this order. */
+#define REQ_SPECIAL_CWD		0x1u
+#define REQ_SPECIAL_ROOT	0x2u
+#define REQ_SPECIAL_TTY		0x4u
+#define REQ_SPECIAL_ALL		0x7u
+
+/*
+ * A decoded exec request (MSG_REQ_EXEC or MSG_MON_EXEC).  The strings
+ * point into the decoded payload, which must outlive this structure; the
+ * argv and envp arrays are owned (req_exec_free).
+ */
+struct req_exec {
+	uint32_t umask;
+	uint32_t specials;		/* REQ_SPECIAL_* present */
+	uint32_t nfdmap;		/* mapped descriptors */
+	uint32_t fdnum[MSG_MAX_FDS];	/* their numbers, ascending */
+	uint32_t argc;
+	uint32_t envc;
+	const char **argv;		/* argc entries and NULL */
+	const char **envp;		/* envc entries and NULL */
+};
+
+/* How a program ended (MSG_EXITED). */
+enum exit_how {
+	EXIT_HOW_EXITED = 1,	/* value: exit status */
+	EXIT_HOW_KILLED = 2,	/* value: signal */
+	EXIT_HOW_DUMPED = 3,	/* value: signal, core dumped */
+};
+
+struct msg_exit {
+	uint32_t how;
+	uint32_t value;
+};
+
+/* The step of starting a program that failed (MSG_FAILED). */
+enum spawn_step {
+	STEP_DENIED = 1,	/* refused before anything was done */
+	STEP_FORK = 2,
+	STEP_RECV_FDS = 3,
+	STEP_IDENTITY = 4,
+	STEP_NAMESPACES = 5,
+	STEP_ROOT = 6,
+	STEP_CHDIR = 7,
+	STEP_RLIMITS = 8,
+	STEP_SESSION = 9,
+	STEP_TERMINAL = 10,
+	STEP_GROUPS = 11,
+	STEP_SETGID = 12,
+	STEP_SETUID = 13,
+	STEP_CAPS = 14,
+	STEP_SECUREBITS = 15,
+	STEP_NO_NEW_PRIVS = 16,
+	STEP_FDS = 17,
+	STEP_ENV = 18,
+	STEP_EXEC = 19,
+	STEP_NO_PROGRAM = 20,
+	STEP_AUTH = 21,
+	STEP_WRITE_CONTENT = 22,
+	STEP_MAX = 22,
+};
+
+struct msg_failed {
+	uint32_t step;
+	int32_t err;		/* errno value, 0 if none */
+};
+
+/* MSG_LM_SESSION payload: who is on the other end of the descriptors. */
+struct msg_session {
+	uint64_t id;
+	uint32_t uid;
+	uint32_t gid;
+	int32_t pid;
+};
+
+/*
+ * msg_hdr_pack: write a frame header into out (MSG_HDR_LEN bytes).
+ */
+void msg_hdr_pack(uint8_t *out, uint16_t type, uint16_t nfds, uint32_t len);
+
+/*
+ * msg_hdr_unpack: read a frame header.  Returns 0, E_BAD_MAGIC for
+ * another protocol, or E_VERSION for another version of this one.
+ */
+int msg_hdr_unpack(const uint8_t *in, struct msg_hdr *h) WUR;
+
+/*
+ * msg_fixed_fds: the number of descriptors a message type carries, or -1
+ * when it varies (MSG_REQ_EXEC, MSG_SPAWN_FDS) and -2 for unknown types.
+ */
+int msg_fixed_fds(uint16_t type);
+
+/* Fixed-layout messages.  Decoders reject short and trailing bytes. */
+int msg_encode_hello(struct buf *b, const struct msg_hello *m) WUR;
+int msg_decode_hello(struct buf *b, struct msg_hello *m) WUR;
+int msg_encode_i32(struct buf *b, int32_t v) WUR;	/* STARTED, SIGNAL */
+int msg_decode_i32(struct buf *b, int32_t *v) WUR;
+int msg_encode_u32(struct buf *b, uint32_t v) WUR;	/* ERROR codes */
+int msg_decode_u32(struct buf *b, uint32_t *v) WUR;
+int msg_encode_exit(struct buf *b, const struct msg_exit *m) WUR;
+int msg_decode_exit(struct buf *b, struct msg_exit *m) WUR;
+int msg_encode_failed(struct buf *b, const struct msg_failed *m) WUR;
+int msg_decode_failed(struct buf *b, struct msg_failed *m) WUR;
+int msg_encode_session(struct buf *b, const struct msg_session *m) WUR;
+int msg_decode_session(struct buf *b, struct msg_session *m) WUR;
+
+/*
+ * msg_encode_req_exec: the client's MSG_REQ_EXEC payload.  The caller
+ * sends popcount(specials) + nfdmap descriptors with it.
+ */
+int msg_encode_req_exec(struct buf *b, const struct req_exec *r) WUR;
+
+/*
+ * msg_decode_req_exec: decode and validate a MSG_REQ_EXEC payload that
+ * arrived with nfds descriptors.  On success the caller owns r's arrays
+ * (req_exec_free) and the strings point into b.
+ */
+int msg_decode_req_exec(struct buf *b, uint16_t nfds, struct req_exec *r) WUR;
+
+/* msg_encode_mon_exec / msg_decode_mon_exec: the same for MSG_MON_EXEC. */
+int msg_encode_mon_exec(struct buf *b, const struct req_exec *r) WUR;
+int msg_decode_mon_exec(struct buf *b, struct req_exec *r) WUR;
+
+/* req_exec_free: release the arrays of a decoded request. */
+void req_exec_free(struct req_exec *r);
+
+/* req_exec_nfds: descriptors that travel with a request. */
+unsigned int req_exec_nfds(const struct req_exec *r);
+
+/* spawn_step_str: what a step does, for "cannot <step>" messages. */
+const char *spawn_step_str(uint32_t step);
+
+/* Valid signal numbers for MSG_REQ_SIGNAL: 1 to MSG_SIG_MAX. */
+#define MSG_SIG_MAX 64
+
+#endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dived's command line: dive 1.9's options plus this implementation's
+ * limits.  Parsing is a pure function (no I/O, no name lookups), so it can
+ * be fuzzed; names are resolved by the caller afterwards.
+ */
+#ifndef DIVE_OPTIONS_H
+#define DIVE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+
+#define OPT_MAX_PIDFILES	16
+
+/* Defaults of the limits (dived(8), LIMITS). */
+#define OPT_DEF_MAX_CONNS	1024u
+#define OPT_DEF_MAX_PER_UID	128u
+#define OPT_DEF_TIMEOUT		10u	/* seconds to send a request */
+#define OPT_DEF_MAX_FDS		253u
+#define OPT_DEF_MAX_BYTES	(4u << 20)
+#define OPT_DEF_LISTENER_USER	"_dived"
+
+struct dived_opts {
+	const char *socket;		/* path or @name */
+	bool detach;			/* -d */
+	const char *pidfiles[OPT_MAX_PIDFILES];	/* -p */
+	int npidfiles;
+	bool chmod_set;			/* -C */
+	mode_t chmod_mode;
+	const char *chown_spec;		/* -U user:group */
+	const char *user;		/* -u */
+	const char *effective_user;	/* -e */
+	const char *groups;		/* -g */
+	bool no_setuid;			/* -P */
+	bool no_environment;		/* -E */
+	bool no_argv;			/* -A */
+	bool no_chdir;			/* -H */
+	bool no_fds;			/* -O */
+	bool no_umask;			/* -M */
+	bool no_setsid;			/* -S */
+	bool no_csctty;			/* -T */
+	bool signals;			/* -n */
+	bool signals_pgid;		/* --signals-pgid */
+	bool no_wait;			/* -w */
+	char **forced_argv;		/* after --, NULL-terminated */
+	int forced_argc;
+	const char *listener_user;	/* --listener-user */
+	bool verbose;			/* -v */
+	unsigned int max_conns;		/* --max-connections */
+	unsigned int max_per_uid;	/* --max-per-uid */
+	unsigned int timeout;		/* --request-timeout */
+	unsigned int max_fds;		/* --max-fds */
+	unsigned int max_bytes;		/* --max-request-bytes */
+};
+
+enum opt_result {
+	OPT_OK = 0,
+	OPT_HELP = 1,		/* --help: print opt_usage() */
+	OPT_VERSION = 2,	/* --version */
+	OPT_ERROR = 3,		/* usage error: message in err */
+};
+
+/*
+ * opt_parse: parse dived's argv (argv[0] is the program name).
+ * o: filled in; its pointers point into argv.
+ * err, errlen: receives a one-line message for OPT_ERROR.
+ * Returns an enum opt_result.
+ */
+int opt_parse(int argc, char **argv, struct dived_opts *o, char *err,
+    size_t errlen);
+
+/* opt_usage: the --help text. */
+const char *opt_usage(void);
+
+#endif
