@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dive: connect to dived and have it start a program with this process's
+ * descriptors, arguments, environment, umask, directory and terminal.
+ * Runs as: the caller.  Trusts: the server it connects to (optionally
+ * checked with DIVE_SERVERUID).  Does not trust: nothing else is read.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "errors.h"
+#include "fdpass.h"
+#include "num.h"
+#include "version.h"
+
+static const char usage_text[] =
+    "usage: dive SOCKET [PROGRAM [ARGS...]]\n"
+    "       dive @ABSTRACT [PROGRAM [ARGS...]]\n"
+    "       dive --help | --version\n"
+    "\n"
+    "Ask the dived(8) listening on SOCKET to start PROGRAM with this\n"
+    "process's file descriptors, arguments, environment, umask, current\n"
+    "directory and terminal, wait for it and exit with its status.\n"
+    "\n"
+    "Environment:\n"
+    "  DIVE_CURDIR     directory to start in (default: the current one)\n"
+    "  DIVE_ROOTDIR    root directory, if the server allows (dived -r)\n"
+    "  DIVE_TERMINAL   terminal: a path, @FD, or @-1 or empty for none\n"
+    "                  (default: @0, when it is a terminal)\n"
+    "  DIVE_WAITMODE   0 wait for the exit status (default), 1 do not\n"
+    "                  wait, 2 wait until the program's descriptors close\n"
+    "  DIVE_SIGFWMODE  0 do not forward signals, 1 to the program\n"
+    "                  (default), 2 to its process group\n"
+    "  DIVE_SERVERUID  refuse a server that does not run as this uid\n"
+    "\n"
+    "Exit status: the program's, or 1 socket or local error, 2 cannot\n"
+    "connect, 3 incompatible server, 4 usage, 126 cannot execute,\n"
+    "127 connection dropped, request refused or program not found.\n";
+
+void
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("dive: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+void
+warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("dive: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+parse_args(struct client *c, int argc, char **argv)
+{
+	int i = 1;
+
+	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+		fputs(usage_text, stdout);
+		exit(0);
+	}
+	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
+		printf("dive %s (protocol %u)\n", DIVE_VERSION, MSG_VERSION);
+		exit(0);
+	}
+	if (argc > 1 && strcmp(argv[1], "--") == 0)
+		i++;
+	if (i >= argc) {
+		fputs(usage_text, stderr);
+		exit(DIVE_EXIT_USAGE);
+	}
+	if (argv[i][0] == '-' && argv[i][1] != '\0' && i == 1)
+		die(DIVE_EXIT_USAGE, "unknown option '%s' (a socket path "
+		    "starting with '-' can be given as ./%s)", argv[i],
+		    argv[i]);
+	c->sockpath = argv[i];
+	c->args = argv + i + 1;
+	c->nargs = argc - i - 1;
+}
+
+static int
+env_mode(const char *name, int def)
+{
+	const char *v = getenv(name);
+	long long n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	if (num_parse(v, 0, 2, &n) != 0)
+		die(DIVE_EXIT_USAGE, "%s must be 0, 1 or 2, not '%s'", name, v);
+	return (int)n;
+}
+
+static void
+read_env(struct client *c)
+{
+	const char *v;
+
+	c->waitmode = env_mode("DIVE_WAITMODE", 0);
+	c->sigfwmode = env_mode("DIVE_SIGFWMODE", 1);
+	v = getenv("DIVE_CURDIR");
+	c->curdir = v != NULL && *v != '\0' ? v : ".";
+	v = getenv("DIVE_ROOTDIR");
+	c->rootdir = v != NULL && *v != '\0' ? v : NULL;
+	c->terminal = getenv("DIVE_TERMINAL");
+	c->server_uid = -1;
+	v = getenv("DIVE_SERVERUID");
+	if (v != NULL && *v != '\0' &&
+	    num_parse(v, 0, (long long)(uid_t)-2, &c->server_uid) != 0)
+		die(DIVE_EXIT_USAGE, "DIVE_SERVERUID must be a uid, not '%s'",
+		    v);
+}
+
+static socklen_t
+make_addr(struct sockaddr_un *sa, const char *path)
+{
+	size_t n = strlen(path);
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (path[0] == '@') {
+		/* Abstract namespace: a leading NUL, no terminating one. */
+		if (n > sizeof(sa->sun_path))
+			die(DIVE_EXIT_SOCKET, "abstract socket name too long: "
+			    "%s", path);
+		memcpy(sa->sun_path + 1, path + 1, n - 1);
+		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	}
+	if (n >= sizeof(sa->sun_path))
+		die(DIVE_EXIT_SOCKET, "socket path too long (%zu bytes, at "
+		    "most %zu): %s", n, sizeof(sa->sun_path) - 1, path);
+	memcpy(sa->sun_path, path, n);
+	return (socklen_t)sizeof(*sa);
+}
+
+static void
+connect_server(struct client *c)
+{
+	struct sockaddr_un sa;
+	socklen_t len = make_addr(&sa, c->sockpath);
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
+
+	if ((c->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		die(DIVE_EXIT_SOCKET, "cannot create a socket: %s",
+		    strerror(errno));
+	while (connect(c->sock, (struct sockaddr *)&sa, len) != 0)
+		if (errno != EINTR)
+			die(DIVE_EXIT_CONNECT, "cannot connect to %s: %s",
+			    c->sockpath, strerror(errno));
+	if (c->server_uid < 0)
+		return;
+	if (getsockopt(c->sock, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0)
+		die(DIVE_EXIT_CONNECT, "cannot identify the server: %s",
+		    strerror(errno));
+	if ((long long)cred.uid != c->server_uid)
+		die(DIVE_EXIT_CONNECT, "%s is served by uid %u, not by "
+		    "DIVE_SERVERUID=%lld; nothing was sent", c->sockpath,
+		    (unsigned)cred.uid, c->server_uid);
+}
+
+/* A refusal from the server: print its reason and exit. */
+static void __attribute__((noreturn))
+refused(struct client *c, struct buf *payload)
+{
+	uint32_t code;
+
+	if (msg_decode_u32(payload, &code) != 0)
+		die(DIVE_EXIT_DROPPED, "%s: malformed answer from the server",
+		    c->sockpath);
+	if (code == (uint32_t)-E_VERSION || code == (uint32_t)-E_BAD_MAGIC)
+		die(DIVE_EXIT_VERSION, "%s: the server does not speak "
+		    "protocol version %u", c->sockpath, MSG_VERSION);
+	die(DIVE_EXIT_DROPPED, "%s: request refused: %s", c->sockpath,
+	    err_str(-(int)code));
+}
+
+static void
+read_hello(struct client *c)
+{
+	struct msgreader rd;
+	int r;
+
+	msgreader_init(&rd, MSG_MAX_SMALL, 0);
+	while ((r = msgreader_read(&rd, c->sock)) == E_AGAIN)
+		;
+	if (r == E_VERSION)
+		die(DIVE_EXIT_VERSION, "%s: the server speaks protocol "
+		    "version %u, this dive speaks %u", c->sockpath,
+		    rd.h.magic & 0xffffu, MSG_VERSION);
+	if (r == E_BAD_MAGIC)
+		die(DIVE_EXIT_VERSION, "%s: not a compatible dived (unknown "
+		    "protocol)", c->sockpath);
+	if (r == E_EOF || r == E_TRUNCATED)
+		die(DIVE_EXIT_DROPPED, "%s: the server closed the connection",
+		    c->sockpath);
+	if (r != 0)
+		die(DIVE_EXIT_DROPPED, "%s: reading the server's greeting: %s",
+		    c->sockpath, r == E_SYS ? strerror(errno) : err_str(r));
+	if (rd.h.type == MSG_ERROR)
+		refused(c, &rd.payload);
+	if (rd.h.type != MSG_HELLO ||
+	    msg_decode_hello(&rd.payload, &c->hello) != 0)
+		die(DIVE_EXIT_VERSION, "%s: unexpected greeting from the "
+		    "server", c->sockpath);
+	msgreader_free(&rd);
+}
+
+/* Whether a pid from the server means the same process here. */
+static bool
+same_pidns(const struct msg_hello *h)
+{
+	struct stat st;
+
+	if (h->pidns_ino == 0 || stat("/proc/self/ns/pid", &st) != 0)
+		return false;
+	return (uint64_t)st.st_dev == h->pidns_dev &&
+	    (uint64_t)st.st_ino == h->pidns_ino;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct client c;
+
+	memset(&c, 0, sizeof(c));
+	c.waitfd = -1;
+	c.sock = -1;
+	/* First, before dive opens anything of its own. */
+	collect_fds(&c);
+	parse_args(&c, argc, argv);
+	read_env(&c);
+	connect_server(&c);
+	read_hello(&c);
+	c.same_pidns = same_pidns(&c.hello);
+	send_request(&c);
+	wait_program(&c);
+}

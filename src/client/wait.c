@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dive: wait for the program, forward signals to it, and end the way it
+ * ended.  Runs as: the caller.  Trusts: the server's answers (decoded and
+ * range-checked all the same).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "errors.h"
+#include "fdpass.h"
+
+struct waitstate {
+	struct msgreader rd;
+	int sigfd;		/* -1 until the program has started */
+	bool sock_open;
+	bool have_exit;
+	struct msg_exit ex;
+	bool warned_ns;
+};
+
+/*
+ * Signals worth forwarding: everything a user or a terminal sends, not
+ * the faults of dive itself nor the ones it cannot catch.
+ */
+static void
+forward_set(sigset_t *set)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1,
+		SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGCONT, SIGTSTP, SIGURG,
+		SIGVTALRM, SIGPROF, SIGWINCH, SIGIO, SIGPWR, SIGSTKFLT };
+	size_t i;
+	int s;
+
+	sigemptyset(set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(set, sigs[i]);
+	for (s = SIGRTMIN; s <= SIGRTMAX; s++)
+		sigaddset(set, s);
+}
+
+static void __attribute__((noreturn))
+end_like(const struct msg_exit *ex)
+{
+	struct rlimit none = { 0, 0 };
+	sigset_t one;
+	int sig = (int)ex->value;
+
+	if (ex->how == EXIT_HOW_EXITED)
+		exit((int)ex->value);
+	/* Die by the same signal, so the caller's shell sees it; no core. */
+	(void)setrlimit(RLIMIT_CORE, &none);
+	(void)signal(sig, SIG_DFL);
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	(void)sigprocmask(SIG_UNBLOCK, &one, NULL);
+	(void)raise(sig);
+	exit(128 + sig);
+}
+
+static void __attribute__((noreturn))
+failed(struct client *c, struct buf *p)
+{
+	struct msg_failed f;
+	const char *prog = c->nargs > 0 ? c->args[0] : "the forced command";
+
+	if (msg_decode_failed(p, &f) != 0)
+		die(DIVE_EXIT_DROPPED, "malformed answer from the server");
+	if (f.step == STEP_DENIED)
+		die(DIVE_EXIT_DROPPED, "request denied by the server%s%s",
+		    f.err != 0 ? ": " : "", f.err != 0 ? strerror(f.err) : "");
+	if (f.step == STEP_EXEC && f.err == ENOENT)
+		die(DIVE_EXIT_DROPPED, "%s: command not found", prog);
+	if (f.step == STEP_EXEC)
+		die(DIVE_EXIT_NOEXEC, "cannot execute %s: %s", prog,
+		    strerror(f.err));
+	die(DIVE_EXIT_DROPPED, "the server could not %s%s%s",
+	    spawn_step_str(f.step), f.err != 0 ? ": " : "",
+	    f.err != 0 ? strerror(f.err) : "");
+}
+
+void
+hold_signals(struct client *c)
+{
+	forward_set(&c->fwset);
+	if (c->sigfwmode != 0)
+		(void)sigprocmask(SIG_BLOCK, &c->fwset, NULL);
+}
+
+static void
+start_signals(struct client *c, struct waitstate *w)
+{
+	if (c->sigfwmode == 0)
+		return;
+	if ((w->sigfd = signalfd(-1, &c->fwset, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		die(DIVE_EXIT_SOCKET, "cannot watch signals: %s",
+		    strerror(errno));
+}
+
+static void
+forward(struct client *c, struct waitstate *w, int sig)
+{
+	struct buf b;
+	pid_t target;
+
+	if (c->hello.flags & HELLO_SIGNALS) {
+		buf_init(&b, MSG_MAX_SMALL);
+		if (w->sock_open && msg_encode_i32(&b, sig) == 0)
+			(void)!fdpass_send(c->sock, MSG_REQ_SIGNAL, &b, NULL,
+			    0);
+		buf_free(&b);
+	} else if (c->same_pidns && c->pid > 0) {
+		target = c->sigfwmode == 2 &&
+		    !(c->hello.flags & HELLO_NO_SETSID) ? -c->pid : c->pid;
+		(void)kill(target, sig);
+	} else if (!w->warned_ns) {
+		warnx_("cannot forward signals: the server is in another pid "
+		    "namespace and does not relay them (dived --signals)");
+		w->warned_ns = true;
+	}
+	if (sig == SIGTSTP)	/* stop with the program, as a job would */
+		(void)raise(SIGSTOP);
+}
+
+static void
+on_signal(struct client *c, struct waitstate *w)
+{
+	struct signalfd_siginfo si;
+
+	while (read(w->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		forward(c, w, (int)si.ssi_signo);
+}
+
+/* Finish once every condition of the wait mode holds. */
+static void
+maybe_finish(struct client *c, struct waitstate *w)
+{
+	static const struct msg_exit ok = { EXIT_HOW_EXITED, 0 };
+
+	if (c->waitfd >= 0)
+		return;
+	if (w->have_exit)
+		end_like(&w->ex);
+	if (!w->sock_open) {
+		if (c->waitmode == 2)
+			end_like(&ok);
+		die(DIVE_EXIT_DROPPED, "connection to the server dropped "
+		    "before the program's exit status arrived");
+	}
+}
+
+static void
+on_message(struct client *c, struct waitstate *w)
+{
+	struct msgreader *rd = &w->rd;
+	int32_t pid;
+
+	switch (rd->h.type) {
+	case MSG_STARTED:
+		if (c->pid != 0 || msg_decode_i32(&rd->payload, &pid) != 0 ||
+		    pid <= 0)
+			die(DIVE_EXIT_DROPPED, "malformed answer from the "
+			    "server");
+		c->pid = pid;
+		if (c->waitmode == 1)
+			exit(0);
+		start_signals(c, w);
+		break;
+	case MSG_EXITED:
+		if (msg_decode_exit(&rd->payload, &w->ex) != 0)
+			die(DIVE_EXIT_DROPPED, "malformed answer from the "
+			    "server");
+		w->have_exit = true;
+		break;
+	case MSG_FAILED:
+		failed(c, &rd->payload);
+	case MSG_ERROR: {
+		uint32_t code;
+		if (msg_decode_u32(&rd->payload, &code) != 0)
+			code = (uint32_t)-E_UNAVAILABLE;
+		if (c->pid != 0)
+			die(DIVE_EXIT_DROPPED, "lost the server (%s); the "
+			    "program's exit status is unknown",
+			    err_str(-(int)code));
+		die(DIVE_EXIT_DROPPED, "request refused by the server: %s",
+		    err_str(-(int)code));
+	}
+	default:
+		die(DIVE_EXIT_DROPPED, "unexpected message %u from the server",
+		    rd->h.type);
+	}
+}
+
+static void
+on_socket(struct client *c, struct waitstate *w)
+{
+	int r = msgreader_read(&w->rd, c->sock);
+
+	if (r == E_AGAIN)
+		return;
+	if (r == E_EOF || r == E_TRUNCATED ||
+	    (r == E_SYS && errno == ECONNRESET)) {
+		w->sock_open = false;
+		if (c->pid == 0)
+			die(DIVE_EXIT_DROPPED, "connection to the server "
+			    "dropped before the program started");
+		return;
+	}
+	if (r != 0)
+		die(DIVE_EXIT_DROPPED, "reading from the server: %s",
+		    r == E_SYS ? strerror(errno) : err_str(r));
+	on_message(c, w);
+	msgreader_next(&w->rd);
+}
+
+static void
+on_waitfd(struct client *c)
+{
+	char b[64];
+	ssize_t n = read(c->waitfd, b, sizeof(b));
+
+	if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+		(void)close(c->waitfd);
+		c->waitfd = -1;
+	}
+}
+
+void
+wait_program(struct client *c)
+{
+	struct waitstate w;
+	struct pollfd p[3];
+
+	memset(&w, 0, sizeof(w));
+	w.sigfd = -1;
+	w.sock_open = true;
+	msgreader_init(&w.rd, MSG_MAX_SMALL, 0);
+	for (;;) {
+		maybe_finish(c, &w);
+		p[0] = (struct pollfd){ w.sock_open ? c->sock : -1, POLLIN, 0 };
+		p[1] = (struct pollfd){ w.sigfd, POLLIN, 0 };
+		p[2] = (struct pollfd){ c->waitfd, POLLIN, 0 };
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die(DIVE_EXIT_SOCKET, "poll: %s", strerror(errno));
+		}
+		if (p[1].revents != 0)
+			on_signal(c, &w);
+		if (p[0].revents != 0)
+			on_socket(c, &w);
+		if (p[2].revents != 0)
+			on_waitfd(c);
+	}
+}
