@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dived-listener: the unprivileged side of dived.  A listener master,
+ * started once by the monitor and sandboxed before it serves anything,
+ * forks one listener per connection; each listener parses exactly one
+ * client's request and relays that session.
+ */
+#ifndef DIVE_LISTENER_H
+#define DIVE_LISTENER_H
+
+#include <linux/filter.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "msg.h"
+
+/* Configuration from the monitor (command line of dived-listener). */
+struct lconf {
+	uid_t uid;
+	gid_t gid;
+	unsigned int timeout;		/* seconds for a whole request */
+	unsigned int max_fds;
+	unsigned int max_bytes;
+	unsigned int max_conns;
+	uint32_t flags;			/* HELLO_* */
+	uint64_t pidns_dev, pidns_ino;
+};
+
+/* Two precompiled seccomp programs: the master's and the listeners'. */
+struct filters {
+	struct sock_fprog master;
+	struct sock_fprog listener;
+};
+
+/*
+ * sandbox_enter: build both filters, then confine this process for good:
+ * empty deleted root, listener uid and gid, no capabilities in any set,
+ * no_new_privs, not dumpable, tight rlimits, the master's filter.  Ends
+ * the process on any failure (fail closed).
+ */
+void sandbox_enter(const struct lconf *c, struct filters *f);
+
+/* sandbox_listener: add the listeners' stricter filter (no fork). */
+void sandbox_listener(const struct filters *f);
+
+/*
+ * listener_serve: serve one connection: client socket cfd, monitor
+ * session socket mfd.  Never returns.
+ */
+void listener_serve(const struct lconf *c, const struct msg_session *m,
+    int cfd, int mfd) __attribute__((noreturn));
+
+#endif

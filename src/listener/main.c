@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dived-listener: the listener master.  Started by dived (root) with its
+ * configuration on the command line and a control socket on fd 3; it
+ * sandboxes itself (sandbox.c), reports ready, then forks one listener per
+ * connection the monitor hands it.
+ * Runs as: the listener user, in its sandbox.  Trusts: the monitor (its
+ * control socket and command line).  Never reads a client's bytes: only
+ * its children do.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "fdpass.h"
+#include "listener.h"
+#include "log.h"
+#include "num.h"
+#include "version.h"
+
+#define CONTROL_FD 3
+
+static unsigned long long
+arg_num(const char *name, const char *v, int base, unsigned long long max)
+{
+	unsigned long long n;
+
+	if (v == NULL || num_parse_base(v, base, max, &n) != 0)
+		fatal("%s: bad value '%s'", name, v != NULL ? v : "");
+	return n;
+}
+
+static void
+parse_pidns(const char *v, struct lconf *c)
+{
+	const char *colon = v != NULL ? strchr(v, ':') : NULL;
+	char dev[32];
+
+	if (colon == NULL || (size_t)(colon - v) >= sizeof(dev))
+		fatal("--pidns: bad value");
+	memcpy(dev, v, (size_t)(colon - v));
+	dev[colon - v] = '\0';
+	c->pidns_dev = arg_num("--pidns", dev, 10, ~0ULL);
+	c->pidns_ino = arg_num("--pidns", colon + 1, 10, ~0ULL);
+}
+
+static void
+parse_args(int argc, char **argv, struct lconf *c)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 1; i + 1 < argc; i += 2) {
+		const char *k = argv[i], *v = argv[i + 1];
+		if (strcmp(k, "--uid") == 0)
+			c->uid = (uid_t)arg_num(k, v, 10, (uid_t)-2);
+		else if (strcmp(k, "--gid") == 0)
+			c->gid = (gid_t)arg_num(k, v, 10, (gid_t)-2);
+		else if (strcmp(k, "--timeout") == 0)
+			c->timeout = (unsigned)arg_num(k, v, 10, 3600);
+		else if (strcmp(k, "--max-fds") == 0)
+			c->max_fds = (unsigned)arg_num(k, v, 10, MSG_MAX_FDS);
+		else if (strcmp(k, "--max-bytes") == 0)
+			c->max_bytes = (unsigned)arg_num(k, v, 10, MSG_MAX_LEN);
+		else if (strcmp(k, "--max-conns") == 0)
+			c->max_conns = (unsigned)arg_num(k, v, 10, 65536);
+		else if (strcmp(k, "--flags") == 0)
+			c->flags = (uint32_t)arg_num(k, v, 16, HELLO_ALL_FLAGS);
+		else if (strcmp(k, "--pidns") == 0)
+			parse_pidns(v, c);
+		else
+			fatal("unknown argument %s", k);
+	}
+	if (i != argc || c->uid == 0 || c->timeout == 0 || c->max_bytes == 0)
+		fatal("started without a complete configuration; dived starts "
+		    "this program itself");
+}
+
+static void
+report_ready(void)
+{
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_u32(&b, DIVE_BUILD_ID) != 0 ||
+	    fdpass_send(CONTROL_FD, MSG_LM_READY, &b, NULL, 0) != 0)
+		_exit(1);
+	buf_free(&b);
+}
+
+/* Child: keep only the two session sockets, at fixed numbers. */
+static void __attribute__((noreturn))
+start_listener(const struct lconf *c, const struct filters *f,
+    const struct msg_session *m, int cfd, int mfd)
+{
+	(void)close(CONTROL_FD);
+	if (dup3(cfd, 3, O_CLOEXEC) != 3 || (mfd != 4 &&
+	    dup3(mfd, 4, O_CLOEXEC) != 4) ||
+	    syscall(SYS_close_range, 5U, ~0U, 0U) != 0)
+		_exit(1);
+	(void)prctl(PR_SET_NAME, "dived-listener", 0, 0, 0);
+	sandbox_listener(f);
+	listener_serve(c, m, 3, 4);
+}
+
+static void
+serve(const struct lconf *c, const struct filters *f)
+{
+	struct msgreader rd;
+	struct msg_session m;
+	int fds[2], r;
+	pid_t pid;
+
+	msgreader_init(&rd, MSG_MAX_SMALL, 2);
+	for (;;) {
+		if ((r = msgreader_read(&rd, CONTROL_FD)) == E_EOF)
+			_exit(0);	/* the monitor has gone */
+		if (r != 0 || rd.h.type != MSG_LM_SESSION ||
+		    msg_decode_session(&rd.payload, &m) != 0)
+			_exit(1);
+		(void)msgreader_take_fds(&rd, fds);
+		msgreader_next(&rd);
+		/* A failed fork drops the connection; the client sees it. */
+		if ((pid = fork()) == 0)
+			start_listener(c, f, &m, fds[0], fds[1]);
+		(void)close(fds[0]);
+		(void)close(fds[1]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lconf c;
+	struct filters f;
+
+	log_init("dived-listener", false);
+	parse_args(argc, argv, &c);
+	if (fcntl(CONTROL_FD, F_SETFD, FD_CLOEXEC) != 0)
+		fatal("no control socket on fd %d", CONTROL_FD);
+	/* Listeners are reaped by the kernel: no zombies, no wait(2). */
+	if (signal(SIGCHLD, SIG_IGN) == SIG_ERR ||
+	    signal(SIGPIPE, SIG_IGN) == SIG_ERR)
+		fatal("signal: %s", strerror(errno));
+	(void)prctl(PR_SET_NAME, "dived-lmaster", 0, 0, 0);
+	sandbox_enter(&c, &f);
+	report_ready();
+	serve(&c, &f);
+}

@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One listener: reads one client's request within the time limit, checks
+ * it completely, passes a normalized copy to the monitor, hands the
+ * client's descriptors to the spawner when the monitor says so, and
+ * relays the session's answers and the client's signals.
+ * Runs as: the listener user, sandboxed (no open, exec, socket, connect,
+ * kill, ptrace, fork).  Trusts: the monitor.  Does not trust: a single
+ * byte or descriptor from the client.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "fdpass.h"
+#include "listener.h"
+
+struct lsess {
+	const struct lconf *c;
+	int cfd, mfd;
+	struct msgreader crd, mrd;
+	int fds[MSG_MAX_FDS];		/* the client's, until handed over */
+	size_t nfds;
+	int started;
+};
+
+static void
+send_code(int fd, uint16_t type, int r)
+{
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_u32(&b, (uint32_t)-r) == 0)
+		(void)!fdpass_send(fd, type, &b, NULL, 0);
+	buf_free(&b);
+}
+
+/* The client broke the protocol or a limit: tell both sides, and end. */
+static void __attribute__((noreturn))
+client_error(struct lsess *ls, int r)
+{
+	if (r == E_SYS || r == E_NOMEM || r == E_AGAIN)
+		r = E_UNAVAILABLE;
+	send_code(ls->mfd, MSG_MON_ERROR, r);
+	send_code(ls->cfd, MSG_ERROR, r);
+	_exit(0);
+}
+
+static long
+ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void
+send_hello(struct lsess *ls)
+{
+	const struct lconf *c = ls->c;
+	struct msg_hello h = { c->flags, c->max_fds, c->max_bytes,
+		c->pidns_dev, c->pidns_ino };
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_hello(&b, &h) != 0 ||
+	    fdpass_send(ls->cfd, MSG_HELLO, &b, NULL, 0) != 0)
+		_exit(0);
+	buf_free(&b);
+}
+
+/* The whole request must arrive before the deadline. */
+static void
+read_request(struct lsess *ls)
+{
+	struct timespec deadline;
+	struct pollfd p = { ls->cfd, POLLIN, 0 };
+	long left;
+	int r;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += ls->c->timeout;
+	for (;;) {
+		if ((left = ms_left(&deadline)) <= 0)
+			client_error(ls, E_TIMEOUT);
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			client_error(ls, E_SYS);
+		if ((r = msgreader_read(&ls->crd, ls->cfd)) != E_AGAIN)
+			break;
+	}
+	if (r == E_TOO_LONG)
+		r = E_REQUEST_BYTES;
+	if (r != 0)
+		client_error(ls, r);
+	if (ls->crd.h.type != MSG_REQ_EXEC)
+		client_error(ls, E_BAD_TYPE);
+	ls->nfds = msgreader_take_fds(&ls->crd, ls->fds);
+}
+
+/* Items the server said (MSG_HELLO) it does not take are refused. */
+static int
+check_allowed(const struct lconf *c, const struct req_exec *r)
+{
+	if (((r->specials & REQ_SPECIAL_CWD) && (c->flags & HELLO_NO_CWD)) ||
+	    ((r->specials & REQ_SPECIAL_ROOT) &&
+	    !(c->flags & HELLO_CLIENT_ROOT)) ||
+	    ((r->specials & REQ_SPECIAL_TTY) && (c->flags & HELLO_NO_CTTY)) ||
+	    (r->nfdmap > 0 && (c->flags & HELLO_NO_FDS)) ||
+	    (r->envc > 0 && (c->flags & HELLO_NO_ENV)) ||
+	    (r->argc > 0 && (c->flags & HELLO_NO_ARGV)))
+		return E_NOT_ALLOWED;
+	if (r->argc == 0 && !(c->flags & HELLO_FORCED_ARGV))
+		return E_NO_PROGRAM;
+	return 0;
+}
+
+/* Directories must be directories and the terminal a character device. */
+static int
+check_kinds(const struct lsess *ls, const struct req_exec *r)
+{
+	static const uint32_t roles[] = { REQ_SPECIAL_CWD, REQ_SPECIAL_ROOT,
+		REQ_SPECIAL_TTY };
+	struct stat st;
+	size_t i, k = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (!(r->specials & roles[i]))
+			continue;
+		if (fstat(ls->fds[k++], &st) != 0)
+			return E_BAD_FD_KIND;
+		if (roles[i] == REQ_SPECIAL_TTY ? !S_ISCHR(st.st_mode) :
+		    !S_ISDIR(st.st_mode))
+			return E_BAD_FD_KIND;
+	}
+	return 0;
+}
+
+static int
+cmp_env(const void *a, const void *b)
+{
+	const char *x = **(const char *const *const *)a;
+	const char *y = **(const char *const *const *)b;
+	size_t lx = strcspn(x, "="), ly = strcspn(y, "=");
+	int c = memcmp(x, y, lx < ly ? lx : ly);
+
+	if (c != 0 || lx != ly)
+		return c != 0 ? c : (lx > ly) - (lx < ly);
+	/* Same name: keep the original order, so the first one wins. */
+	return (*(const char *const *const *)a > *(const char *const *const *)b)
+	    - (*(const char *const *const *)a < *(const char *const *const *)b);
+}
+
+/*
+ * Keep only the first entry of each name, as getenv(3) would see it, so
+ * that no later filter can be fooled by a duplicate.
+ */
+static int
+dedup_env(struct req_exec *r)
+{
+	const char ***ix, *prev, *cur;
+	uint32_t i, k = 0;
+
+	if (r->envc < 2)
+		return 0;
+	if ((ix = reallocarray(NULL, r->envc, sizeof(*ix))) == NULL)
+		return E_NOMEM;
+	for (i = 0; i < r->envc; i++)
+		ix[i] = &r->envp[i];
+	qsort(ix, r->envc, sizeof(*ix), cmp_env);
+	prev = *ix[0];
+	for (i = 1; i < r->envc; i++) {
+		cur = *ix[i];
+		if (strncmp(prev, cur, strcspn(cur, "=") + 1) == 0)
+			*ix[i] = NULL;	/* a later duplicate */
+		else
+			prev = cur;
+	}
+	free(ix);
+	for (i = 0; i < r->envc; i++)
+		if (r->envp[i] != NULL)
+			r->envp[k++] = r->envp[i];
+	r->envp[k] = NULL;
+	r->envc = k;
+	return 0;
+}
+
+/* Decode, check and pass the request on to the monitor, normalized. */
+static void
+forward_request(struct lsess *ls)
+{
+	struct req_exec r;
+	struct buf b;
+	int ret;
+
+	if ((ret = msg_decode_req_exec(&ls->crd.payload,
+	    (uint16_t)ls->nfds, &r)) != 0)
+		client_error(ls, ret);
+	if ((ret = check_allowed(ls->c, &r)) != 0 ||
+	    (ret = check_kinds(ls, &r)) != 0 || (ret = dedup_env(&r)) != 0)
+		client_error(ls, ret);
+	buf_init(&b, MSG_MAX_LEN + 4096u);
+	if ((ret = msg_encode_mon_exec(&b, &r)) != 0 ||
+	    (ret = fdpass_send(ls->mfd, MSG_MON_EXEC, &b, NULL, 0)) != 0)
+		client_error(ls, ret == E_EOF ? E_UNAVAILABLE : ret);
+	buf_free(&b);
+	req_exec_free(&r);
+	msgreader_free(&ls->crd);
+	msgreader_init(&ls->crd, MSG_MAX_SMALL, 0);
+}
+
+/* The monitor forked a spawner: give it the client's descriptors. */
+static void
+hand_fds(struct lsess *ls)
+{
+	int sock;
+
+	if (ls->mrd.nfds != 1 || msgreader_take_fds(&ls->mrd, &sock) != 1)
+		_exit(1);
+	/* The spawner checks the count; on error it reports the failure. */
+	(void)!fdpass_send(sock, MSG_SPAWN_FDS, NULL, ls->fds, ls->nfds);
+	(void)close(sock);
+	fdpass_close_all(ls->fds, ls->nfds);
+	ls->nfds = 0;
+}
+
+static void
+relay(struct lsess *ls, uint16_t type)
+{
+	struct buf b;
+
+	buf_view(&b, ls->mrd.payload.d, ls->mrd.payload.len);
+	if (fdpass_send(ls->cfd, type, &b, NULL, 0) != 0)
+		_exit(0);	/* the client is gone; the monitor sees us go */
+}
+
+static void
+on_monitor(struct lsess *ls)
+{
+	int r = msgreader_read(&ls->mrd, ls->mfd);
+
+	if (r == E_AGAIN)
+		return;
+	if (r != 0) {
+		send_code(ls->cfd, MSG_ERROR, E_UNAVAILABLE);
+		_exit(0);
+	}
+	switch (ls->mrd.h.type) {
+	case MSG_MON_SENDFDS:
+		hand_fds(ls);
+		break;
+	case MSG_MON_STARTED:
+		relay(ls, MSG_STARTED);
+		ls->started = 1;
+		if (ls->c->flags & HELLO_NO_WAIT)
+			_exit(0);
+		break;
+	case MSG_MON_FAILED:
+		relay(ls, MSG_FAILED);
+		_exit(0);
+	case MSG_MON_EXITED:
+		relay(ls, MSG_EXITED);
+		_exit(0);
+	default:
+		_exit(1);
+	}
+	msgreader_next(&ls->mrd);
+}
+
+/* After the request, a client may only forward signals, once started. */
+static void
+on_client(struct lsess *ls)
+{
+	struct buf b;
+	int32_t sig;
+	int r = msgreader_read(&ls->crd, ls->cfd);
+
+	if (r == E_AGAIN)
+		return;
+	if (r == E_EOF && ls->started)
+		_exit(0);	/* the program goes on without its client */
+	if (r != 0)
+		client_error(ls, r);
+	if (ls->crd.h.type != MSG_REQ_SIGNAL || !ls->started ||
+	    !(ls->c->flags & HELLO_SIGNALS))
+		client_error(ls, E_BAD_TYPE);
+	if ((r = msg_decode_i32(&ls->crd.payload, &sig)) != 0)
+		client_error(ls, r);
+	if (sig < 1 || sig > MSG_SIG_MAX)
+		client_error(ls, E_BAD_SIGNAL);
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_i32(&b, sig) != 0 ||
+	    fdpass_send(ls->mfd, MSG_MON_SIGNAL, &b, NULL, 0) != 0)
+		_exit(0);
+	buf_free(&b);
+	msgreader_next(&ls->crd);
+}
+
+void
+listener_serve(const struct lconf *c, const struct msg_session *m, int cfd,
+    int mfd)
+{
+	struct lsess ls;
+	struct pollfd p[2];
+
+	(void)m;
+	memset(&ls, 0, sizeof(ls));
+	ls.c = c;
+	ls.cfd = cfd;
+	ls.mfd = mfd;
+	if (fcntl(cfd, F_SETFL, O_NONBLOCK) != 0)
+		_exit(1);
+	msgreader_init(&ls.crd, c->max_bytes, c->max_fds);
+	msgreader_init(&ls.mrd, MSG_MAX_SMALL, 1);
+	send_hello(&ls);
+	read_request(&ls);
+	forward_request(&ls);
+	for (;;) {
+		p[0] = (struct pollfd){ cfd, POLLIN, 0 };
+		p[1] = (struct pollfd){ mfd, POLLIN, 0 };
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			_exit(1);
+		}
+		if (p[1].revents != 0)
+			on_monitor(&ls);
+		if (p[0].revents != 0)
+			on_client(&ls);
+	}
+}
