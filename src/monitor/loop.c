@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor's event loop: accept, hand connections to the listener
+ * master, take validated requests from listeners, fork spawners, relay
+ * starts, exits and signals.
+ * Runs as: root.  Trusts: SO_PEERCRED, its own children's status pipes.
+ * Does not trust: listeners (every message is decoded by msg.c, checked
+ * against the session's state and the options, and any violation ends the
+ * session).  Never reads a byte from a client and never holds a client's
+ * descriptors: they go from the listener straight to the spawner.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "log.h"
+#include "monitor.h"
+#include "spawner.h"
+
+static struct session *dead;	/* freed after each batch of events */
+
+static void
+ep_add(struct ctx *c, int fd, struct evtag *t)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = t;
+	if (epoll_ctl(c->ep, EPOLL_CTL_ADD, fd, &ev) != 0)
+		fatal_f("epoll_ctl: %s", strerror(errno));
+}
+
+/* Forked children may share the file: remove it from epoll explicitly. */
+static void
+ep_close(struct ctx *c, int *fd)
+{
+	if (*fd < 0)
+		return;
+	(void)epoll_ctl(c->ep, EPOLL_CTL_DEL, *fd, NULL);
+	(void)close(*fd);
+	*fd = -1;
+}
+
+static void
+session_unlink(struct ctx *c, struct session *s)
+{
+	if (s->prev != NULL)
+		s->prev->next = s->next;
+	else
+		c->sessions = s->next;
+	if (s->next != NULL)
+		s->next->prev = s->prev;
+	s->next = dead;
+	dead = s;
+}
+
+/* A session lives until its listener is gone and its child reaped. */
+static void
+maybe_free(struct ctx *c, struct session *s)
+{
+	if (s->lfd < 0 && s->statusfd < 0 && s->child == 0)
+		session_unlink(c, s);
+}
+
+static void
+listener_gone(struct ctx *c, struct session *s)
+{
+	if (s->lfd < 0)
+		return;
+	ep_close(c, &s->lfd);
+	creds_release(c, s->peer.uid);
+	msgreader_free(&s->rd);
+	if (s->state == S_REQUEST)
+		s->state = S_ENDED;
+	maybe_free(c, s);
+}
+
+static void
+violation(struct ctx *c, struct session *s, const char *what, int r)
+{
+	log_warn("session %llu: uid %u pid %d: listener protocol violation: "
+	    "%s: %s", (unsigned long long)s->id, (unsigned)s->peer.uid,
+	    (int)s->peer.pid, what, err_str(r));
+	listener_gone(c, s);
+}
+
+static void
+send_small(struct ctx *c, struct session *s, uint16_t type, struct buf *b)
+{
+	int r;
+
+	if (s->lfd >= 0 && (r = fdpass_send(s->lfd, type, b, NULL, 0)) != 0)
+		violation(c, s, "cannot write to the listener", r);
+	buf_free(b);
+}
+
+static void
+send_failed(struct ctx *c, struct session *s, uint32_t step, int err)
+{
+	struct msg_failed f = { step, err };
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_failed(&b, &f) == 0)
+		send_small(c, s, MSG_MON_FAILED, &b);
+	else
+		buf_free(&b);
+	s->state = S_ENDED;
+}
+
+/* The request must ask only for what this server accepts. */
+static int
+check_request(const struct ctx *c, const struct req_exec *r)
+{
+	const struct dived_opts *o = c->o;
+	uint32_t fl = c->su->hello_flags;
+
+	if (((r->specials & REQ_SPECIAL_CWD) && (fl & HELLO_NO_CWD)) ||
+	    ((r->specials & REQ_SPECIAL_ROOT) && !(fl & HELLO_CLIENT_ROOT)) ||
+	    ((r->specials & REQ_SPECIAL_TTY) && (fl & HELLO_NO_CTTY)) ||
+	    (r->nfdmap > 0 && o->no_fds) ||
+	    (r->envc > 0 && o->no_environment) ||
+	    (r->argc > 0 && o->no_argv))
+		return E_NOT_ALLOWED;
+	if (req_exec_nfds(r) > o->max_fds)
+		return E_TOO_MANY_FDS;
+	return 0;
+}
+
+static void
+spawn(struct ctx *c, struct session *s, const struct req_exec *req)
+{
+	struct spawn_args a;
+	struct buf b;
+	int sv[2] = { -1, -1 }, st[2] = { -1, -1 }, r;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+	    pipe2(st, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+		send_failed(c, s, STEP_FORK, errno);
+		fdpass_close_all(sv, 2);
+		fdpass_close_all(st, 2);
+		return;
+	}
+	if (pid == 0) {
+		memset(&a, 0, sizeof(a));
+		a.o = c->o;
+		a.forced_path = c->su->forced_path;
+		a.daemon_env = c->su->daemon_env;
+		a.nofile_soft = c->su->nofile_soft;
+		a.peer = s->peer;
+		a.req = req;
+		a.fdsock = sv[0];
+		a.statusfd = st[1];
+		a.timeout = c->o->timeout;
+		spawn_run(&a);
+	}
+	(void)close(sv[0]);
+	(void)close(st[1]);
+	s->child = pid;
+	s->statusfd = st[0];
+	s->state = S_SPAWNING;
+	(void)fcntl(s->statusfd, F_SETFL, O_NONBLOCK);
+	ep_add(c, s->statusfd, &s->stag);
+	/* The listener sends the client's descriptors to the spawner. */
+	buf_init(&b, 0);
+	if ((r = fdpass_send(s->lfd, MSG_MON_SENDFDS, &b, &sv[1], 1)) != 0)
+		violation(c, s, "cannot hand over the spawner socket", r);
+	(void)close(sv[1]);
+}
+
+static void
+answer_exec(struct ctx *c, struct session *s)
+{
+	struct req_exec req;
+	int r;
+
+	if ((r = msg_decode_mon_exec(&s->rd.payload, &req)) != 0) {
+		violation(c, s, "malformed request", r);
+		return;
+	}
+	if ((r = check_request(c, &req)) != 0)
+		violation(c, s, "request the server does not accept", r);
+	else if (req.argc == 0 && c->o->forced_argc == 0)
+		send_failed(c, s, STEP_NO_PROGRAM, 0);
+	else {
+		log_info("session %llu: uid %u pid %d: starting %s",
+		    (unsigned long long)s->id, (unsigned)s->peer.uid,
+		    (int)s->peer.pid, c->o->forced_argc > 0 ?
+		    c->su->forced_path : req.argv[0]);
+		spawn(c, s, &req);
+	}
+	req_exec_free(&req);
+}
+
+static void
+answer_error(struct ctx *c, struct session *s)
+{
+	uint32_t code;
+
+	if (msg_decode_u32(&s->rd.payload, &code) != 0 || code == 0 ||
+	    code > E_MAX_CODE) {
+		violation(c, s, "malformed error report", E_BAD_VALUE);
+		return;
+	}
+	log_notice("session %llu: uid %u pid %d: client error: %s",
+	    (unsigned long long)s->id, (unsigned)s->peer.uid,
+	    (int)s->peer.pid, err_str(-(int)code));
+	listener_gone(c, s);
+}
+
+static void
+answer_signal(struct ctx *c, struct session *s)
+{
+	int32_t sig;
+
+	if (msg_decode_i32(&s->rd.payload, &sig) != 0 || sig < 1 ||
+	    sig > MSG_SIG_MAX || !(c->o->signals || c->o->signals_pgid)) {
+		violation(c, s, "bad signal request", E_BAD_SIGNAL);
+		return;
+	}
+	/* Not yet reaped, so the pid (and its group) cannot be reused. */
+	if (s->child > 0)
+		(void)kill(c->o->signals_pgid ? -s->child : s->child, sig);
+}
+
+#define ST(x) (1u << (x))
+
+static const struct {
+	uint16_t type;
+	unsigned int states;
+	void (*fn)(struct ctx *, struct session *);
+} dispatch[] = {
+	{ MSG_MON_EXEC, ST(S_REQUEST), answer_exec },
+	{ MSG_MON_ERROR, ST(S_REQUEST) | ST(S_SPAWNING) | ST(S_RUNNING) |
+	    ST(S_ENDED), answer_error },
+	{ MSG_MON_SIGNAL, ST(S_RUNNING), answer_signal },
+};
+
+static void
+on_session(struct ctx *c, struct session *s)
+{
+	size_t i;
+	int r;
+
+	if (s->lfd < 0)
+		return;
+	if ((r = msgreader_read(&s->rd, s->lfd)) == E_AGAIN)
+		return;
+	if (r == E_EOF) {
+		listener_gone(c, s);
+		return;
+	}
+	if (r != 0) {
+		violation(c, s, "unreadable message", r);
+		return;
+	}
+	for (i = 0; i < sizeof(dispatch) / sizeof(dispatch[0]); i++)
+		if (dispatch[i].type == s->rd.h.type &&
+		    (dispatch[i].states & ST(s->state)) != 0)
+			break;
+	if (i == sizeof(dispatch) / sizeof(dispatch[0])) {
+		violation(c, s, "unexpected message", E_BAD_TYPE);
+		return;
+	}
+	dispatch[i].fn(c, s);
+	if (s->lfd >= 0)
+		msgreader_next(&s->rd);
+}
+
+static void
+on_status(struct ctx *c, struct session *s)
+{
+	struct msg_failed f;
+	struct buf b;
+	uint8_t data[16];
+	ssize_t n;
+
+	if ((n = read(s->statusfd, data, sizeof(data))) < 0 &&
+	    (errno == EAGAIN || errno == EINTR))
+		return;
+	ep_close(c, &s->statusfd);
+	buf_view(&b, data, n > 0 ? (size_t)n : 0);
+	if (n > 0 && msg_decode_failed(&b, &f) == 0) {
+		log_notice("session %llu: uid %u: cannot %s: %s",
+		    (unsigned long long)s->id, (unsigned)s->peer.uid,
+		    spawn_step_str(f.step), strerror(f.err));
+		send_failed(c, s, f.step, f.err);
+		return;
+	}
+	if (n != 0) {
+		send_failed(c, s, STEP_EXEC, EIO);
+		return;
+	}
+	/* End of file without a report: the program was executed. */
+	s->state = S_RUNNING;
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_i32(&b, (int32_t)s->child) == 0)
+		send_small(c, s, MSG_MON_STARTED, &b);
+	else
+		buf_free(&b);
+}
+
+static void
+reaped(struct ctx *c, struct session *s, const siginfo_t *si)
+{
+	struct msg_exit ex;
+	struct buf b;
+
+	if (s->statusfd >= 0)	/* report the start before the end */
+		on_status(c, s);
+	s->child = 0;
+	ex.how = si->si_code == CLD_EXITED ? EXIT_HOW_EXITED :
+	    si->si_code == CLD_DUMPED ? EXIT_HOW_DUMPED : EXIT_HOW_KILLED;
+	ex.value = (uint32_t)si->si_status;
+	log_info("session %llu: uid %u: program %s %d",
+	    (unsigned long long)s->id, (unsigned)s->peer.uid,
+	    ex.how == EXIT_HOW_EXITED ? "exited with" : "killed by signal",
+	    si->si_status);
+	if (s->state == S_RUNNING && !c->o->no_wait) {
+		buf_init(&b, MSG_MAX_SMALL);
+		if (msg_encode_exit(&b, &ex) == 0)
+			send_small(c, s, MSG_MON_EXITED, &b);
+		else
+			buf_free(&b);
+	}
+	s->state = S_ENDED;
+	maybe_free(c, s);
+}
+
+static void
+on_sigchld(struct ctx *c)
+{
+	struct session *s;
+	siginfo_t si;
+
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) != 0 ||
+		    si.si_pid == 0)
+			return;
+		if (si.si_pid == c->lm_pid)
+			fatal("the listener master ended unexpectedly; "
+			    "refusing to go on without it");
+		for (s = c->sessions; s != NULL; s = s->next)
+			if (s->child == si.si_pid)
+				break;
+		if (s != NULL)
+			reaped(c, s, &si);
+	}
+}
+
+static void
+on_signalfd(struct ctx *c)
+{
+	struct signalfd_siginfo si;
+
+	while (read(c->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			on_sigchld(c);
+		else {
+			log_notice("signal %u: shutting down", si.ssi_signo);
+			c->stopping = true;
+		}
+	}
+}
+
+/* Refuse a connection before any listener sees it: a fixed answer. */
+static void
+refuse(int fd, int r)
+{
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_u32(&b, (uint32_t)-r) == 0)
+		(void)!fdpass_send(fd, MSG_ERROR, &b, NULL, 0);
+	buf_free(&b);
+}
+
+static void
+new_connection(struct ctx *c, int fd)
+{
+	struct session *s;
+	socklen_t len = sizeof(struct ucred);
+	struct ucred peer;
+	int r;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
+		log_warn("cannot read a client's credentials: %s",
+		    strerror(errno));
+		return;
+	}
+	if ((r = creds_admit(c, &peer)) != 0) {
+		log_warn("uid %u pid %d: connection refused: %s",
+		    (unsigned)peer.uid, (int)peer.pid, err_str(r));
+		refuse(fd, r);
+		return;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		creds_release(c, peer.uid);
+		refuse(fd, E_UNAVAILABLE);
+		return;
+	}
+	s->id = ++c->next_id;
+	s->peer = peer;
+	s->lfd = s->statusfd = -1;
+	s->ltag = (struct evtag){ EV_SESSION, s };
+	s->stag = (struct evtag){ EV_STATUS, s };
+	(void)clock_gettime(CLOCK_MONOTONIC, &s->t0);
+	msgreader_init(&s->rd, c->o->max_bytes + 4096u, 0);
+	if ((r = lm_hand_over(c, s, fd)) != 0) {
+		log_err("uid %u pid %d: cannot hand the connection to a "
+		    "listener: %s", (unsigned)peer.uid, (int)peer.pid,
+		    r == E_SYS ? strerror(errno) : err_str(r));
+		refuse(fd, E_UNAVAILABLE);
+		creds_release(c, peer.uid);
+		msgreader_free(&s->rd);
+		free(s);
+		return;
+	}
+	s->next = c->sessions;
+	if (c->sessions != NULL)
+		c->sessions->prev = s;
+	c->sessions = s;
+	ep_add(c, s->lfd, &s->ltag);
+}
+
+static void
+on_listen(struct ctx *c)
+{
+	int fd;
+
+	for (;;) {
+		fd = accept4(c->listen_fd, NULL, NULL,
+		    SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_err("accept: %s", strerror(errno));
+			return;
+		}
+		new_connection(c, fd);
+		(void)close(fd);
+	}
+}
+
+static void
+free_dead(void)
+{
+	struct session *s;
+
+	while ((s = dead) != NULL) {
+		dead = s->next;
+		msgreader_free(&s->rd);
+		free(s);
+	}
+}
+
+void
+loop_run(struct ctx *c)
+{
+	struct epoll_event ev[64];
+	struct evtag *t;
+	int n, i;
+
+	ep_add(c, c->listen_fd, &c->listen_tag);
+	ep_add(c, c->sig_fd, &c->sig_tag);
+	ep_add(c, c->lm_fd, &c->lm_tag);
+	while (!c->stopping) {
+		if ((n = epoll_wait(c->ep, ev, 64, -1)) < 0) {
+			if (errno == EINTR)
+				continue;
+			fatal_f("epoll_wait: %s", strerror(errno));
+		}
+		for (i = 0; i < n; i++) {
+			t = ev[i].data.ptr;
+			switch (t->kind) {
+			case EV_LISTEN:
+				on_listen(c);
+				break;
+			case EV_SIGNAL:
+				on_signalfd(c);
+				break;
+			case EV_LM:
+				fatal("the listener master closed its socket");
+			case EV_SESSION:
+				on_session(c, t->s);
+				break;
+			case EV_STATUS:
+				if (t->s->statusfd >= 0)
+					on_status(c, t->s);
+				break;
+			}
+		}
+		free_dead();
+	}
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor: dived's root process.  State shared by its files.
+ */
+#ifndef DIVE_MONITOR_H
+#define DIVE_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "fdpass.h"
+#include "msg.h"
+#include "options.h"
+
+/* What the monitor resolved at start-up from the options. */
+struct setup {
+	uid_t luid;			/* listener user */
+	gid_t lgid;
+	const char *forced_path;	/* absolute path of the forced argv[0] */
+	char **daemon_env;		/* dived's own environment (for -E) */
+	rlim_t nofile_soft;		/* RLIMIT_NOFILE dived started with */
+	uint64_t pidns_dev, pidns_ino;	/* our pid namespace */
+	uint32_t hello_flags;		/* what clients are told */
+};
+
+enum sess_state {
+	S_REQUEST,	/* waiting for the listener's MSG_MON_EXEC */
+	S_SPAWNING,	/* spawner forked, exec not yet reported */
+	S_RUNNING,	/* program started */
+	S_ENDED,	/* start failed or exit status sent */
+};
+
+/* What an epoll event points to. */
+enum ev_kind { EV_LISTEN, EV_SIGNAL, EV_LM, EV_SESSION, EV_STATUS };
+
+struct evtag {
+	enum ev_kind kind;
+	struct session *s;
+};
+
+struct session {
+	struct session *prev, *next;
+	uint64_t id;
+	struct ucred peer;		/* from SO_PEERCRED at accept */
+	enum sess_state state;
+	int lfd;			/* to the listener, -1 once it is gone */
+	int statusfd;			/* spawner's status pipe, -1 if none */
+	pid_t child;			/* program (or spawner), 0 if none */
+	struct msgreader rd;
+	struct evtag ltag, stag;
+	struct timespec t0;
+};
+
+struct uidcount {
+	uid_t uid;
+	unsigned int n;
+};
+
+struct ctx {
+	const struct dived_opts *o;
+	struct setup *su;
+	int ep;				/* epoll */
+	int listen_fd;
+	int sig_fd;			/* signalfd: SIGCHLD, SIGTERM, ... */
+	int lm_fd;			/* to the listener master */
+	pid_t lm_pid;
+	struct evtag listen_tag, sig_tag, lm_tag;
+	struct session *sessions;
+	unsigned int nconns;		/* sessions with a live listener */
+	struct uidcount *uids;		/* connections per client uid */
+	size_t nuids, capuids;
+	uint64_t next_id;
+	bool stopping;
+	bool passrights;		/* SO_PASSRIGHTS=0 works on this kernel */
+};
+
+/* lm.c: the listener master. */
+void lm_start(struct ctx *c, int listener_exe);
+int lm_open_listener_exe(void);
+int lm_hand_over(struct ctx *c, struct session *s, int client_fd);
+
+/* sock.c: the listening socket, pidfiles, detaching. */
+int sock_listen(const struct dived_opts *o, uid_t uid, gid_t gid,
+    bool chown_set);
+void sock_cleanup(const struct dived_opts *o);
+int detach_start(void);
+void detach_done(int fd);
+void pidfiles_write(const struct dived_opts *o);
+void pidfiles_remove(const struct dived_opts *o);
+
+/* loop.c: the event loop. */
+void loop_run(struct ctx *c);
+
+/* creds.c: connection accounting by client uid. */
+int creds_admit(struct ctx *c, const struct ucred *peer);
+void creds_release(struct ctx *c, uid_t uid);
+
+#endif

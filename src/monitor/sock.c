@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The listening socket, pidfiles and detaching.
+ * Runs as: root, at start-up and shutdown.  Trusts: the operator's
+ * options.  Does not trust: the directory the socket goes into, which
+ * others may be able to write: the socket is bound, chmod'ed and chown'ed
+ * inside a fresh root-only directory and only then renamed into place,
+ * so no path race can redirect the chmod or chown.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "log.h"
+#include "monitor.h"
+#include "xmalloc.h"
+
+/* The socket file we created, to remove it at exit if it is still ours. */
+static int sock_dirfd = -1;
+static char *sock_base;
+static dev_t sock_dev;
+static ino_t sock_ino;
+
+static int
+listen_abstract(const char *name)
+{
+	struct sockaddr_un sa;
+	size_t n = strlen(name);
+	int s;
+
+	if (n > sizeof(sa.sun_path)) {
+		log_err("abstract socket name too long: %s", name);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path + 1, name + 1, n - 1);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) < 0 || bind(s, (struct sockaddr *)&sa,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) != 0 ||
+	    listen(s, SOMAXCONN) != 0) {
+		log_err("cannot listen on %s: %s", name, strerror(errno));
+		if (s >= 0)
+			(void)close(s);
+		return -1;
+	}
+	return s;
+}
+
+/* Refuse to replace anything but a stale socket at the target path. */
+static int
+check_target(int dirfd, const char *base, const char *path)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		log_err("%s exists and is not a socket; not replacing it",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Bind, set mode and owner, listen: all inside the private directory. */
+static int
+bind_private(int tmpfd, const char *tmppath, const struct dived_opts *o,
+    uid_t uid, gid_t gid, bool chown_set)
+{
+	struct sockaddr_un sa;
+	struct stat st;
+	int s;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", tmppath) >=
+	    (int)sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) < 0)
+		return -1;
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    (o->chmod_set && fchmodat(tmpfd, "s", o->chmod_mode, 0) != 0) ||
+	    (chown_set && fchownat(tmpfd, "s", uid, gid,
+	    AT_SYMLINK_NOFOLLOW) != 0) ||
+	    fstatat(tmpfd, "s", &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    listen(s, SOMAXCONN) != 0) {
+		int save = errno;
+		(void)close(s);
+		errno = save;
+		return -1;
+	}
+	sock_dev = st.st_dev;
+	sock_ino = st.st_ino;
+	return s;
+}
+
+static int
+listen_path(const char *path, const struct dived_opts *o, uid_t uid,
+    gid_t gid, bool chown_set)
+{
+	char *d = xstrdup(path), *b = xstrdup(path), tmp[64];
+	int dirfd, tmpfd = -1, s = -1;
+
+	sock_base = xstrdup(basename(b));
+	if ((dirfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    check_target(dirfd, sock_base, path) != 0)
+		goto out;
+	(void)snprintf(tmp, sizeof(tmp), "/proc/self/fd/%d/.dived-XXXXXX",
+	    dirfd);
+	if (mkdtemp(tmp) == NULL ||
+	    (tmpfd = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		goto out;
+	if ((s = bind_private(tmpfd, tmp, o, uid, gid, chown_set)) >= 0 &&
+	    renameat(tmpfd, "s", dirfd, sock_base) != 0) {
+		(void)close(s);
+		s = -1;
+	}
+ out:
+	if (s < 0)
+		log_err("cannot listen on %s: %s", path, strerror(errno));
+	if (tmpfd >= 0) {
+		(void)unlinkat(tmpfd, "s", 0);
+		(void)rmdir(tmp);
+		(void)close(tmpfd);
+	}
+	if (s >= 0)
+		sock_dirfd = dirfd;
+	else if (dirfd >= 0)
+		(void)close(dirfd);
+	free(d);
+	free(b);
+	return s;
+}
+
+int
+sock_listen(const struct dived_opts *o, uid_t uid, gid_t gid, bool chown_set)
+{
+	if (o->socket[0] == '@')
+		return listen_abstract(o->socket);
+	return listen_path(o->socket, o, uid, gid, chown_set);
+}
+
+void
+sock_cleanup(const struct dived_opts *o)
+{
+	struct stat st;
+
+	(void)o;
+	if (sock_dirfd < 0)
+		return;
+	if (fstatat(sock_dirfd, sock_base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == sock_dev && st.st_ino == sock_ino)
+		(void)unlinkat(sock_dirfd, sock_base, 0);
+}
+
+int
+detach_start(void)
+{
+	int p[2];
+	pid_t pid;
+	ssize_t n;
+	char c = 0;
+
+	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) < 0)
+		fatal("cannot detach: %s", strerror(errno));
+	if (pid > 0) {
+		/* Parent: succeed only once the daemon says it is ready. */
+		(void)close(p[1]);
+		do
+			n = read(p[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		_exit(n == 1 && c == 'R' ? 0 : 1);
+	}
+	(void)close(p[0]);
+	if (setsid() < 0)
+		fatal("setsid: %s", strerror(errno));
+	return p[1];
+}
+
+void
+detach_done(int fd)
+{
+	int n = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (n < 0 || dup2(n, 0) < 0 || dup2(n, 1) < 0)
+		fatal("cannot open /dev/null: %s", strerror(errno));
+	log_init("dived", true);
+	if (dup2(n, 2) < 0)
+		fatal("dup2: %s", strerror(errno));
+	(void)close(n);
+	(void)!write(fd, "R", 1);
+	(void)close(fd);
+}
+
+void
+pidfiles_write(const struct dived_opts *o)
+{
+	char line[32];
+	struct stat st;
+	int i, fd, n;
+
+	n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
+	for (i = 0; i < o->npidfiles; i++) {
+		fd = open(o->pidfiles[i], O_WRONLY | O_CREAT | O_NOFOLLOW |
+		    O_CLOEXEC, 0644);
+		/* Not O_TRUNC: a pidfile may be a cgroup's procs file. */
+		if (fd < 0 || fstat(fd, &st) != 0 ||
+		    (S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) ||
+		    write(fd, line, (size_t)n) != n)
+			fatal("cannot write pidfile %s: %s", o->pidfiles[i],
+			    strerror(errno));
+		if (close(fd) != 0)
+			fatal("cannot write pidfile %s: %s", o->pidfiles[i],
+			    strerror(errno));
+	}
+}
+
+void
+pidfiles_remove(const struct dived_opts *o)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < o->npidfiles; i++)
+		if (lstat(o->pidfiles[i], &st) == 0 && S_ISREG(st.st_mode))
+			(void)unlink(o->pidfiles[i]);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The program's environment: the client's (or, with -E, the daemon's),
+ * without any DIVE_* entry, plus DIVE_UID, DIVE_GID, DIVE_PID and
+ * DIVE_USER describing the client as the kernel identified it.
+ * Runs as: root (spawner).  Trusts: SO_PEERCRED.  Does not trust: the
+ * client's entries, which can never set a DIVE_* variable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spawner.h"
+
+static int
+is_dive_var(const char *e)
+{
+	return strncmp(e, "DIVE_", 5) == 0;
+}
+
+static char *
+fmt_var(const char *name, long long v)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s=%lld", name, v) < 0)
+		return NULL;
+	return s;
+}
+
+char **
+env_build(const struct spawn_args *a, const struct identity *id)
+{
+	const char *const *src = a->o->no_environment ?
+	    (const char *const *)a->daemon_env : a->req->envp;
+	size_t n = 0, i, k = 0;
+	char **env;
+
+	while (src != NULL && src[n] != NULL)
+		n++;
+	if ((env = calloc(n + 5, sizeof(char *))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!is_dive_var(src[i]))
+			env[k++] = (char *)(uintptr_t)src[i];
+	if ((env[k++] = fmt_var("DIVE_UID", (long long)a->peer.uid)) == NULL ||
+	    (env[k++] = fmt_var("DIVE_GID", (long long)a->peer.gid)) == NULL ||
+	    (env[k++] = fmt_var("DIVE_PID", (long long)a->peer.pid)) == NULL)
+		return NULL;
+	if (id->client_name != NULL &&
+	    asprintf(&env[k++], "DIVE_USER=%s", id->client_name) < 0)
+		return NULL;
+	env[k] = NULL;
+	return env;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The client's descriptors: received from the listener, then installed
+ * at the numbers they had in the client, with every other descriptor of
+ * the daemon closed.
+ * Runs as: root (spawner).  Trusts: the monitor's accepted request (the
+ * count and numbers).  Does not trust: the listener, whose message must
+ * carry exactly that many descriptors and nothing else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "fdpass.h"
+#include "spawner.h"
+
+int
+fds_receive(const struct spawn_args *a, int *fds, size_t n)
+{
+	struct msgreader rd;
+	struct pollfd p = { a->fdsock, POLLIN, 0 };
+	struct timespec t0, now;
+	long left;
+	int r;
+
+	msgreader_init(&rd, 0, n);
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		(void)clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (long)a->timeout * 1000 - (now.tv_sec - t0.tv_sec) *
+		    1000 - (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (left <= 0)
+			return ETIMEDOUT;
+		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+			return errno;
+		if ((r = msgreader_read(&rd, a->fdsock)) != E_AGAIN)
+			break;
+	}
+	if (r != 0)
+		return r == E_SYS ? errno : EPROTO;
+	if (rd.h.type != MSG_SPAWN_FDS || rd.h.len != 0 || rd.nfds != n) {
+		msgreader_free(&rd);
+		return EPROTO;
+	}
+	(void)msgreader_take_fds(&rd, fds);
+	msgreader_free(&rd);
+	return 0;
+}
+
+static int
+close_range_(unsigned int lo, unsigned int hi)
+{
+	if (lo > hi)
+		return 0;
+	return (int)syscall(SYS_close_range, lo, hi, 0U);
+}
+
+/*
+ * Install the descriptors (fds[i] -> num[i], num ascending) and close all
+ * others but *statusfd, which is moved out of the way and stays CLOEXEC.
+ */
+int
+fds_install(const uint32_t *num, int *fds, size_t nfds, int *statusfd)
+{
+	unsigned int top = nfds > 0 ? num[nfds - 1] + 1 : 0, lo = 0;
+	size_t i;
+	int fd;
+
+	/* Above every target first, so no move overwrites a source. */
+	if ((fd = fcntl(*statusfd, F_DUPFD_CLOEXEC, (int)top)) < 0)
+		return errno;
+	(void)close(*statusfd);
+	*statusfd = fd;
+	for (i = 0; i < nfds; i++) {
+		if ((fd = fcntl(fds[i], F_DUPFD_CLOEXEC, (int)top)) < 0)
+			return errno;
+		(void)close(fds[i]);
+		fds[i] = fd;
+	}
+	for (i = 0; i < nfds; i++) {
+		if (dup2(fds[i], (int)num[i]) < 0)	/* clears CLOEXEC */
+			return errno;
+		if (num[i] > lo && close_range_(lo, num[i] - 1) != 0)
+			return errno;
+		lo = num[i] + 1;
+	}
+	/* From the last target up: the moved copies and all of dived's. */
+	if (close_range_(lo, (unsigned int)*statusfd - 1) != 0 ||
+	    close_range_((unsigned int)*statusfd + 1, ~0U) != 0)
+		return errno;
+	return 0;
+}

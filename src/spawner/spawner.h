@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The spawner: a child of the monitor that sets up one accepted request
+ * and executes its program.  See dived(8), ORDER OF OPERATIONS.
+ */
+#ifndef DIVE_SPAWNER_H
+#define DIVE_SPAWNER_H
+
+#include <stdbool.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "msg.h"
+#include "options.h"
+
+struct spawn_args {
+	const struct dived_opts *o;
+	const char *forced_path;	/* absolute path of the forced argv[0] */
+	char **daemon_env;		/* for -E */
+	rlim_t nofile_soft;		/* RLIMIT_NOFILE for the program */
+	struct ucred peer;		/* the client, from SO_PEERCRED */
+	const struct req_exec *req;	/* accepted by the monitor */
+	int fdsock;			/* MSG_SPAWN_FDS arrives here */
+	int statusfd;			/* failures reported here; CLOEXEC */
+	unsigned int timeout;		/* seconds to wait for the fds */
+};
+
+/*
+ * spawn_run: set up and execute the program; on any failure report the
+ * step and errno on statusfd and _exit(127).  Never returns.
+ */
+void spawn_run(const struct spawn_args *a) __attribute__((noreturn));
+
+/* The identity the program runs with (ids.c). */
+struct identity {
+	bool change;		/* false with -P: keep the daemon's ids */
+	uid_t ruid, euid;
+	gid_t rgid, egid;
+	gid_t *groups;
+	int ngroups;
+	char *client_name;	/* for DIVE_USER, NULL if no passwd entry */
+};
+
+/* ids.c */
+int ids_resolve(const struct spawn_args *a, struct identity *id);
+int ids_apply(const struct identity *id, int *step);
+
+/* env.c */
+char **env_build(const struct spawn_args *a, const struct identity *id);
+
+/* fds.c */
+int fds_receive(const struct spawn_args *a, int *fds, size_t n);
+int fds_install(const uint32_t *num, int *fds, size_t nfds, int *statusfd);
+
+#endif
