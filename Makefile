@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: MIT
+# dive and dived.  "make" builds bin/dive, bin/dived and bin/dived-listener;
+# "make check" installs what is missing, builds and runs every test;
+# "make demo" shows dive and dived at work.  See README.md.
+
+VERSION    = 2.0.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+SBINDIR   ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/dive
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC        ?= cc
+# Output root: bin/ and obj/ go under it (e.g. O=build/asan SAN=1).
+O         ?= .
+SAN       ?=
+BIN        = $(O)/bin
+OBJ        = $(O)/obj
+
+cc-option = $(shell $(CC) -Werror $(1) -x c -c /dev/null -o /dev/null \
+	    2>/dev/null && echo $(1))
+
+WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
+	   -Wvla -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wimplicit-fallthrough -Wswitch-enum
+HARDEN   = -fstack-protector-strong -fstack-clash-protection -fPIE \
+	   $(call cc-option,-ftrivial-auto-var-init=zero) \
+	   $(call cc-option,-fzero-call-used-regs=used)
+ifeq ($(SAN),)
+HARDEN  += -D_FORTIFY_SOURCE=3
+OPT     ?= -O2 -g
+else
+HARDEN  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=undefined -DDIVE_SANITIZE
+OPT     ?= -O1 -g
+endif
+LDHARDEN = -pie -Wl,-z,relro,-z,now -Wl,--as-needed \
+	   $(if $(SAN),-fsanitize=address$(comma)undefined)
+comma   := ,
+
+INC      = -Isrc/common
+CFLAGS  += $(OPT) $(WARN) $(HARDEN) $(INC) -MMD -MP
+LDFLAGS += $(LDHARDEN)
+
+PKG      = pkg-config
+# Daemon code uses libbsd in overlay mode; common/ and the client do not.
+DAEMON_CFLAGS = $(shell $(PKG) --cflags libcap-ng libseccomp libbsd-overlay)
+DIVED_LIBS    = $(shell $(PKG) --libs libcap-ng libbsd-overlay)
+LISTENER_LIBS = $(shell $(PKG) --libs libseccomp libcap-ng libbsd-overlay)
+CRITERION_LIBS = $(shell $(PKG) --libs criterion)
+
+COMMON_SRC   = $(wildcard src/common/*.c)
+CLIENT_SRC   = $(wildcard src/client/*.c)
+MONITOR_SRC  = $(wildcard src/monitor/*.c)
+SPAWNER_SRC  = $(wildcard src/spawner/*.c)
+LISTENER_SRC = $(wildcard src/listener/*.c)
+UNIT_SRC     = $(wildcard tests/unit/*_test.c)
+HELPER_SRC   = $(wildcard tests/helpers/*.c)
+
+obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
+
+COMMON_LIB = $(OBJ)/libdivecommon.a
+PROGS = $(BIN)/dive $(BIN)/dived $(BIN)/dived-listener
+TBIN = $(BIN)/tests
+UNIT_BINS = $(patsubst tests/unit/%.c,$(TBIN)/%,$(UNIT_SRC))
+HELPER_BINS = $(patsubst tests/helpers/%.c,$(TBIN)/%,$(HELPER_SRC))
+
+.PHONY: all clean check check-root unit demo deps lint split-check \
+	tests asan install uninstall bench fuzz
+
+all: $(PROGS)
+
+# Quiet by default; V=1 shows the commands.
+ifeq ($(V),)
+Q = @
+endif
+
+$(OBJ)/src/common/%.o: src/common/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(OBJ)/src/client/%.o: src/client/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(OBJ)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -DLISTENER_PATH='"$(LIBEXECDIR)/dived-listener"' -c -o $@ $<
+
+$(OBJ)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -Isrc/listener -Isrc/monitor -c -o $@ $<
+
+$(COMMON_LIB): $(call obj,$(COMMON_SRC))
+	@mkdir -p $(@D)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+$(BIN)/dive: $(call obj,$(CLIENT_SRC)) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+$(BIN)/dived: $(call obj,$(MONITOR_SRC) $(SPAWNER_SRC)) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS)
+
+$(BIN)/dived-listener: $(call obj,$(LISTENER_SRC)) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LISTENER_LIBS)
+
+# Unit tests link the module they test with the common library.
+$(TBIN)/%_test: $(OBJ)/tests/unit/%_test.o $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
+
+$(TBIN)/%: $(OBJ)/tests/helpers/%.o $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+
+tests: all $(UNIT_BINS) $(HELPER_BINS)
+
+# Installs the build and test dependencies that are missing (Debian).
+deps:
+	@tools/deps.sh
+
+check:
+	@tools/deps.sh --quiet
+	@$(MAKE) --no-print-directory -s tests >/dev/null
+	@tools/run-tests.sh
+
+demo:
+	@tools/deps.sh --quiet
+	@$(MAKE) --no-print-directory -s all >/dev/null
+	@tools/demo.sh
+
+clean:
+	rm -rf $(O)/bin $(O)/obj build
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

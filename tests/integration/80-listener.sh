@@ -1,0 +1,56 @@
+#!/bin/bash
+# The listener that parses a client's request is confined: its own uid,
+# no capabilities, no_new_privs, seccomp, an empty root.  Read from /proc
+# while a request is in flight.  And the monitor never holds the client's
+# descriptors.
+. "$(dirname "$0")/lib.sh"
+plan 19
+
+luid=$(id -u _dived)
+lgid=$(id -g _dived)
+start_dived
+echo marker > "$T/marker"
+chmod 644 "$T/marker"
+run_as nobody "$DIVE" "$SOCK" /bin/sleep 3 7<"$T/marker" &
+client=$!
+for i in $(seq 100); do
+	lpid=$(pgrep -x -u _dived dived-listener | head -n 1)
+	[ -n "$lpid" ] && pgrep -x sleep -u nobody >/dev/null && break
+	sleep 0.05
+done
+st=$(cat /proc/$lpid/status)
+field() { printf '%s\n' "$st" | sed -n "s/^$1:[[:space:]]*//p" | tr -s '\t ' ' '; }
+is "listener: real, effective, saved uid are the listener user's" \
+    "$(field Uid)" "$luid $luid $luid $luid"
+is "listener: gids too" "$(field Gid)" "$lgid $lgid $lgid $lgid"
+is "listener: no supplementary groups" "$(field Groups)" ""
+for cap in CapInh CapPrm CapEff CapBnd CapAmb; do
+	is "listener: $cap empty" "$(field $cap)" 0000000000000000
+done
+is "listener: NoNewPrivs" "$(field NoNewPrivs)" 1
+is "listener: seccomp filter mode" "$(field Seccomp)" 2
+is "listener: an empty root" "$(ls -A /proc/$lpid/root/ | wc -l)" 0
+is "listener: only its two sockets besides /dev/null" \
+    "$(ls /proc/$lpid/fd | sort -n | tr '\n' ' ')" "0 1 2 3 4 "
+mpid=$(pgrep -x -u _dived dived-lmaster)
+st=$(cat /proc/$mpid/status)
+is "listener master: listener uid" "$(field Uid)" "$luid $luid $luid $luid"
+is "listener master: no capabilities" "$(field CapEff)/$(field CapBnd)" \
+    0000000000000000/0000000000000000
+is "listener master: seccomp" "$(field Seccomp)/$(field NoNewPrivs)" 2/1
+
+# fd 7 of the client (the marker file) went to the
+# program only: neither the monitor nor the listener keeps a copy.
+prog=$(pgrep -x sleep -u nobody | head -n 1)
+is "the program holds the client's fd 7" \
+    "$(readlink /proc/$prog/fd/7)" "$T/marker"
+is "the monitor holds none of the client's descriptors" \
+    "$(ls -l /proc/$DPID/fd | grep -c "$T/marker")" 0
+is "the listener holds none of them after the hand-over" \
+    "$(ls -l /proc/$lpid/fd | grep -c "$T/marker")" 0
+wait $client
+
+"$DIVED" "$T/s" --listener-user nobody 2>"$T/err"
+is "--listener-user nobody is refused" $? 4
+"$DIVED" "$T/s" --listener-user no-such-user 2>"$T/err"
+is "a missing listener user: dived does not start (4)" $? 4

@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: MIT
+# Shared by the integration tests: TAP output, a private copy of the
+# binaries, and a real dived as root on a temporary socket.
+#
+# A script sources this file, calls plan N, then uses start_dived, run_as,
+# is, like and ok/not_ok.  Everything is removed when the script exits.
+
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${DIVE_BUILD:-$ROOT}
+
+_n=0
+_failed=0
+DPID=
+SOCK=
+T=
+
+plan() {
+	echo "1..$1"
+}
+
+ok() {
+	_n=$((_n + 1))
+	echo "ok $_n - $*"
+}
+
+not_ok() {
+	_n=$((_n + 1))
+	_failed=$((_failed + 1))
+	echo "not ok $_n - $*"
+}
+
+skip() {
+	_n=$((_n + 1))
+	echo "ok $_n # SKIP $*"
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/#   /'
+}
+
+# is DESC GOT EXPECTED
+is() {
+	if [ "$2" == "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:      $(printf '%q' "$2")" \
+		    "expected: $(printf '%q' "$3")"
+	fi
+}
+
+# like DESC GOT REGEX
+like() {
+	if [[ $2 =~ $3 ]]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:      $(printf '%q' "$2")" "expected: /$3/"
+	fi
+}
+
+# check DESC COMMAND...: passes when the command succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP integration tests run as root"
+	exit 0
+fi
+
+# Binaries copied where every test user can run them.
+T=$(mktemp -d /tmp/dive-test.XXXXXX)
+chmod 755 "$T"
+install -m 0755 "$BUILD/bin/dive" "$BUILD/bin/dived" \
+    "$BUILD/bin/dived-listener" "$T/"
+DIVE=$T/dive
+DIVED=$T/dived
+LOG=$T/dived.log
+EXECENV=$BUILD/bin/tests/execenv
+export DIVE DIVED
+
+# stop_dived: end the daemon started by start_dived, if any.
+stop_dived() {
+	if [ -n "$DPID" ]; then
+		kill "$DPID" 2>/dev/null
+		wait "$DPID" 2>/dev/null
+		DPID=
+	fi
+}
+
+# start_dived [OPTIONS...]: dived on $T/sock (mode 0777 unless -C or -U
+# is given), logging to $LOG; waits until it accepts connections.
+start_dived() {
+	local i mode=(-C 0777)
+	stop_dived
+	SOCK=${SOCK_OVERRIDE:-$T/sock}
+	for i in "$@"; do
+		case $i in
+		-C|--chmod|-U|--chown) mode=(); break ;;
+		--) break ;;
+		esac
+	done
+	[ "${SOCK:0:1}" = @ ] && mode=()
+	: > "$LOG"
+	"$DIVED" "$SOCK" "${mode[@]}" "$@" 2>>"$LOG" &
+	DPID=$!
+	for i in $(seq 100); do
+		if grep -q "listening on" "$LOG"; then return 0; fi
+		if ! kill -0 "$DPID" 2>/dev/null; then break; fi
+		sleep 0.05
+	done
+	echo "# dived did not start:"
+	sed 's/^/#   /' "$LOG"
+	DPID=
+	return 1
+}
+
+# run_as USER COMMAND...: run with the user's uid, gid and groups.
+run_as() {
+	local u=$1
+	shift
+	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"
+}
+
+_cleanup() {
+	stop_dived
+	[ -n "$T" ] && rm -rf "$T"
+	[ $_failed -eq 0 ]
+}
+trap _cleanup EXIT

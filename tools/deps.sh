@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages that building and testing dive need, when
+# they are missing.  "make deps" runs it; "make check" and "make demo" run
+# it with --quiet.
+set -eu
+
+quiet=0
+[ "${1:-}" = --quiet ] && quiet=1
+
+# Build: compiler, pkg-config and the four libraries.  Tests: runuser and
+# setpriv (util-linux), ps/pgrep (procps), useradd (passwd), mandoc.
+packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
+libcriterion-dev util-linux procps passwd mandoc"
+
+missing=()
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	[ $quiet = 1 ] || echo "deps: everything is installed"
+	exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages: ${missing[*]}" >&2
+	echo "deps: run 'make deps' as root to install them" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq </dev/null >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    </dev/null >/dev/null

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Runs every test: the criterion unit tests, then the integration scripts
+# (TAP, run as root against the real daemon).  Prints each result and ends
+# with one line "N passed, N failed"; exits non-zero if anything failed.
+#
+#   tools/run-tests.sh [-b BUILD] [SCRIPT...]
+#     -b BUILD   directory holding bin/ (default: the source tree)
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$PWD
+build=$top
+if [ "${1:-}" = -b ]; then build=$(cd "$2" && pwd); shift 2; fi
+export DIVE_BUILD=$build
+
+pass=0 fail=0 skip=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# Count a TAP stream: ok / not ok lines; a short plan counts as failures.
+tally() {
+	local name=$1 planned=0 seen=0 line
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*|"ok "*"# skip"*)
+			skip=$((skip + 1)); seen=$((seen + 1)) ;;
+		"ok "*) pass=$((pass + 1)); seen=$((seen + 1)) ;;
+		"not ok "*) fail=$((fail + 1)); seen=$((seen + 1)) ;;
+		1..*) planned=${line#1..}; planned=${planned%% *} ;;
+		esac
+		printf '%s\n' "$line"
+	done
+	if [ "$planned" -gt "$seen" ] 2>/dev/null; then
+		echo "not ok - $name: $((planned - seen)) planned tests did not run"
+		fail=$((fail + planned - seen))
+	fi
+}
+
+run_unit() {
+	local t
+	for t in "$build"/bin/tests/*_test; do
+		[ -x "$t" ] || continue
+		echo "# unit: ${t##*/}"
+		"$t" --tap=- --jobs=2 2>&1 > "$out" | sed 's/^/# /'
+		tally "${t##*/}" < "$out"
+	done
+}
+
+run_integration() {
+	local s
+	for s in "$@"; do
+		echo "# integration: ${s##*/}"
+		timeout 600 bash "$s" > "$out" 2>&1
+		tally "${s##*/}" < "$out"
+	done
+}
+
+if [ $# -gt 0 ]; then
+	run_integration "$@"
+else
+	run_unit
+	if [ "$(id -u)" = 0 ]; then
+		tools/test-users.sh create
+		run_integration tests/integration/[0-9]*.sh
+		tools/test-users.sh remove
+	else
+		echo "# integration tests need root; skipped"
+	fi
+fi
+[ $skip -gt 0 ] && echo "# $skip skipped"
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
