@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Style checks that a compiler does not make (STYLE.md section 4):
+# banned functions, and the privilege split between the source folders.
+#   tools/lint.sh [OBJDIR]   (OBJDIR: where the .o files are, for the split)
+set -u
+cd "$(dirname "$0")/.."
+objdir=${1:-obj}
+status=0
+
+# 1. Banned calls in the daemon and client sources.
+banned='\b(strcpy|strcat|sprintf|vsprintf|gets|alloca|system|popen|atoi|atol|atoll|strtol|strtoul|strtoll|strtoull)[[:space:]]*\('
+if hits=$(grep -nE "$banned" src/*/*.c src/*/*.h tests/helpers/*.c 2>/dev/null |
+    grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/\*|\*)'); then
+	echo "lint: banned function:"
+	printf '%s\n' "$hits"
+	status=1
+fi
+
+# 2. XXX markers must name an issue ("XXX #N").
+if hits=$(grep -nw 'XXX' src/*/*.[ch] | grep -v 'XXX #[0-9]'); then
+	echo "lint: XXX without an issue number:"
+	printf '%s\n' "$hits"
+	status=1
+fi
+
+# 3. Kernel-facing headers only where STYLE.md allows them.
+if hits=$(grep -lE '#include <(linux/|sys/prctl.h)' src/*/*.[ch] |
+    grep -vE '^src/(common/|listener/sandbox\.c|listener/listener\.h|spawner/(caps|ns)\.c)'); then
+	echo "lint: kernel headers outside common/, sandbox.c, caps.c, ns.c:"
+	printf '%s\n' "$hits"
+	status=1
+fi
+
+# 4. The split: the monitor never calls the listener's parsing, and the
+#    listener never links the monitor or the spawner.
+defined() { nm --defined-only -g "$@" 2>/dev/null | awk 'NF == 3 {print $3}' | sort -u; }
+undefined() { nm -u "$@" 2>/dev/null | awk '{print $NF}' | sort -u; }
+if ls "$objdir"/src/listener/*.o >/dev/null 2>&1; then
+	lis=$(defined "$objdir"/src/listener/*.o)
+	mon=$(defined "$objdir"/src/monitor/*.o "$objdir"/src/spawner/*.o)
+	x=$(comm -12 <(undefined "$objdir"/src/monitor/*.o "$objdir"/src/spawner/*.o) <(echo "$lis"))
+	if [ -n "$x" ]; then
+		echo "lint: monitor/spawner code calls listener code: $x"
+		status=1
+	fi
+	x=$(comm -12 <(undefined "$objdir"/src/listener/*.o) <(echo "$mon"))
+	if [ -n "$x" ]; then
+		echo "lint: listener code calls monitor/spawner code: $x"
+		status=1
+	fi
+	lines=$(cat src/monitor/*.[ch] | wc -l)
+	echo "lint: src/monitor is $lines lines (budget: about 1000)"
+else
+	echo "lint: no objects in $objdir; build first for the split check"
+	status=1
+fi
+exit $status
