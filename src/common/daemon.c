@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The listening socket, pidfiles and detaching.
- * Runs as: root, at start-up and shutdown.  Trusts: the operator's
+ * Daemon plumbing for dived: the listening socket, pidfiles, detaching.
+ * Runs as: root (monitor), at start-up and shutdown.  Trusts: the operator's
  * options.  Does not trust: the directory the socket goes into, which
  * others may be able to write: the socket is bound, chmod'ed and chown'ed
  * inside a fresh root-only directory and only then renamed into place,
@@ -20,7 +20,7 @@
 
 #include "errors.h"
 #include "log.h"
-#include "monitor.h"
+#include "daemon.h"
 #include "xmalloc.h"
 
 /* The socket file we created, to remove it at exit if it is still ours. */
@@ -145,7 +145,7 @@ listen_path(const char *path, const struct dived_opts *o, uid_t uid,
 }
 
 int
-sock_listen(const struct dived_opts *o, uid_t uid, gid_t gid, bool chown_set)
+daemon_listen(const struct dived_opts *o, uid_t uid, gid_t gid, bool chown_set)
 {
 	if (o->socket[0] == '@')
 		return listen_abstract(o->socket);
@@ -153,11 +153,10 @@ sock_listen(const struct dived_opts *o, uid_t uid, gid_t gid, bool chown_set)
 }
 
 void
-sock_cleanup(const struct dived_opts *o)
+daemon_unlink_socket(void)
 {
 	struct stat st;
 
-	(void)o;
 	if (sock_dirfd < 0)
 		return;
 	if (fstatat(sock_dirfd, sock_base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -166,7 +165,7 @@ sock_cleanup(const struct dived_opts *o)
 }
 
 int
-detach_start(void)
+daemon_detach_start(void)
 {
 	int p[2];
 	pid_t pid;
@@ -190,7 +189,7 @@ detach_start(void)
 }
 
 void
-detach_done(int fd)
+daemon_detach_done(int fd)
 {
 	int n = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -205,7 +204,7 @@ detach_done(int fd)
 }
 
 void
-pidfiles_write(const struct dived_opts *o)
+daemon_write_pidfiles(const struct dived_opts *o)
 {
 	char line[32];
 	struct stat st;
@@ -228,7 +227,7 @@ pidfiles_write(const struct dived_opts *o)
 }
 
 void
-pidfiles_remove(const struct dived_opts *o)
+daemon_remove_pidfiles(const struct dived_opts *o)
 {
 	struct stat st;
 	int i;

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -105,7 +104,6 @@ start_listener(const struct lconf *c, const struct filters *f,
 	    dup3(mfd, 4, O_CLOEXEC) != 4) ||
 	    syscall(SYS_close_range, 5U, ~0U, 0U) != 0)
 		_exit(1);
-	(void)prctl(PR_SET_NAME, "dived-listener", 0, 0, 0);
 	sandbox_listener(f);
 	listener_serve(c, m, 3, 4);
 }
@@ -149,7 +147,6 @@ main(int argc, char **argv)
 	if (signal(SIGCHLD, SIG_IGN) == SIG_ERR ||
 	    signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal: %s", strerror(errno));
-	(void)prctl(PR_SET_NAME, "dived-lmaster", 0, 0, 0);
 	sandbox_enter(&c, &f);
 	report_ready();
 	serve(&c, &f);

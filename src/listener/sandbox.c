@@ -206,6 +206,7 @@ sandbox_enter(const struct lconf *c, struct filters *f)
 {
 	int null;
 
+	(void)prctl(PR_SET_NAME, "dived-lmaster", 0, 0, 0);
 	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		fatal("/dev/null: %s", strerror(errno));
 	build_filter(1, &f->master);
@@ -226,6 +227,7 @@ sandbox_enter(const struct lconf *c, struct filters *f)
 void
 sandbox_listener(const struct filters *f)
 {
+	(void)prctl(PR_SET_NAME, "dived-listener", 0, 0, 0);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0U, &f->listener) != 0)
 		_exit(1);
 }

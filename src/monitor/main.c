@@ -7,7 +7,6 @@
  * Does not trust: clients and listeners (see loop.c).
  */
 #include <errno.h>
-#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,10 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
-#include "num.h"
+#include "spawner.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -72,33 +72,19 @@ parse(int argc, char **argv)
 	}
 }
 
-/* A user by name or number; the name must exist in both cases. */
-static const struct passwd *
-lookup_user(const char *opt, const char *name)
+/* A user by name or number that must exist now. */
+static uid_t
+check_user(const char *opt, const char *name)
 {
-	const struct passwd *pw;
-	long long n;
+	struct passwd pw;
+	char *buf = NULL;
+	uid_t uid;
 
-	if (num_parse(name, 0, (uid_t)-2, &n) == 0)
-		pw = getpwuid((uid_t)n);
-	else
-		pw = getpwnam(name);
-	if (pw == NULL)
+	if (ids_user(name, &pw, &buf) != 0)
 		usage_error("%s: no such user '%s'", opt, name);
-	return pw;
-}
-
-static gid_t
-lookup_group(const char *opt, const char *name)
-{
-	const struct group *gr;
-	long long n;
-
-	if (num_parse(name, 0, (gid_t)-2, &n) == 0)
-		return (gid_t)n;
-	if ((gr = getgrnam(name)) == NULL)
-		usage_error("%s: no such group '%s'", opt, name);
-	return gr->gr_gid;
+	uid = pw.pw_uid;
+	free(buf);
+	return uid;
 }
 
 static void
@@ -128,53 +114,32 @@ resolve_chown(uid_t *uid, gid_t *gid)
 	if (colon == NULL || colon == spec || colon[1] == '\0')
 		usage_error("--chown: '%s' is not USER:GROUP", opts.chown_spec);
 	*colon = '\0';
-	*uid = lookup_user("--chown", spec)->pw_uid;
-	*gid = lookup_group("--chown", colon + 1);
+	*uid = check_user("--chown", spec);
+	if (ids_group(colon + 1, gid) != 0)
+		usage_error("--chown: no such group '%s'", colon + 1);
 	free(spec);
 }
 
 static void
-check_groups(void)
+check_names(void)
 {
-	char *list = xstrdup(opts.groups), *save = NULL, *g;
-	int n = 0;
+	gid_t *groups = NULL;
+	int n;
 
-	for (g = strtok_r(list, ",", &save); g != NULL;
-	    g = strtok_r(NULL, ",", &save), n++)
-		(void)lookup_group("--groups", g);
-	if (n == 0)
-		usage_error("--groups: empty list");
-	free(list);
-}
-
-/* The forced program, resolved now so no client PATH can replace it. */
-static const char *
-resolve_forced(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *dirs, *save = NULL, *d, cand[4096];
-	struct stat st;
-
-	if (strchr(prog, '/') != NULL) {
-		if (realpath(prog, cand) == NULL)
-			usage_error("forced command %s: %s", prog,
-			    strerror(errno));
-		return xstrdup(cand);
-	}
-	dirs = xstrdup(path != NULL ? path :
-	    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	for (d = strtok_r(dirs, ":", &save); d != NULL;
-	    d = strtok_r(NULL, ":", &save)) {
-		if (d[0] != '/' || snprintf(cand, sizeof(cand), "%s/%s", d,
-		    prog) >= (int)sizeof(cand))
-			continue;
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-		    access(cand, X_OK) == 0) {
-			free(dirs);
-			return xstrdup(cand);
-		}
-	}
-	usage_error("forced command %s: not found in PATH", prog);
+	if (opts.user != NULL)
+		(void)check_user("--user", opts.user);
+	if (opts.effective_user != NULL)
+		(void)check_user("--effective-user", opts.effective_user);
+	if (opts.groups != NULL &&
+	    ids_group_list(opts.groups, &groups, &n) != 0)
+		usage_error("--groups: '%s' names a group that does not exist",
+		    opts.groups);
+	free(groups);
+	/* Resolved now, so no client's PATH can ever choose it. */
+	if (opts.forced_argc > 0 && (setup.forced_path =
+	    spawn_find_program(opts.forced_argv[0], getenv("PATH"))) == NULL)
+		usage_error("forced command %s: %s", opts.forced_argv[0],
+		    errno == ENOENT ? "not found in PATH" : strerror(errno));
 }
 
 static uint32_t
@@ -203,14 +168,7 @@ resolve(uid_t *cuid, gid_t *cgid)
 	resolve_listener_user();
 	if (opts.chown_spec != NULL)
 		resolve_chown(cuid, cgid);
-	if (opts.user != NULL)
-		(void)lookup_user("--user", opts.user);
-	if (opts.effective_user != NULL)
-		(void)lookup_user("--effective-user", opts.effective_user);
-	if (opts.groups != NULL)
-		check_groups();
-	if (opts.forced_argc > 0)
-		setup.forced_path = resolve_forced(opts.forced_argv[0]);
+	check_names();
 	if (stat("/proc/self/ns/pid", &st) == 0) {
 		setup.pidns_dev = (uint64_t)st.st_dev;
 		setup.pidns_ino = (uint64_t)st.st_ino;
@@ -266,19 +224,19 @@ main(int argc, char **argv)
 	exe = lm_open_listener_exe();
 	if ((ctx.ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		fatal("epoll_create1: %s", strerror(errno));
-	if ((ctx.listen_fd = sock_listen(&opts, cuid, cgid,
+	if ((ctx.listen_fd = daemon_listen(&opts, cuid, cgid,
 	    opts.chown_spec != NULL)) < 0)
 		return DIVED_EXIT_FAILURE;
 	if (opts.detach)
-		ready = detach_start();
+		ready = daemon_detach_start();
 	setup_signals();
-	pidfiles_write(&opts);
+	daemon_write_pidfiles(&opts);
 	lm_start(&ctx, exe);
 	if (ready >= 0)
-		detach_done(ready);
+		daemon_detach_done(ready);
 	log_notice("listening on %s", opts.socket);
 	loop_run(&ctx);
-	sock_cleanup(&opts);
-	pidfiles_remove(&opts);
+	daemon_unlink_socket();
+	daemon_remove_pidfiles(&opts);
 	return 0;
 }

@@ -83,15 +83,6 @@ void lm_start(struct ctx *c, int listener_exe);
 int lm_open_listener_exe(void);
 int lm_hand_over(struct ctx *c, struct session *s, int client_fd);
 
-/* sock.c: the listening socket, pidfiles, detaching. */
-int sock_listen(const struct dived_opts *o, uid_t uid, gid_t gid,
-    bool chown_set);
-void sock_cleanup(const struct dived_opts *o);
-int detach_start(void);
-void detach_done(int fd);
-void pidfiles_write(const struct dived_opts *o);
-void pidfiles_remove(const struct dived_opts *o);
-
 /* loop.c: the event loop. */
 void loop_run(struct ctx *c);
 

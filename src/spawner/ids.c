@@ -18,13 +18,13 @@
 #include "num.h"
 #include "spawner.h"
 
-static int
-user_by_name(const char *name, struct passwd *out, char **strbuf)
+int
+ids_user(const char *name, struct passwd *out, char **namebuf)
 {
 	struct passwd *pw;
 	long long n;
 
-	/* Resolved again here: the databases may have changed since start. */
+	errno = 0;
 	if (num_parse(name, 0, (uid_t)-2, &n) == 0)
 		pw = getpwuid((uid_t)n);
 	else
@@ -32,9 +32,26 @@ user_by_name(const char *name, struct passwd *out, char **strbuf)
 	if (pw == NULL)
 		return errno != 0 ? errno : ENOENT;
 	*out = *pw;
-	if ((*strbuf = strdup(pw->pw_name)) == NULL)
+	if ((*namebuf = strdup(pw->pw_name)) == NULL)
 		return ENOMEM;
-	out->pw_name = *strbuf;
+	out->pw_name = *namebuf;
+	return 0;
+}
+
+int
+ids_group(const char *name, gid_t *gid)
+{
+	struct group *gr;
+	long long n;
+
+	if (num_parse(name, 0, (gid_t)-2, &n) == 0) {
+		*gid = (gid_t)n;
+		return 0;
+	}
+	errno = 0;
+	if ((gr = getgrnam(name)) == NULL)
+		return errno != 0 ? errno : ENOENT;
+	*gid = gr->gr_gid;
 	return 0;
 }
 
@@ -63,36 +80,30 @@ user_groups(const char *name, gid_t gid, struct identity *id)
 	return 0;
 }
 
-/* -g G1,G2,...: the first is the primary group. */
-static int
-listed_groups(const char *list, struct identity *id)
+int
+ids_group_list(const char *list, gid_t **groups, int *ngroups)
 {
 	char *copy, *save = NULL, *g;
-	struct group *gr;
-	long long v;
-	int n = 0;
+	int n = 0, r = 0;
 
+	*groups = NULL;
 	if ((copy = strdup(list)) == NULL ||
-	    (id->groups = calloc(strlen(list) / 2 + 1, sizeof(gid_t))) == NULL) {
+	    (*groups = calloc(strlen(list) / 2 + 1, sizeof(gid_t))) == NULL) {
 		free(copy);
 		return ENOMEM;
 	}
-	for (g = strtok_r(copy, ",", &save); g != NULL;
-	    g = strtok_r(NULL, ",", &save)) {
-		if (num_parse(g, 0, (gid_t)-2, &v) == 0)
-			id->groups[n++] = (gid_t)v;
-		else if ((gr = getgrnam(g)) != NULL)
-			id->groups[n++] = gr->gr_gid;
-		else {
-			free(copy);
-			return ENOENT;
-		}
-	}
+	for (g = strtok_r(copy, ",", &save); g != NULL && r == 0;
+	    g = strtok_r(NULL, ",", &save))
+		r = ids_group(g, &(*groups)[n++]);
 	free(copy);
-	if (n == 0)
-		return EINVAL;
-	id->ngroups = n;
-	id->rgid = id->egid = id->groups[0];
+	if (r == 0 && n == 0)
+		r = EINVAL;
+	if (r != 0) {
+		free(*groups);
+		*groups = NULL;
+		return r;
+	}
+	*ngroups = n;
 	return 0;
 }
 
@@ -116,12 +127,15 @@ resolve_target(const struct spawn_args *a, struct identity *id)
 		}
 		return user_groups(id->client_name, a->peer.gid, id);
 	}
-	if ((r = user_by_name(o->user, &pw, &name)) != 0)
+	if ((r = ids_user(o->user, &pw, &name)) != 0)
 		return r;
 	id->ruid = id->euid = pw.pw_uid;
 	id->rgid = id->egid = pw.pw_gid;
-	r = o->groups != NULL ? listed_groups(o->groups, id) :
-	    user_groups(pw.pw_name, pw.pw_gid, id);
+	if (o->groups == NULL)
+		r = user_groups(pw.pw_name, pw.pw_gid, id);
+	else if ((r = ids_group_list(o->groups, &id->groups,
+	    &id->ngroups)) == 0)
+		id->rgid = id->egid = id->groups[0];	/* first is primary */
 	free(name);
 	return r;
 }
@@ -145,7 +159,7 @@ ids_resolve(const struct spawn_args *a, struct identity *id)
 	if ((r = resolve_target(a, id)) != 0)
 		return r;
 	if (a->o->effective_user != NULL) {
-		if ((r = user_by_name(a->o->effective_user, &epw, &ename)) != 0)
+		if ((r = ids_user(a->o->effective_user, &epw, &ename)) != 0)
 			return r;
 		id->euid = epw.pw_uid;
 		free(ename);

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -164,6 +165,37 @@ execute(struct spawn *sp)
 		execvp(sp->argv[0], sp->argv);
 	}
 	fail(sp, STEP_EXEC, errno);
+}
+
+char *
+spawn_find_program(const char *prog, const char *path)
+{
+	char *dirs, *save = NULL, *d, *cand = NULL;
+	struct stat st;
+
+	if (strchr(prog, '/') != NULL)
+		return realpath(prog, NULL);
+	if ((dirs = strdup(path != NULL ? path :
+	    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")) ==
+	    NULL)
+		return NULL;
+	for (d = strtok_r(dirs, ":", &save); d != NULL;
+	    d = strtok_r(NULL, ":", &save)) {
+		free(cand);
+		cand = NULL;
+		if (d[0] != '/' || asprintf(&cand, "%s/%s", d, prog) < 0)
+			continue;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(cand, X_OK) == 0)
+			break;
+	}
+	if (d == NULL) {
+		free(cand);
+		cand = NULL;
+		errno = ENOENT;
+	}
+	free(dirs);
+	return cand;
 }
 
 void

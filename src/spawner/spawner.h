@@ -6,6 +6,7 @@
 #ifndef DIVE_SPAWNER_H
 #define DIVE_SPAWNER_H
 
+#include <pwd.h>
 #include <stdbool.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -43,8 +44,36 @@ struct identity {
 };
 
 /* ids.c */
+
+/*
+ * ids_user: look up a user by name or number in the system databases.
+ * out: the entry, whose pw_name points to *namebuf (the caller frees it).
+ * Returns 0 or an errno value (ENOENT: no such user).
+ */
+int ids_user(const char *name, struct passwd *out, char **namebuf);
+
+/* ids_group: a group by name or number; 0 or an errno value. */
+int ids_group(const char *name, gid_t *gid);
+
+/*
+ * ids_group_list: a comma-separated list of groups (-g).  *groups is
+ * allocated (the caller frees it).  Returns 0 or an errno value.
+ */
+int ids_group_list(const char *list, gid_t **groups, int *ngroups);
+
+/*
+ * ids_resolve: the identity for one request, from SO_PEERCRED and the
+ * options, looked up in the daemon's own root.  Returns 0 or an errno.
+ */
 int ids_resolve(const struct spawn_args *a, struct identity *id);
 int ids_apply(const struct identity *id, int *step);
+
+/*
+ * spawn_find_program: the absolute path of a forced command: as given if
+ * it has a '/', else searched in PATH (dived's own, at start-up).
+ * Returns an allocated path, or NULL with errno set.
+ */
+char *spawn_find_program(const char *prog, const char *path);
 
 /* env.c */
 char **env_build(const struct spawn_args *a, const struct identity *id);

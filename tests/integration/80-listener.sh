@@ -14,7 +14,7 @@ chmod 644 "$T/marker"
 run_as nobody "$DIVE" "$SOCK" /bin/sleep 3 7<"$T/marker" &
 client=$!
 for i in $(seq 100); do
-	lpid=$(pgrep -x -u _dived dived-listener | head -n 1)
+	lpid=$(listener_pid)
 	[ -n "$lpid" ] && pgrep -x sleep -u nobody >/dev/null && break
 	sleep 0.05
 done
@@ -32,7 +32,7 @@ is "listener: seccomp filter mode" "$(field Seccomp)" 2
 is "listener: an empty root" "$(ls -A /proc/$lpid/root/ | wc -l)" 0
 is "listener: only its two sockets besides /dev/null" \
     "$(ls /proc/$lpid/fd | sort -n | tr '\n' ' ')" "0 1 2 3 4 "
-mpid=$(pgrep -x -u _dived dived-lmaster)
+mpid=$(lmaster_pid)
 st=$(cat /proc/$mpid/status)
 is "listener master: listener uid" "$(field Uid)" "$luid $luid $luid $luid"
 is "listener master: no capabilities" "$(field CapEff)/$(field CapBnd)" \

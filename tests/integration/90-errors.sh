@@ -70,7 +70,7 @@ is "the daemon still serves honest clients" \
 "$DIVE" "$SOCK" /bin/sleep 2 2>"$T/err" &
 client=$!
 for i in $(seq 100); do
-	lpid=$(pgrep -x -u _dived dived-listener | head -n 1)
+	lpid=$(listener_pid)
 	[ -n "$lpid" ] && break
 	sleep 0.05
 done

@@ -119,6 +119,16 @@ start_dived() {
 	return 1
 }
 
+# lmaster_pid / listener_pid: this daemon's listener master, and the
+# first of its per-connection listeners.
+lmaster_pid() {
+	pgrep -P "$DPID" -x dived-lmaster
+}
+listener_pid() {
+	local m
+	m=$(lmaster_pid) && pgrep -P "$m" -x dived-listener | head -n 1
+}
+
 # run_as USER COMMAND...: run with the user's uid, gid and groups.
 run_as() {
 	local u=$1

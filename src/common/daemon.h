@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dived's daemon plumbing: the listening socket (created without a path
+ * race), pidfiles and detaching from the terminal.
+ */
+#ifndef DIVE_DAEMON_H
+#define DIVE_DAEMON_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "options.h"
+
+/*
+ * daemon_listen: listen on o->socket (a path or @abstract).  A path gets
+ * its mode (--chmod) and owner (uid, gid when chown_set) before it appears
+ * at its final name; an existing socket there is replaced, anything else
+ * is not.  Returns the non-blocking listening socket, or -1 after logging
+ * why.
+ */
+int daemon_listen(const struct dived_opts *o, uid_t uid, gid_t gid,
+    bool chown_set);
+
+/* daemon_unlink_socket: remove the socket file if it is still ours. */
+void daemon_unlink_socket(void);
+
+/*
+ * daemon_detach_start: fork; the parent exits 0 once the child calls
+ * daemon_detach_done() with the returned descriptor, 1 if the child dies
+ * first.  The child leads a new session.
+ */
+int daemon_detach_start(void);
+
+/* daemon_detach_done: stdio to /dev/null, log to syslog, release parent. */
+void daemon_detach_done(int fd);
+
+/* daemon_write_pidfiles: our pid into every --pidfile; fatal on error. */
+void daemon_write_pidfiles(const struct dived_opts *o);
+
+/* daemon_remove_pidfiles: remove those that are regular files. */
+void daemon_remove_pidfiles(const struct dived_opts *o);
+
+#endif
