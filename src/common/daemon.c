@@ -23,12 +23,6 @@
 #include "daemon.h"
 #include "xmalloc.h"
 
-/* The socket file we created, to remove it at exit if it is still ours. */
-static int sock_dirfd = -1;
-static char *sock_base;
-static dev_t sock_dev;
-static ino_t sock_ino;
-
 static int
 listen_abstract(const char *name)
 {
@@ -74,7 +68,7 @@ check_target(int dirfd, const char *base, const char *path)
 /* Bind, set mode and owner, listen: all inside the private directory. */
 static int
 bind_private(int tmpfd, const char *tmppath, const struct dived_opts *o,
-    uid_t uid, gid_t gid, bool chown_set)
+    const struct daemon_owner *own, struct daemon_sock *ds)
 {
 	struct sockaddr_un sa;
 	struct stat st;
@@ -92,7 +86,7 @@ bind_private(int tmpfd, const char *tmppath, const struct dived_opts *o,
 		return -1;
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 	    (o->chmod_set && fchmodat(tmpfd, "s", o->chmod_mode, 0) != 0) ||
-	    (chown_set && fchownat(tmpfd, "s", uid, gid,
+	    (own->set && fchownat(tmpfd, "s", own->uid, own->gid,
 	    AT_SYMLINK_NOFOLLOW) != 0) ||
 	    fstatat(tmpfd, "s", &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    listen(s, SOMAXCONN) != 0) {
@@ -101,29 +95,29 @@ bind_private(int tmpfd, const char *tmppath, const struct dived_opts *o,
 		errno = save;
 		return -1;
 	}
-	sock_dev = st.st_dev;
-	sock_ino = st.st_ino;
+	ds->dev = st.st_dev;
+	ds->ino = st.st_ino;
 	return s;
 }
 
 static int
-listen_path(const char *path, const struct dived_opts *o, uid_t uid,
-    gid_t gid, bool chown_set)
+listen_path(const char *path, const struct dived_opts *o,
+    const struct daemon_owner *own, struct daemon_sock *ds)
 {
 	char *d = xstrdup(path), *b = xstrdup(path), tmp[64];
 	int dirfd, tmpfd = -1, s = -1;
 
-	sock_base = xstrdup(basename(b));
+	ds->base = xstrdup(basename(b));
 	if ((dirfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-	    check_target(dirfd, sock_base, path) != 0)
+	    check_target(dirfd, ds->base, path) != 0)
 		goto out;
 	(void)snprintf(tmp, sizeof(tmp), "/proc/self/fd/%d/.dived-XXXXXX",
 	    dirfd);
 	if (mkdtemp(tmp) == NULL ||
 	    (tmpfd = open(tmp, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		goto out;
-	if ((s = bind_private(tmpfd, tmp, o, uid, gid, chown_set)) >= 0 &&
-	    renameat(tmpfd, "s", dirfd, sock_base) != 0) {
+	if ((s = bind_private(tmpfd, tmp, o, own, ds)) >= 0 &&
+	    renameat(tmpfd, "s", dirfd, ds->base) != 0) {
 		(void)close(s);
 		s = -1;
 	}
@@ -136,7 +130,7 @@ listen_path(const char *path, const struct dived_opts *o, uid_t uid,
 		(void)close(tmpfd);
 	}
 	if (s >= 0)
-		sock_dirfd = dirfd;
+		ds->dirfd = dirfd;
 	else if (dirfd >= 0)
 		(void)close(dirfd);
 	free(d);
@@ -145,23 +139,26 @@ listen_path(const char *path, const struct dived_opts *o, uid_t uid,
 }
 
 int
-daemon_listen(const struct dived_opts *o, uid_t uid, gid_t gid, bool chown_set)
+daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
+    struct daemon_sock *ds)
 {
+	memset(ds, 0, sizeof(*ds));
+	ds->dirfd = -1;
 	if (o->socket[0] == '@')
 		return listen_abstract(o->socket);
-	return listen_path(o->socket, o, uid, gid, chown_set);
+	return listen_path(o->socket, o, own, ds);
 }
 
 void
-daemon_unlink_socket(void)
+daemon_unlink_socket(const struct daemon_sock *ds)
 {
 	struct stat st;
 
-	if (sock_dirfd < 0)
+	if (ds->dirfd < 0)
 		return;
-	if (fstatat(sock_dirfd, sock_base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    st.st_dev == sock_dev && st.st_ino == sock_ino)
-		(void)unlinkat(sock_dirfd, sock_base, 0);
+	if (fstatat(ds->dirfd, ds->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == ds->dev && st.st_ino == ds->ino)
+		(void)unlinkat(ds->dirfd, ds->base, 0);
 }
 
 int

@@ -11,18 +11,33 @@
 
 #include "options.h"
 
+/* Owner for the socket file (--chown). */
+struct daemon_owner {
+	bool set;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* The socket file created, to remove it at exit if it is still ours. */
+struct daemon_sock {
+	int dirfd;		/* its directory, -1 for an abstract socket */
+	char *base;		/* its name there */
+	dev_t dev;
+	ino_t ino;
+};
+
 /*
  * daemon_listen: listen on o->socket (a path or @abstract).  A path gets
- * its mode (--chmod) and owner (uid, gid when chown_set) before it appears
- * at its final name; an existing socket there is replaced, anything else
- * is not.  Returns the non-blocking listening socket, or -1 after logging
- * why.
+ * its mode (--chmod) and owner (own) before it appears at its final name;
+ * an existing socket there is replaced, anything else is not.  ds records
+ * the file.  Returns the non-blocking listening socket, or -1 after
+ * logging why.
  */
-int daemon_listen(const struct dived_opts *o, uid_t uid, gid_t gid,
-    bool chown_set);
+int daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
+    struct daemon_sock *ds);
 
 /* daemon_unlink_socket: remove the socket file if it is still ours. */
-void daemon_unlink_socket(void);
+void daemon_unlink_socket(const struct daemon_sock *ds);
 
 /*
  * daemon_detach_start: fork; the parent exits 0 once the child calls

@@ -36,6 +36,7 @@ extern char **environ;
 static struct dived_opts opts;
 static struct setup setup;
 static struct ctx ctx;
+static struct daemon_sock dsock;
 
 static void __attribute__((noreturn))
 usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -107,15 +108,16 @@ resolve_listener_user(void)
 }
 
 static void
-resolve_chown(uid_t *uid, gid_t *gid)
+resolve_chown(struct daemon_owner *own)
 {
 	char *spec = xstrdup(opts.chown_spec), *colon = strchr(spec, ':');
 
 	if (colon == NULL || colon == spec || colon[1] == '\0')
 		usage_error("--chown: '%s' is not USER:GROUP", opts.chown_spec);
 	*colon = '\0';
-	*uid = check_user("--chown", spec);
-	if (ids_group(colon + 1, gid) != 0)
+	own->set = true;
+	own->uid = check_user("--chown", spec);
+	if (ids_group(colon + 1, &own->gid) != 0)
 		usage_error("--chown: no such group '%s'", colon + 1);
 	free(spec);
 }
@@ -160,14 +162,14 @@ hello_flags(void)
 }
 
 static void
-resolve(uid_t *cuid, gid_t *cgid)
+resolve(struct daemon_owner *own)
 {
 	struct rlimit rl;
 	struct stat st;
 
 	resolve_listener_user();
 	if (opts.chown_spec != NULL)
-		resolve_chown(cuid, cgid);
+		resolve_chown(own);
 	check_names();
 	if (stat("/proc/self/ns/pid", &st) == 0) {
 		setup.pidns_dev = (uint64_t)st.st_dev;
@@ -203,8 +205,7 @@ setup_signals(void)
 int
 main(int argc, char **argv)
 {
-	uid_t cuid = 0;
-	gid_t cgid = 0;
+	struct daemon_owner own = { false, 0, 0 };
 	int exe, ready = -1;
 
 	parse(argc, argv);
@@ -215,7 +216,7 @@ main(int argc, char **argv)
 		    "run sandboxed under their own uid (see dived(8))\n");
 		return DIVED_EXIT_FAILURE;
 	}
-	resolve(&cuid, &cgid);
+	resolve(&own);
 	ctx.o = &opts;
 	ctx.su = &setup;
 	ctx.listen_tag = (struct evtag){ EV_LISTEN, NULL };
@@ -224,8 +225,7 @@ main(int argc, char **argv)
 	exe = lm_open_listener_exe();
 	if ((ctx.ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		fatal("epoll_create1: %s", strerror(errno));
-	if ((ctx.listen_fd = daemon_listen(&opts, cuid, cgid,
-	    opts.chown_spec != NULL)) < 0)
+	if ((ctx.listen_fd = daemon_listen(&opts, &own, &dsock)) < 0)
 		return DIVED_EXIT_FAILURE;
 	if (opts.detach)
 		ready = daemon_detach_start();
@@ -236,7 +236,7 @@ main(int argc, char **argv)
 		daemon_detach_done(ready);
 	log_notice("listening on %s", opts.socket);
 	loop_run(&ctx);
-	daemon_unlink_socket();
+	daemon_unlink_socket(&dsock);
 	daemon_remove_pidfiles(&opts);
 	return 0;
 }
