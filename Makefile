@@ -136,8 +136,13 @@ deps:
 
 check:
 	@tools/deps.sh --quiet
+	@echo "building (normal, and ASan+UBSan in build/asan)..."
 	@$(MAKE) --no-print-directory -s tests >/dev/null
-	@tools/run-tests.sh
+	@$(MAKE) --no-print-directory -s O=build/asan SAN=1 tests >/dev/null
+	@tools/run-tests.sh --all
+
+lint: all
+	@tools/lint.sh $(OBJ)
 
 demo:
 	@tools/deps.sh --quiet

@@ -8,10 +8,12 @@ set -eu
 quiet=0
 [ "${1:-}" = --quiet ] && quiet=1
 
-# Build: compiler, pkg-config and the four libraries.  Tests: runuser and
-# setpriv (util-linux), ps/pgrep (procps), useradd (passwd), mandoc.
+# Build: compiler, pkg-config and the four libraries.  Tests: setpriv
+# (util-linux), script (bsdutils), ps/pgrep (procps), useradd (passwd),
+# mandoc; static checks: clang-tidy, cppcheck.
 packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
-libcriterion-dev util-linux procps passwd mandoc"
+libcriterion-dev util-linux bsdutils procps passwd mandoc clang-tidy
+cppcheck"
 
 missing=()
 for p in $packages; do

@@ -55,4 +55,29 @@ else
 	echo "lint: no objects in $objdir; build first for the split check"
 	status=1
 fi
+# 5. Static analysis: clang-tidy (.clang-tidy) and cppcheck, no findings.
+flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
+-Isrc/monitor -isystem /usr/include/bsd -DLIBBSD_OVERLAY"
+if command -v clang-tidy >/dev/null; then
+	# shellcheck disable=SC2086
+	if hits=$(ls src/*/*.c tests/helpers/*.c |
+	    xargs -P2 -I{} clang-tidy -quiet {} -- $flags 2>/dev/null |
+	    grep -E 'warning:|error:'); then
+		echo "lint: clang-tidy:"
+		printf '%s\n' "$hits"
+		status=1
+	fi
+else
+	echo "lint: clang-tidy not installed; skipped"
+fi
+if command -v cppcheck >/dev/null; then
+	if ! cppcheck --enable=warning,portability --error-exitcode=1 -q \
+	    --std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner \
+	    -Isrc/listener src tests/helpers; then
+		echo "lint: cppcheck found problems"
+		status=1
+	fi
+else
+	echo "lint: cppcheck not installed; skipped"
+fi
 exit $status

@@ -6,6 +6,10 @@
 #
 #   tools/run-tests.sh [-b BUILD] [SCRIPT...]
 #     -b BUILD   directory holding bin/ (default: the source tree)
+#   tools/run-tests.sh --all
+#     everything "make check" runs: lint, unit and integration tests of
+#     the normal build, then unit and integration tests again with the
+#     ASan+UBSan build in build/asan
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
@@ -36,6 +40,18 @@ tally() {
 	fi
 }
 
+run_lint() {
+	echo "# lint"
+	if tools/lint.sh obj > "$out" 2>&1; then
+		echo "ok 1 - lint: banned functions, markers, headers, split"
+		pass=$((pass + 1))
+	else
+		echo "not ok 1 - lint"
+		fail=$((fail + 1))
+	fi
+	sed 's/^/# /' "$out"
+}
+
 run_unit() {
 	local t
 	for t in "$build"/bin/tests/*_test; do
@@ -55,17 +71,30 @@ run_integration() {
 	done
 }
 
-if [ $# -gt 0 ]; then
-	run_integration "$@"
-else
+all_of() {	# BUILD: unit and integration tests of one build
+	build=$1
+	export DIVE_BUILD=$build
+	echo "# ===== build: ${build#$top/} ====="
 	run_unit
 	if [ "$(id -u)" = 0 ]; then
-		tools/test-users.sh create
 		run_integration tests/integration/[0-9]*.sh
-		tools/test-users.sh remove
 	else
 		echo "# integration tests need root; skipped"
 	fi
+}
+
+if [ "${1:-}" = --all ]; then
+	run_lint
+	[ "$(id -u)" = 0 ] && tools/test-users.sh create
+	all_of "$top"
+	all_of "$top/build/asan"
+	[ "$(id -u)" = 0 ] && tools/test-users.sh remove
+elif [ $# -gt 0 ]; then
+	run_integration "$@"
+else
+	[ "$(id -u)" = 0 ] && tools/test-users.sh create
+	all_of "$build"
+	[ "$(id -u)" = 0 ] && tools/test-users.sh remove
 fi
 [ $skip -gt 0 ] && echo "# $skip skipped"
 echo "$pass passed, $fail failed"

@@ -81,7 +81,8 @@ collect_fds(struct client *c)
 			fdlist_add(&l, (int)n);
 		}
 		closedir(d);
-		qsort(l.v, l.n, sizeof(int), cmp_int);
+		if (l.n > 1)
+			qsort(l.v, l.n, sizeof(int), cmp_int);
 	}
 	c->fds = l.v;
 	c->nfds = l.n;

@@ -26,7 +26,7 @@
 #define MSG_MAX_SMALL	64u		/* payload of every other message */
 #define MSG_MAX_ARGS	65536u		/* argv entries */
 #define MSG_MAX_ENV	65536u		/* environment entries */
-#define MSG_MAX_STR	(128u * 1024)	/* one string, with its NUL */
+#define MSG_MAX_STR	131072u		/* one string, with its NUL */
 #define MSG_MAX_FDS	253u		/* descriptors per message (SCM_MAX_FD) */
 #define MSG_MAX_FDNUM	1048575u	/* highest descriptor number (nr_open) */
 

@@ -46,6 +46,21 @@ static const int master_calls[] = {
 	SCMP_SYS(rseq), SCMP_SYS(seccomp),
 };
 
+#ifdef DIVE_SANITIZE
+/*
+ * The ASan/UBSan test build only: what the sanitizer runtime itself calls
+ * while it runs and when it reports.  Production builds never add these.
+ */
+static const int sanitizer_calls[] = {
+	SCMP_SYS(sigaltstack), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit),
+	SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity), SCMP_SYS(openat),
+	SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(lseek),
+	SCMP_SYS(pread64), SCMP_SYS(tgkill), SCMP_SYS(rt_sigaction),
+	SCMP_SYS(getppid), SCMP_SYS(uname), SCMP_SYS(nanosleep),
+	SCMP_SYS(clock_nanosleep),
+};
+#endif
+
 /* Namespaces a compromised master must not create. */
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
 	CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
@@ -131,6 +146,11 @@ build_filter(int master, struct sock_fprog *out)
 	    sizeof(listener_calls) / sizeof(listener_calls[0])) != 0 ||
 	    allow_args(ctx) != 0 || (master && allow_master(ctx) != 0))
 		fatal("cannot build the seccomp filter");
+#ifdef DIVE_SANITIZE
+	if (allow_all(ctx, sanitizer_calls,
+	    sizeof(sanitizer_calls) / sizeof(sanitizer_calls[0])) != 0)
+		fatal("cannot build the seccomp filter");
+#endif
 	export_bpf(ctx, out);
 	seccomp_release(ctx);
 }

@@ -43,13 +43,15 @@ env_build(const struct spawn_args *a, const struct identity *id)
 	for (i = 0; i < n; i++)
 		if (!is_dive_var(src[i]))
 			env[k++] = (char *)(uintptr_t)src[i];
+	/* Only the spawner uses this, and it exits on failure. */
 	if ((env[k++] = fmt_var("DIVE_UID", (long long)a->peer.uid)) == NULL ||
 	    (env[k++] = fmt_var("DIVE_GID", (long long)a->peer.gid)) == NULL ||
-	    (env[k++] = fmt_var("DIVE_PID", (long long)a->peer.pid)) == NULL)
+	    (env[k++] = fmt_var("DIVE_PID", (long long)a->peer.pid)) == NULL ||
+	    (id->client_name != NULL &&
+	    asprintf(&env[k++], "DIVE_USER=%s", id->client_name) < 0)) {
+		free(env);
 		return NULL;
-	if (id->client_name != NULL &&
-	    asprintf(&env[k++], "DIVE_USER=%s", id->client_name) < 0)
-		return NULL;
+	}
 	env[k] = NULL;
 	return env;
 }

@@ -24,6 +24,8 @@ ids_user(const char *name, struct passwd *out, char **namebuf)
 	struct passwd *pw;
 	long long n;
 
+	memset(out, 0, sizeof(*out));
+	*namebuf = NULL;
 	errno = 0;
 	if (num_parse(name, 0, (uid_t)-2, &n) == 0)
 		pw = getpwuid((uid_t)n);

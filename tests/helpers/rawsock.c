@@ -22,11 +22,16 @@
 static size_t
 unhex(const char *s, unsigned char *out, size_t max)
 {
+	unsigned long long b;
 	size_t n = 0;
-	unsigned int b;
+	char two[3];
 
-	while (s[0] != '\0' && s[1] != '\0' && n < max &&
-	    sscanf(s, "%2x", &b) == 1) {
+	while (s[0] != '\0' && s[1] != '\0' && n < max) {
+		two[0] = s[0];
+		two[1] = s[1];
+		two[2] = '\0';
+		if (num_parse_base(two, 16, 255, &b) != 0)
+			break;
 		out[n++] = (unsigned char)b;
 		s += 2;
 	}

@@ -83,12 +83,21 @@ LOG=$T/dived.log
 EXECENV=$BUILD/bin/tests/execenv
 export DIVE DIVED
 
-# stop_dived: end the daemon started by start_dived, if any.
+# stop_dived: end the daemon started by start_dived, if any.  It must
+# exit 0 on SIGTERM, and its log must hold no sanitizer report (with the
+# ASan+UBSan build, a leak or an error makes it fail here).
 stop_dived() {
+	local st
 	if [ -n "$DPID" ]; then
 		kill "$DPID" 2>/dev/null
 		wait "$DPID" 2>/dev/null
+		st=$?
 		DPID=
+		if [ $st -ne 0 ] ||
+		    grep -qE 'Sanitizer|runtime error:' "$LOG"; then
+			not_ok "dived stopped cleanly (status $st)"
+			sed 's/^/#   /' "$LOG" | head -n 40
+		fi
 	fi
 }
 
