@@ -86,10 +86,20 @@ $(OBJ)/src/client/%.o: src/client/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(OBJ)/src/%.o: src/%.c
+$(OBJ)/src/%.o: src/%.c $(OBJ)/config.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -DLISTENER_PATH='"$(LIBEXECDIR)/dived-listener"' -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -I$(OBJ) -c -o $@ $<
+
+# Build-time paths, rewritten only when they change (so that
+# "make install PREFIX=..." rebuilds what depends on them).
+$(OBJ)/config.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define LISTENER_PATH "%s"\n' "$(LIBEXECDIR)/dived-listener" \
+	    > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
 
 $(OBJ)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -153,3 +163,21 @@ clean:
 	rm -rf $(O)/bin $(O)/obj build
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+# Installation.  dived finds dived-listener in LIBEXECDIR (compiled in).
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BIN)/dive $(DESTDIR)$(BINDIR)/dive
+	install -m 0755 $(BIN)/dived $(DESTDIR)$(SBINDIR)/dived
+	install -m 0755 $(BIN)/dived-listener \
+	    $(DESTDIR)$(LIBEXECDIR)/dived-listener
+	install -m 0644 man/dive.1 $(DESTDIR)$(MANDIR)/man1/dive.1
+	install -m 0644 man/dived.8 $(DESTDIR)$(MANDIR)/man8/dived.8
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dive $(DESTDIR)$(SBINDIR)/dived \
+	    $(DESTDIR)$(LIBEXECDIR)/dived-listener \
+	    $(DESTDIR)$(MANDIR)/man1/dive.1 $(DESTDIR)$(MANDIR)/man8/dived.8
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
@@ -24,10 +25,6 @@
 
 #ifndef SO_PASSRIGHTS
 #define SO_PASSRIGHTS 83	/* Linux 6.16 */
-#endif
-
-#ifndef LISTENER_PATH
-#define LISTENER_PATH "/usr/local/libexec/dive/dived-listener"
 #endif
 
 /* Next to our own executable (build tree), else the installed path. */
