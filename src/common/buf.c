@@ -129,11 +129,13 @@ buf_put_i32(struct buf *b, int32_t v)
 int
 buf_put_u64(struct buf *b, uint64_t v)
 {
-	int r;
+	uint8_t x[8];
+	size_t i;
 
-	if ((r = buf_put_u32(b, (uint32_t)(v >> 32))) != 0)
-		return r;
-	return buf_put_u32(b, (uint32_t)v);
+	/* One append, so that a failure leaves the buffer as it was. */
+	for (i = 0; i < sizeof(x); i++)
+		x[i] = (uint8_t)(v >> (56 - 8 * i));
+	return buf_put_bytes(b, x, sizeof(x));
 }
 
 int

@@ -53,6 +53,7 @@ int
 num_parse(const char *s, long long min, long long max, long long *out)
 {
 	unsigned long long mag, lim;
+	long long v;
 	int neg, r;
 
 	if (s == NULL || min > max)
@@ -67,9 +68,10 @@ num_parse(const char *s, long long min, long long max, long long *out)
 		return r;
 	if (mag > lim)
 		return E_NUM_RANGE;
-	*out = neg ? (mag == 0 ? 0 : -(long long)(mag - 1) - 1) :
-	    (long long)mag;
-	if (*out < min || *out > max)
+	v = neg ? (mag == 0 ? 0 : -(long long)(mag - 1) - 1) : (long long)mag;
+	/* *out is written only on success. */
+	if (v < min || v > max)
 		return E_NUM_RANGE;
+	*out = v;
 	return 0;
 }
