@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Runs in: the monitor and the spawner (root), the listener master before
- * its sandbox.  Trusts: its callers to pass sanitized text.
+ * its sandbox.  Trusts: nothing in the text it logs: control bytes are
+ * escaped.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -33,16 +34,52 @@ log_verbose(bool on)
 	log_info_on = on;
 }
 
+/*
+ * Copy src into dst (room for dlen bytes and a NUL) with every control
+ * byte and backslash escaped, so that text from a client (a program name
+ * with a newline, say) can never start a line of its own.
+ */
+static size_t
+escape(char *dst, size_t dlen, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)src;
+	size_t n = 0;
+
+	for (; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != 0x7f && *p != '\\') {
+			if (n + 1 >= dlen)
+				break;
+			dst[n++] = (char)*p;
+			continue;
+		}
+		if (n + 4 >= dlen)
+			break;
+		dst[n++] = '\\';
+		if (*p == '\\') {
+			dst[n++] = '\\';
+			continue;
+		}
+		dst[n++] = 'x';
+		dst[n++] = hex[*p >> 4];
+		dst[n++] = hex[*p & 15];
+	}
+	dst[n] = '\0';
+	return n;
+}
+
 static void
 log_v(int pri, const char *fmt, va_list ap)
 {
-	char line[1024];
-	int n, m;
+	char raw[1024], line[1100];
+	int n;
 
 	if (pri >= LOG_INFO && !log_info_on)
 		return;
+	if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
+		return;
 	if (log_syslog) {
-		(void)vsnprintf(line, sizeof(line), fmt, ap);
+		(void)escape(line, sizeof(line), raw);
 		syslog(pri, "%s", line);
 		return;
 	}
@@ -51,10 +88,7 @@ log_v(int pri, const char *fmt, va_list ap)
 	    (long)getpid());
 	if (n < 0 || n >= (int)sizeof(line) - 2)
 		return;
-	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	if (m < 0)
-		return;
-	n = n + m < (int)sizeof(line) - 2 ? n + m : (int)sizeof(line) - 2;
+	n += (int)escape(line + n, sizeof(line) - (size_t)n - 1, raw);
 	line[n++] = '\n';
 	(void)!write(STDERR_FILENO, line, (size_t)n);
 }
