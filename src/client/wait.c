@@ -76,6 +76,9 @@ failed(struct client *c, struct buf *p)
 	if (f.step == STEP_DENIED)
 		die(DIVE_EXIT_DROPPED, "request denied by the server%s%s",
 		    f.err != 0 ? ": " : "", f.err != 0 ? strerror(f.err) : "");
+	if (f.step == STEP_AUTH)
+		die(DIVE_EXIT_DROPPED, "refused by the server's authentication "
+		    "(dived -a)");
 	if (f.step == STEP_EXEC && f.err == ENOENT)
 		die(DIVE_EXIT_DROPPED, "%s: command not found", prog);
 	if (f.step == STEP_EXEC)

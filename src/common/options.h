@@ -9,11 +9,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "buf.h"
 
 #define OPT_MAX_PIDFILES	16
+#define OPT_MAX_SETNS		16
+#define OPT_MAX_WRITES		16
+#define OPT_MAX_RLIMITS		32
 
 /* Defaults of the limits (dived(8), LIMITS). */
 #define OPT_DEF_MAX_CONNS	1024u
@@ -23,8 +28,29 @@
 #define OPT_DEF_MAX_BYTES	(4u << 20)
 #define OPT_DEF_LISTENER_USER	"_dived"
 
+/* -l: one resource limit. */
+struct opt_rlimit {
+	int resource;			/* RLIMIT_* */
+	rlim_t hard, soft;
+};
+
+/* -t FILE STRING, -tt: written after the namespaces are set up. */
+struct opt_write {
+	const char *file;
+	const char *data;		/* NULL: the uid/gid map of -tt */
+};
+
+/* -tt writes these three, with the target ids filled in per request. */
+#define OPT_UIDMAP_FILE		"/proc/self/uid_map"
+#define OPT_SETGROUPS_FILE	"/proc/self/setgroups"
+#define OPT_GIDMAP_FILE		"/proc/self/gid_map"
+
 struct dived_opts {
-	const char *socket;		/* path or @name */
+	const char *socket;		/* path or @name; NULL with -J, -i */
+	bool just_execute;		/* -J, -j: no socket, exec in place */
+	bool inetd;			/* -i: one client on stdin */
+	bool no_fork;			/* -F: serve one client, no fork */
+	bool children_daemon;		/* -D */
 	bool detach;			/* -d */
 	const char *pidfiles[OPT_MAX_PIDFILES];	/* -p */
 	int npidfiles;
@@ -54,6 +80,29 @@ struct dived_opts {
 	unsigned int timeout;		/* --request-timeout */
 	unsigned int max_fds;		/* --max-fds */
 	unsigned int max_bytes;		/* --max-request-bytes */
+	/* Capabilities: bit n is capability n. */
+	bool bset_keep_set;		/* -B LIST */
+	uint64_t bset_keep;
+	uint64_t bset_drop;		/* -b LIST */
+	uint64_t ambient;		/* -m LIST */
+	bool caps_set;			/* -c TEXT */
+	uint64_t cap_eff, cap_prm, cap_inh;
+	bool no_new_privs;		/* -X */
+	bool lock_securebits;		/* -L */
+	const char *authenticate;	/* -a CMD */
+	struct opt_rlimit rlimits[OPT_MAX_RLIMITS];	/* -l */
+	int nrlimits;
+	const char *setns[OPT_MAX_SETNS];	/* -N, in order */
+	int nsetns;
+	int unshare;			/* -s: CLONE_NEW* and CLONE_FS */
+	struct opt_write writes[OPT_MAX_WRITES];	/* -t, -tt */
+	int nwrites;
+	const char *chroot_dir;		/* -R */
+	const char *chdir_dir;		/* -h */
+	const char *pivot_new;		/* -V NEW OLD */
+	const char *pivot_old;
+	bool client_chroot;		/* -r */
+	bool root_to_current;		/* -W */
 };
 
 enum opt_result {

@@ -248,6 +248,9 @@ on_monitor(struct lsess *ls)
 
 	if (r == E_AGAIN)
 		return;
+	/* Without exit statuses, the monitor is done once it started. */
+	if (r == E_EOF && ls->started && (ls->c->flags & HELLO_NO_WAIT))
+		_exit(0);
 	if (r != 0) {
 		send_code(ls->cfd, MSG_ERROR, E_UNAVAILABLE);
 		_exit(0);
@@ -259,8 +262,6 @@ on_monitor(struct lsess *ls)
 	case MSG_MON_STARTED:
 		relay(ls, MSG_STARTED);
 		ls->started = 1;
-		if (ls->c->flags & HELLO_NO_WAIT)
-			_exit(0);
 		break;
 	case MSG_MON_FAILED:
 		relay(ls, MSG_FAILED);

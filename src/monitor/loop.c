@@ -19,12 +19,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
 #include "spawner.h"
 
 static struct session *dead;	/* freed after each batch of events */
+
+/* No exit status is reported: -w, or -D (not our child), or -F. */
+static bool
+no_wait(const struct ctx *c)
+{
+	return c->o->no_wait || c->o->children_daemon || c->o->no_fork;
+}
 
 static void
 ep_add(struct ctx *c, int fd, struct evtag *t)
@@ -135,6 +143,25 @@ check_request(const struct ctx *c, const struct req_exec *r)
 	return 0;
 }
 
+/*
+ * -F: this process becomes the program (for example to be pid 1 of a
+ * namespace dived was started in); it reports to the listener itself.
+ */
+static void __attribute__((noreturn))
+spawn_in_place(struct session *s, struct spawn_args *a, int *sv, int *st)
+{
+	struct buf b;
+
+	fdpass_close_all(st, 2);
+	a->statusfd = -1;
+	a->lfd = s->lfd;
+	buf_init(&b, 0);
+	if (fdpass_send(s->lfd, MSG_MON_SENDFDS, &b, &sv[1], 1) != 0)
+		fatal("cannot hand the spawner socket to the listener");
+	(void)close(sv[1]);
+	spawn_run(a);
+}
+
 static void
 spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 {
@@ -144,25 +171,33 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
-	    pipe2(st, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+	    pipe2(st, O_CLOEXEC) != 0) {
 		send_failed(c, s, STEP_FORK, errno);
 		fdpass_close_all(sv, 2);
 		fdpass_close_all(st, 2);
 		return;
 	}
-	if (pid == 0) {
-		memset(&a, 0, sizeof(a));
-		a.o = c->o;
-		a.forced_path = c->su->forced_path;
-		a.daemon_env = c->su->daemon_env;
-		a.nofile_soft = c->su->nofile_soft;
-		a.peer = s->peer;
-		a.req = req;
-		a.fdsock = sv[0];
-		a.statusfd = st[1];
-		a.timeout = c->o->timeout;
-		spawn_run(&a);
+	memset(&a, 0, sizeof(a));
+	a.o = c->o;
+	a.forced_path = c->su->forced_path;
+	a.daemon_env = c->su->daemon_env;
+	a.nofile_soft = c->su->nofile_soft;
+	a.peer = s->peer;
+	a.req = req;
+	a.fdsock = sv[0];
+	a.statusfd = st[1];
+	a.lfd = -1;
+	a.timeout = c->o->timeout;
+	if (c->o->no_fork)
+		spawn_in_place(s, &a, sv, st);
+	if ((pid = fork()) < 0) {
+		send_failed(c, s, STEP_FORK, errno);
+		fdpass_close_all(sv, 2);
+		fdpass_close_all(st, 2);
+		return;
 	}
+	if (pid == 0)
+		spawn_run(&a);
 	(void)close(sv[0]);
 	(void)close(st[1]);
 	s->child = pid;
@@ -294,19 +329,20 @@ on_status(struct ctx *c, struct session *s)
 		    (unsigned long long)s->id, (unsigned)s->peer.uid,
 		    spawn_step_str(f.step), strerror(f.err));
 		send_failed(c, s, f.step, f.err);
-		return;
-	}
-	if (n != 0) {
+	} else if (n != 0) {
 		send_failed(c, s, STEP_EXEC, EIO);
-		return;
+	} else {
+		/* End of file without a report: the program was executed. */
+		s->state = S_RUNNING;
+		buf_init(&b, MSG_MAX_SMALL);
+		if (msg_encode_i32(&b, (int32_t)s->child) == 0)
+			send_small(c, s, MSG_MON_STARTED, &b);
+		else
+			buf_free(&b);
+		if (no_wait(c))		/* nothing more to say */
+			listener_gone(c, s);
 	}
-	/* End of file without a report: the program was executed. */
-	s->state = S_RUNNING;
-	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_i32(&b, (int32_t)s->child) == 0)
-		send_small(c, s, MSG_MON_STARTED, &b);
-	else
-		buf_free(&b);
+	maybe_free(c, s);
 }
 
 static void
@@ -325,14 +361,16 @@ reaped(struct ctx *c, struct session *s, const siginfo_t *si)
 	    (unsigned long long)s->id, (unsigned)s->peer.uid,
 	    ex.how == EXIT_HOW_EXITED ? "exited with" : "killed by signal",
 	    si->si_status);
-	if (s->state == S_RUNNING && !c->o->no_wait) {
+	if (s->state == S_RUNNING && !no_wait(c)) {
 		buf_init(&b, MSG_MAX_SMALL);
 		if (msg_encode_exit(&b, &ex) == 0)
 			send_small(c, s, MSG_MON_EXITED, &b);
 		else
 			buf_free(&b);
+		s->state = S_ENDED;
 	}
-	s->state = S_ENDED;
+	/* With -D the spawner ends before the program starts: keep waiting
+	 * for the status pipe. */
 	maybe_free(c, s);
 }
 
@@ -450,6 +488,11 @@ on_listen(struct ctx *c)
 		}
 		new_connection(c, fd);
 		(void)close(fd);
+		if (c->o->no_fork) {	/* -F: this one client only */
+			ep_close(c, &c->listen_fd);
+			daemon_unlink_socket(c->dsock);
+			return;
+		}
 	}
 }
 
@@ -472,10 +515,17 @@ loop_run(struct ctx *c)
 	struct evtag *t;
 	int n, i;
 
-	ep_add(c, c->listen_fd, &c->listen_tag);
+	if (c->listen_fd >= 0)
+		ep_add(c, c->listen_fd, &c->listen_tag);
 	ep_add(c, c->sig_fd, &c->sig_tag);
 	ep_add(c, c->lm_fd, &c->lm_tag);
-	while (!c->stopping) {
+	if (c->inetd_fd >= 0) {
+		new_connection(c, c->inetd_fd);
+		(void)close(c->inetd_fd);
+		c->inetd_fd = -1;
+	}
+	/* -i and -F serve one client: done once it is. */
+	while (!c->stopping && (c->listen_fd >= 0 || c->sessions != NULL)) {
 		if ((n = epoll_wait(c->ep, ev, 64, -1)) < 0) {
 			if (errno == EINTR)
 				continue;

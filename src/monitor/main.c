@@ -7,6 +7,7 @@
  * Does not trust: clients and listeners (see loop.c).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -149,10 +150,13 @@ hello_flags(void)
 {
 	uint32_t f = 0;
 
-	f |= opts.no_wait ? HELLO_NO_WAIT : 0;
+	f |= opts.no_wait || opts.no_fork || opts.children_daemon ?
+	    HELLO_NO_WAIT : 0;
 	f |= opts.signals || opts.signals_pgid ? HELLO_SIGNALS : 0;
+	f |= opts.client_chroot ? HELLO_CLIENT_ROOT : 0;
 	f |= opts.no_fds ? HELLO_NO_FDS : 0;
-	f |= opts.no_chdir ? HELLO_NO_CWD : 0;
+	f |= opts.no_chdir || opts.chdir_dir != NULL || opts.root_to_current ?
+	    HELLO_NO_CWD : 0;
 	f |= opts.no_environment ? HELLO_NO_ENV : 0;
 	f |= opts.no_argv ? HELLO_NO_ARGV : 0;
 	f |= opts.no_csctty || opts.no_setsid ? HELLO_NO_CTTY : 0;
@@ -167,7 +171,8 @@ resolve(struct daemon_owner *own)
 	struct rlimit rl;
 	struct stat st;
 
-	resolve_listener_user();
+	if (!opts.just_execute)
+		resolve_listener_user();
 	if (opts.chown_spec != NULL)
 		resolve_chown(own);
 	check_names();
@@ -202,6 +207,47 @@ setup_signals(void)
 		fatal("signalfd: %s", strerror(errno));
 }
 
+/* -J: no socket, no client: this process becomes the program. */
+static void __attribute__((noreturn))
+just_execute(void)
+{
+	static struct dived_opts jo;
+	static const struct req_exec none;
+	struct spawn_args a;
+
+	jo = opts;
+	/* Without -u, -e or -g the ids stay as they are (no client). */
+	if (jo.user == NULL && jo.effective_user == NULL)
+		jo.no_setuid = true;
+	daemon_write_pidfiles(&jo);
+	memset(&a, 0, sizeof(a));
+	a.o = &jo;
+	a.forced_path = setup.forced_path;
+	a.daemon_env = environ;
+	a.nofile_soft = setup.nofile_soft;
+	a.peer.pid = getpid();
+	a.peer.uid = getuid();
+	a.peer.gid = getgid();
+	a.req = &none;
+	a.fdsock = a.statusfd = a.lfd = -1;
+	a.inplace = true;
+	spawn_run(&a);
+}
+
+/* -i: the connection is on stdin (and stdout and stderr: not ours). */
+static int
+inetd_connection(void)
+{
+	int fd = fcntl(0, F_DUPFD_CLOEXEC, 3), null;
+
+	if (fd < 0 || (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0 ||
+	    dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		exit(DIVED_EXIT_FAILURE);
+	(void)close(null);
+	log_init("dived", true);
+	return fd;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -211,6 +257,10 @@ main(int argc, char **argv)
 	parse(argc, argv);
 	log_init("dived", false);
 	log_verbose(opts.verbose);
+	if (opts.just_execute) {
+		resolve(&own);
+		just_execute();
+	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "dived: must be started as root: listeners "
 		    "run sandboxed under their own uid (see dived(8))\n");
@@ -219,13 +269,17 @@ main(int argc, char **argv)
 	resolve(&own);
 	ctx.o = &opts;
 	ctx.su = &setup;
+	ctx.dsock = &dsock;
 	ctx.listen_tag = (struct evtag){ EV_LISTEN, NULL };
 	ctx.sig_tag = (struct evtag){ EV_SIGNAL, NULL };
 	ctx.lm_tag = (struct evtag){ EV_LM, NULL };
 	exe = lm_open_listener_exe();
 	if ((ctx.ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
 		fatal("epoll_create1: %s", strerror(errno));
-	if ((ctx.listen_fd = daemon_listen(&opts, &own, &dsock)) < 0)
+	ctx.listen_fd = ctx.inetd_fd = -1;
+	if (opts.inetd)
+		ctx.inetd_fd = inetd_connection();
+	else if ((ctx.listen_fd = daemon_listen(&opts, &own, &dsock)) < 0)
 		return DIVED_EXIT_FAILURE;
 	if (opts.detach)
 		ready = daemon_detach_start();
@@ -234,7 +288,8 @@ main(int argc, char **argv)
 	lm_start(&ctx, exe);
 	if (ready >= 0)
 		daemon_detach_done(ready);
-	log_notice("listening on %s", opts.socket);
+	if (!opts.inetd)
+		log_notice("listening on %s", opts.socket);
 	loop_run(&ctx);
 	daemon_unlink_socket(&dsock);
 	daemon_remove_pidfiles(&opts);

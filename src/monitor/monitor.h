@@ -60,11 +60,15 @@ struct uidcount {
 	unsigned int n;
 };
 
+struct daemon_sock;
+
 struct ctx {
 	const struct dived_opts *o;
+	const struct daemon_sock *dsock;	/* the socket file, if any */
 	struct setup *su;
 	int ep;				/* epoll */
-	int listen_fd;
+	int listen_fd;			/* -1 with -i, or after -F's client */
+	int inetd_fd;			/* -i: the connection, until taken */
 	int sig_fd;			/* signalfd: SIGCHLD, SIGTERM, ... */
 	int lm_fd;			/* to the listener master */
 	pid_t lm_pid;

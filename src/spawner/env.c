@@ -36,6 +36,8 @@ env_build(const struct spawn_args *a, const struct identity *id)
 	size_t n = 0, i, k = 0;
 	char **env;
 
+	if (a->inplace)		/* -J: no client, dived's environment as is */
+		return a->daemon_env;
 	while (src != NULL && src[n] != NULL)
 		n++;
 	if ((env = calloc(n + 5, sizeof(char *))) == NULL)

@@ -2,14 +2,16 @@
 /*
  * The spawner: one accepted request, set up step by step in a fixed order
  * (dived(8), ORDER OF OPERATIONS), then executed.  Any failing step fails
- * the whole request: the step and errno go back on the status pipe and
- * nothing runs half-configured.
- * Runs as: root, forked by the monitor, until the identity change.
- * Trusts: the monitor's accepted request.  Does not trust: the client's
- * descriptors (used only as cwd, terminal and the program's fds).
+ * the whole request: the step and errno go back to the client and nothing
+ * runs half-configured.
+ * Runs as: root, forked by the monitor (or the monitor itself with -F, or
+ * dived itself with -J), until the identity change.  Trusts: the
+ * monitor's accepted request.  Does not trust: the client's descriptors
+ * (used only as directories, terminal and the program's fds).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fdpass.h"
@@ -27,14 +30,24 @@ extern char **environ;
 
 struct spawn {
 	const struct spawn_args *a;
-	int statusfd;
+	int statusfd;			/* -1 with -F and -J */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
 	int *mapped;			/* fds + number of specials */
 	struct identity id;
+	struct rootctx rc;
 	char **argv, **envp;
 };
+
+static void
+report(const struct spawn *sp, uint16_t type, struct buf *b)
+{
+	if (sp->statusfd >= 0)
+		(void)!write(sp->statusfd, b->d, b->len);
+	else if (sp->a->lfd >= 0)
+		(void)!fdpass_send(sp->a->lfd, type, b, NULL, 0);
+}
 
 static void __attribute__((noreturn))
 fail(struct spawn *sp, uint32_t step, int err)
@@ -42,10 +55,29 @@ fail(struct spawn *sp, uint32_t step, int err)
 	struct msg_failed f = { step, err > 0 && err < 4096 ? err : EIO };
 	struct buf b;
 
+	if (sp->a->inplace) {
+		fprintf(stderr, "dived: cannot %s%s%s\n", spawn_step_str(step),
+		    err != 0 ? ": " : "", err != 0 ? strerror(err) : "");
+		_exit(127);
+	}
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_failed(&b, &f) == 0)
-		(void)!write(sp->statusfd, b.d, b.len);
+		report(sp, MSG_MON_FAILED, &b);
 	_exit(127);
+}
+
+/* -F: nobody watches a status pipe, so say so before executing. */
+static void
+report_started(const struct spawn *sp)
+{
+	struct buf b;
+
+	if (sp->statusfd >= 0 || sp->a->lfd < 0)
+		return;
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_i32(&b, (int32_t)getpid()) == 0)
+		report(sp, MSG_MON_STARTED, &b);
+	buf_free(&b);
 }
 
 /*
@@ -70,6 +102,9 @@ receive(struct spawn *sp)
 	int err;
 
 	sp->cwd = sp->root = sp->tty = -1;
+	sp->mapped = sp->fds;
+	if (sp->a->inplace)
+		return;
 	sp->nfds = req_exec_nfds(r);
 	if ((err = fds_receive(sp->a, sp->fds, sp->nfds)) != 0)
 		fail(sp, STEP_RECV_FDS, err);
@@ -109,12 +144,40 @@ session_and_terminal(struct spawn *sp)
 
 	if (o->no_setsid)
 		return;
-	if (setsid() < 0)
+	if (setsid() < 0 && !(sp->a->inplace && getpgid(0) == getpid()))
 		fail(sp, STEP_SESSION, errno);
 	/* Take the terminal even from the client's session: needs root. */
 	if (sp->tty >= 0 && !o->no_csctty &&
 	    ioctl(sp->tty, TIOCSCTTY, 1) != 0)
 		fail(sp, STEP_TERMINAL, errno);
+}
+
+static void
+set_rlimits(struct spawn *sp)
+{
+	const struct dived_opts *o = sp->a->o;
+	struct rlimit rl;
+	int i;
+
+	for (i = 0; i < o->nrlimits; i++) {
+		rl.rlim_cur = o->rlimits[i].soft;
+		rl.rlim_max = o->rlimits[i].hard;
+		if (setrlimit(o->rlimits[i].resource, &rl) != 0)
+			fail(sp, STEP_RLIMITS, errno);
+	}
+}
+
+static void
+close_specials(struct spawn *sp)
+{
+	int *s[] = { &sp->cwd, &sp->tty, &sp->root, &sp->rc.server_root };
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (*s[i] >= 0) {
+			(void)close(*s[i]);
+			*s[i] = -1;
+		}
 }
 
 static void
@@ -124,12 +187,9 @@ install_fds(struct spawn *sp)
 	const struct req_exec *r = sp->a->req;
 	int null[3], err;
 
-	if (sp->cwd >= 0)
-		(void)close(sp->cwd);
-	if (sp->tty >= 0)
-		(void)close(sp->tty);
-	if (sp->root >= 0)
-		(void)close(sp->root);
+	close_specials(sp);
+	if (sp->a->inplace)
+		return;		/* -J: the descriptors are already ours */
 	if (!sp->a->o->no_fds) {
 		err = fds_install(r->fdnum, sp->mapped, r->nfdmap,
 		    &sp->statusfd);
@@ -145,17 +205,124 @@ install_fds(struct spawn *sp)
 		fail(sp, STEP_FDS, err);
 }
 
+/*
+ * The pid namespace's first process, for wait_pid1()'s signal handler (a
+ * handler can reach nothing else).  Set once, in the spawner only.
+ */
+static volatile pid_t pid1_child;
+
+static void
+forward_to_pid1(int sig)
+{
+	int save = errno;
+
+	(void)kill(pid1_child, sig);
+	errno = save;
+}
+
+/* After unshare(CLONE_NEWPID): relay signals to the child, end like it. */
+static void __attribute__((noreturn))
+wait_pid1(pid_t child)
+{
+	struct rlimit none = { 0, 0 };
+	struct sigaction sa;
+	int st, s;
+
+	pid1_child = child;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_to_pid1;
+	sa.sa_flags = SA_RESTART;
+	for (s = 1; s < NSIG; s++)
+		if (s != SIGCHLD && s != SIGKILL && s != SIGSTOP)
+			(void)sigaction(s, &sa, NULL);
+	while (waitpid(child, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(127);
+	if (WIFEXITED(st))
+		_exit(WEXITSTATUS(st));
+	(void)setrlimit(RLIMIT_CORE, &none);
+	(void)signal(WTERMSIG(st), SIG_DFL);
+	(void)raise(WTERMSIG(st));
+	_exit(128 + WTERMSIG(st));
+}
+
+/*
+ * unshare(CLONE_NEWPID) moves only children: the program becomes pid 1
+ * of the new namespace in a child, and this process waits for it and ends
+ * the same way, so the monitor sees the program's status.
+ */
+static void
+become_pid1(struct spawn *sp)
+{
+	pid_t pid;
+	size_t i;
+	int err;
+
+	if ((pid = fork()) < 0)
+		fail(sp, STEP_NAMESPACES, errno);
+	if (pid == 0) {
+		/* Without its parent, nobody reports on it: stop then. */
+		if ((err = ns_die_with_parent()) != 0)
+			fail(sp, STEP_NAMESPACES, err);
+		return;
+	}
+	(void)setpgid(0, 0);	/* for --signals-pgid */
+	for (i = 0; i < sp->nfds; i++)
+		(void)close(sp->fds[i]);
+	if (sp->statusfd >= 0)
+		(void)close(sp->statusfd);
+	wait_pid1(pid);
+}
+
+/*
+ * Namespaces, then the files -t writes in them (by the helper, for a new
+ * user namespace), then root and directory.
+ */
+static void
+enter_namespaces(struct spawn *sp, struct ns_helper *h)
+{
+	const struct dived_opts *o = sp->a->o;
+	int err, step;
+
+	if ((err = ns_unshare(o)) != 0)
+		fail(sp, STEP_NAMESPACES, err);
+	if (h != NULL && (err = ns_helper_finish(h)) != 0)
+		fail(sp, STEP_WRITE_CONTENT, err);
+	if (h != NULL && o->nwrites > 0 && (setresgid(0, 0, 0) != 0 ||
+	    setresuid(0, 0, 0) != 0))	/* root, inside only */
+		fail(sp, STEP_SETUID, errno);
+	if (o->unshare & CLONE_NEWPID)
+		become_pid1(sp);
+	if (h == NULL && (err = ns_write_content(o, getuid(), getgid())) != 0)
+		fail(sp, STEP_WRITE_CONTENT, err);
+	if ((err = ns_set_root(o, &sp->rc, &step)) != 0)
+		fail(sp, (uint32_t)step, err);
+}
+
+/* -D: the program is not dived's child; nobody waits for it. */
+static void
+daemonize(struct spawn *sp)
+{
+	pid_t pid;
+
+	if ((pid = fork()) < 0)
+		fail(sp, STEP_FORK, errno);
+	if (pid > 0)
+		_exit(0);
+}
+
 static void
 execute(struct spawn *sp)
 {
 	struct rlimit rl;
 
 	/* The soft limit dived was started with, not the raised one. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+	if (sp->a->nofile_soft != 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		rl.rlim_cur = sp->a->nofile_soft < rl.rlim_max ?
 		    sp->a->nofile_soft : rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	report_started(sp);
 	if (sp->a->o->forced_argc > 0) {
 		execve(sp->a->forced_path, sp->argv, sp->envp);
 	} else {
@@ -198,9 +365,35 @@ spawn_find_program(const char *prog, const char *path)
 	return cand;
 }
 
+/* Steps 1 to 4: descriptors, identity, authentication, -D. */
+static void
+prepare(struct spawn *sp)
+{
+	const struct dived_opts *o = sp->a->o;
+	int err;
+
+	receive(sp);
+	build_argv(sp);
+	if ((err = ids_resolve(sp->a, &sp->id)) != 0)
+		fail(sp, STEP_IDENTITY, err);
+	if (o->authenticate != NULL &&
+	    (err = auth_run(sp->a, &sp->id, sp->mapped)) != 0)
+		fail(sp, STEP_AUTH, err);
+	if (o->children_daemon)
+		daemonize(sp);
+	sp->rc.client_root = o->client_chroot ? sp->root : -1;
+	sp->rc.client_cwd = o->no_chdir || o->chdir_dir != NULL ||
+	    o->root_to_current ? -1 : sp->cwd;
+	if ((err = ns_prepare_root(o, &sp->rc)) != 0)
+		fail(sp, STEP_ROOT, err);
+}
+
 void
 spawn_run(const struct spawn_args *a)
 {
+	const struct dived_opts *o = a->o;
+	bool userns = (o->unshare & CLONE_NEWUSER) != 0;
+	struct ns_helper h;
 	struct spawn sp;
 	int err, step;
 
@@ -208,16 +401,24 @@ spawn_run(const struct spawn_args *a)
 	sp.a = a;
 	sp.statusfd = a->statusfd;
 	reset_signals();
-	receive(&sp);
-	build_argv(&sp);
-	if ((err = ids_resolve(a, &sp.id)) != 0)
-		fail(&sp, STEP_IDENTITY, err);
-	if (sp.cwd >= 0 && !a->o->no_chdir && fchdir(sp.cwd) != 0)
-		fail(&sp, STEP_CHDIR, errno);
-	if (!a->o->no_umask)
-		(void)umask((mode_t)a->req->umask);
+	prepare(&sp);
+	set_rlimits(&sp);
+	if ((err = ns_setns(o)) != 0)
+		fail(&sp, STEP_NAMESPACES, err);
+	if (!userns)
+		enter_namespaces(&sp, NULL);
 	session_and_terminal(&sp);
-	if ((err = ids_apply(&sp.id, &step)) != 0)
+	if (!o->no_umask && !a->inplace)
+		(void)umask((mode_t)a->req->umask);
+	if (userns && (err = ns_helper_start(o, sp.id.change ? sp.id.ruid :
+	    getuid(), sp.id.change ? sp.id.rgid : getgid(), &h)) != 0)
+		fail(&sp, STEP_WRITE_CONTENT, err);
+	if ((err = caps_before_ids(o, &step)) != 0 ||
+	    (err = ids_apply(&sp.id, &step)) != 0)
+		fail(&sp, (uint32_t)step, err);
+	if (userns)	/* as the program's user: root only inside */
+		enter_namespaces(&sp, &h);
+	if ((err = caps_after_ids(o, &step)) != 0)
 		fail(&sp, (uint32_t)step, err);
 	if ((sp.envp = env_build(a, &sp.id)) == NULL)
 		fail(&sp, STEP_ENV, ENOMEM);

@@ -22,9 +22,11 @@ struct spawn_args {
 	rlim_t nofile_soft;		/* RLIMIT_NOFILE for the program */
 	struct ucred peer;		/* the client, from SO_PEERCRED */
 	const struct req_exec *req;	/* accepted by the monitor */
-	int fdsock;			/* MSG_SPAWN_FDS arrives here */
+	int fdsock;			/* MSG_SPAWN_FDS arrives here, or -1 */
 	int statusfd;			/* failures reported here; CLOEXEC */
+	int lfd;			/* -F: report to the listener, or -1 */
 	unsigned int timeout;		/* seconds to wait for the fds */
+	bool inplace;			/* -J: no client, this very process */
 };
 
 /*
@@ -74,6 +76,40 @@ int ids_apply(const struct identity *id, int *step);
  * Returns an allocated path, or NULL with errno set.
  */
 char *spawn_find_program(const char *prog, const char *path);
+
+/* ns.c: namespaces, files written after them, root and directory. */
+int ns_setns(const struct dived_opts *o);
+int ns_unshare(const struct dived_opts *o);
+/* ns_die_with_parent: be killed when the parent ends. */
+int ns_die_with_parent(void);
+
+/* The map helper for a new user namespace (ns.c). */
+struct ns_helper {
+	pid_t pid;		/* -1 if none */
+	int go;			/* write end: "the namespace exists" */
+};
+int ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
+    struct ns_helper *h);
+int ns_helper_finish(struct ns_helper *h);
+int ns_write_content(const struct dived_opts *o, uid_t uid, gid_t gid);
+
+/* Where the program's root and current directory come from. */
+struct rootctx {
+	int client_root;	/* -r: the client's root, or -1 */
+	int client_cwd;		/* the client's directory, or -1 to keep */
+	int server_root;	/* -W: dived's root, or -1 */
+};
+int ns_prepare_root(const struct dived_opts *o, struct rootctx *rc);
+int ns_set_root(const struct dived_opts *o, const struct rootctx *rc,
+    int *step);
+
+/* caps.c: bounding set, securebits, capabilities, no_new_privs. */
+int caps_before_ids(const struct dived_opts *o, int *step);
+int caps_after_ids(const struct dived_opts *o, int *step);
+
+/* auth.c: -a CMD with the client's stdio; 0 if it exited 0. */
+int auth_run(const struct spawn_args *a, const struct identity *id,
+    const int *mapped);
 
 /* env.c */
 char **env_build(const struct spawn_args *a, const struct identity *id);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * -a CMD: run CMD with /bin/sh -c before anything else of the request is
+ * applied, with the client's standard input, output and error but dived's
+ * own directory, environment and umask; DIVE_UID, DIVE_GID, DIVE_PID and
+ * DIVE_USER describe the client.  A non-zero exit refuses the client.
+ * Runs as: root (spawner); CMD runs as dived.  Trusts: the operator's CMD.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "spawner.h"
+
+/* The client's descriptor that will be number n, or -1. */
+static int
+client_fd(const struct spawn_args *a, const int *mapped, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < a->req->nfdmap; i++)
+		if (a->req->fdnum[i] == n)
+			return mapped[i];
+	return -1;
+}
+
+static void __attribute__((noreturn))
+exec_auth(const struct spawn_args *a, const struct identity *id,
+    const int *mapped)
+{
+	struct dived_opts o = *a->o;
+	struct spawn_args env_args = *a;
+	char *argv[] = { "sh", "-c", (char *)(uintptr_t)a->o->authenticate,
+		NULL };
+	char **envp;
+	int n, fd, null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	/* stdio: the client's 0, 1, 2 where it sent them, else /dev/null. */
+	for (n = 0; n < 3; n++) {
+		fd = a->o->no_fds ? -1 : client_fd(a, mapped, (uint32_t)n);
+		if (dup2(fd >= 0 ? fd : null, n) != n)
+			_exit(127);
+	}
+	(void)syscall(SYS_close_range, 3U, ~0U, 0U);
+	o.no_environment = true;	/* dived's own environment */
+	env_args.o = &o;
+	if ((envp = env_build(&env_args, id)) == NULL)
+		_exit(127);
+	execve("/bin/sh", argv, envp);
+	_exit(127);
+}
+
+int
+auth_run(const struct spawn_args *a, const struct identity *id,
+    const int *mapped)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) < 0)
+		return errno;
+	if (pid == 0)
+		exec_auth(a, id, mapped);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : EACCES;
+}

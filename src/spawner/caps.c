@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Capabilities (-B, -b, -c, -m), securebits (-L) and no_new_privs (-X).
+ * The bounding set and securebits need CAP_SETPCAP, so they are set
+ * before the identity changes; the other sets after it, from capabilities
+ * kept across setresuid() only when -c or -m asks for some.
+ * Runs as: root (spawner).  Trusts: the options.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <sys/prctl.h>
+
+#include <cap-ng.h>
+
+#include "msg.h"
+#include "spawner.h"
+
+static int
+last_cap(void)
+{
+	int c = 0;
+
+	while (c < 63 && prctl(PR_CAPBSET_READ, (unsigned long)c + 1, 0, 0,
+	    0) >= 0)
+		c++;
+	return c;
+}
+
+static int
+bounding(const struct dived_opts *o)
+{
+	int c, last = last_cap();
+	uint64_t bit;
+
+	for (c = 0; c <= last; c++) {
+		bit = 1ULL << c;
+		if ((o->bset_keep_set && !(o->bset_keep & bit)) ||
+		    (o->bset_drop & bit))
+			if (prctl(PR_CAPBSET_DROP, (unsigned long)c, 0, 0,
+			    0) != 0)
+				return errno;
+	}
+	return 0;
+}
+
+int
+caps_before_ids(const struct dived_opts *o, int *step)
+{
+	int r;
+
+	*step = STEP_CAPS;
+	if ((o->bset_keep_set || o->bset_drop != 0) && (r = bounding(o)) != 0)
+		return r;
+	*step = STEP_SECUREBITS;
+	if (o->lock_securebits && prctl(PR_SET_SECUREBITS,
+	    SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+	    SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0) != 0)
+		return errno;
+	/* Keep the permitted set across the uid change for -c and -m. */
+	*step = STEP_CAPS;
+	if ((o->caps_set || o->ambient != 0) &&
+	    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
+		return errno;
+	return 0;
+}
+
+static void
+add_mask(capng_type_t type, uint64_t mask)
+{
+	unsigned int c;
+
+	for (c = 0; c < 64; c++)
+		if (mask & (1ULL << c))
+			(void)capng_update(CAPNG_ADD, type, c);
+}
+
+/* -c as its text says; -m also needs permitted and inheritable. */
+static int
+set_caps(const struct dived_opts *o)
+{
+	unsigned int c;
+
+	capng_clear(CAPNG_SELECT_CAPS);
+	if (o->caps_set) {
+		add_mask(CAPNG_EFFECTIVE, o->cap_eff);
+		add_mask(CAPNG_PERMITTED, o->cap_prm);
+		add_mask(CAPNG_INHERITABLE, o->cap_inh);
+	}
+	add_mask(CAPNG_PERMITTED | CAPNG_INHERITABLE, o->ambient);
+	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
+		return EPERM;
+	for (c = 0; c < 64; c++)
+		if ((o->ambient & (1ULL << c)) && prctl(PR_CAP_AMBIENT,
+		    PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) != 0)
+			return errno;
+	return 0;
+}
+
+int
+caps_after_ids(const struct dived_opts *o, int *step)
+{
+	int r;
+
+	*step = STEP_CAPS;
+	if (o->caps_set || o->ambient != 0) {
+		if ((r = set_caps(o)) != 0)
+			return r;
+		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0)
+			return errno;
+	}
+	*step = STEP_NO_NEW_PRIVS;
+	if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return errno;
+	return 0;
+}

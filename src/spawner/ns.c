@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Namespaces (-N, -s), files written after them (-t, -tt), the program's
+ * root (-h, -R, -V, -r) and its current directory.
+ * Runs as: root (spawner), or the target user inside a new user
+ * namespace.  Trusts: the options.  Does not trust: the client's root and
+ * directory descriptors: after any change of root, a current directory
+ * that is not below the new root is replaced by that root, unless -W asks
+ * for the server's root as current directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "spawner.h"
+
+int
+ns_setns(const struct dived_opts *o)
+{
+	int i, fd, r;
+
+	/* Opened each time, so dived itself keeps no namespace alive. */
+	for (i = 0; i < o->nsetns; i++) {
+		if ((fd = open(o->setns[i], O_RDONLY | O_CLOEXEC)) < 0)
+			return errno;
+		r = setns(fd, 0);
+		(void)close(fd);
+		if (r != 0)
+			return errno;
+	}
+	return 0;
+}
+
+int
+ns_die_with_parent(void)
+{
+	/* (In a new pid namespace getppid() is 0: nothing more to check.) */
+	return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ? errno : 0;
+}
+
+int
+ns_unshare(const struct dived_opts *o)
+{
+	if (o->unshare != 0 && unshare(o->unshare) != 0)
+		return errno;
+	return 0;
+}
+
+static int
+write_file(const char *path, const char *data)
+{
+	size_t n = strlen(data);
+	int fd, r = 0;
+
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		return errno;
+	if (write(fd, data, n) != (ssize_t)n)
+		r = errno != 0 ? errno : EIO;
+	if (close(fd) != 0 && r == 0)
+		r = errno;
+	return r;
+}
+
+/*
+ * -t FILE STRING, and -tt: root of the new user namespace is uid/gid.
+ * pid > 0: write another process's /proc/self files (the map helper).
+ */
+static int
+write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid)
+{
+	char map[64], path[4096];
+	const char *data, *file;
+	int i, r;
+
+	for (i = 0; i < o->nwrites; i++) {
+		data = o->writes[i].data;
+		file = o->writes[i].file;
+		if (data == NULL) {
+			(void)snprintf(map, sizeof(map), "0 %u 1",
+			    strcmp(file, OPT_UIDMAP_FILE) == 0 ?
+			    (unsigned)uid : (unsigned)gid);
+			data = map;
+		}
+		if (pid > 0 && strncmp(file, "/proc/self/", 11) == 0) {
+			(void)snprintf(path, sizeof(path), "/proc/%d/%s",
+			    (int)pid, file + 11);
+			file = path;
+		}
+		if ((r = write_file(file, data)) != 0)
+			return r;
+	}
+	return 0;
+}
+
+int
+ns_write_content(const struct dived_opts *o, uid_t uid, gid_t gid)
+{
+	return write_contents(o, uid, gid, 0);
+}
+
+/*
+ * With a new user namespace the spawner is no longer root when it creates
+ * it, and a process that is not dumpable cannot write its own maps.  So a
+ * helper forked while still root writes them, from outside, once told.
+ */
+int
+ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
+    struct ns_helper *h)
+{
+	pid_t parent = getpid();
+	int p[2];
+	char c;
+
+	h->pid = -1;
+	h->go = -1;
+	if (o->nwrites == 0)
+		return 0;
+	if (pipe2(p, O_CLOEXEC) != 0 || (h->pid = fork()) < 0)
+		return errno;
+	if (h->pid == 0) {
+		(void)close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(0);	/* the spawner failed first */
+		_exit(write_contents(o, uid, gid, parent) == 0 ? 0 : 1);
+	}
+	(void)close(p[0]);
+	h->go = p[1];
+	return 0;
+}
+
+int
+ns_helper_finish(struct ns_helper *h)
+{
+	int st;
+
+	if (h->pid < 0)
+		return 0;
+	if (write(h->go, "g", 1) != 1)
+		return errno;
+	(void)close(h->go);
+	while (waitpid(h->pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : EPERM;
+}
+
+/* Before the root changes: what -W will need afterwards. */
+int
+ns_prepare_root(const struct dived_opts *o, struct rootctx *rc)
+{
+	rc->server_root = -1;
+	if (o->root_to_current && o->chroot_dir == NULL &&
+	    o->pivot_new == NULL &&
+	    (rc->server_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errno;
+	return 0;
+}
+
+/* Is the current directory below the root?  The kernel knows. */
+static int
+cwd_inside_root(void)
+{
+	char buf[4096];
+	long n = syscall(SYS_getcwd, buf, sizeof(buf));
+
+	/* Not below the root: "(unreachable)..."; too deep: also refuse. */
+	return n > 0 && buf[0] == '/';
+}
+
+static int
+change_root(const struct dived_opts *o, const struct rootctx *rc)
+{
+	if (o->chroot_dir != NULL && chroot(o->chroot_dir) != 0)
+		return errno;
+	if (o->pivot_new != NULL &&
+	    (syscall(SYS_pivot_root, o->pivot_new, o->pivot_old) != 0 ||
+	    chdir("/") != 0))
+		return errno;
+	if (o->client_chroot && rc->client_root >= 0 &&
+	    (fchdir(rc->client_root) != 0 || chroot(".") != 0))
+		return errno;
+	return 0;
+}
+
+/*
+ * -h, then the root (-R, -V or -r), then the directory: the client's, or
+ * with -W the server's root; never one outside the new root otherwise.
+ */
+int
+ns_set_root(const struct dived_opts *o, const struct rootctx *rc, int *step)
+{
+	bool changed = o->chroot_dir != NULL || o->pivot_new != NULL ||
+	    (o->client_chroot && rc->client_root >= 0);
+	int r;
+
+	*step = STEP_CHDIR;
+	if (o->chdir_dir != NULL && chdir(o->chdir_dir) != 0)
+		return errno;
+	*step = STEP_ROOT;
+	if ((r = change_root(o, rc)) != 0)
+		return r;
+	*step = STEP_CHDIR;
+	if (o->root_to_current)
+		return rc->server_root >= 0 ? (fchdir(rc->server_root) != 0 ?
+		    errno : 0) : (chdir("/") != 0 ? errno : 0);
+	if (rc->client_cwd >= 0 && fchdir(rc->client_cwd) != 0)
+		return errno;
+	if (changed && !cwd_inside_root() && chdir("/") != 0)
+		return errno;
+	return 0;
+}
