@@ -143,19 +143,37 @@ check_kinds(const struct lsess *ls, const struct req_exec *r)
 	return 0;
 }
 
+/* Order of two entries by name only ("A=1" and "A=2" are equal). */
 static int
-cmp_env(const void *a, const void *b)
+cmp_name(const char *x, const char *y)
 {
-	const char *x = **(const char *const *const *)a;
-	const char *y = **(const char *const *const *)b;
 	size_t lx = strcspn(x, "="), ly = strcspn(y, "=");
 	int c = memcmp(x, y, lx < ly ? lx : ly);
 
-	if (c != 0 || lx != ly)
-		return c != 0 ? c : (lx > ly) - (lx < ly);
-	/* Same name: keep the original order, so the first one wins. */
-	return (*(const char *const *const *)a > *(const char *const *const *)b)
-	    - (*(const char *const *const *)a < *(const char *const *const *)b);
+	return c != 0 ? c : (lx > ly) - (lx < ly);
+}
+
+/*
+ * A stable merge sort of the indices ix[0..n) by name, with tmp as
+ * scratch space.  Not qsort(3): glibc's asks sysinfo(2) for the memory
+ * size on large arrays, which the sandbox does not allow.
+ */
+static void
+sort_names(const char **envp, uint32_t *ix, uint32_t *tmp, uint32_t n)
+{
+	uint32_t w, lo, mid, hi, i, j, k;
+
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = mid + w < n ? mid + w : n;
+			for (i = lo, j = mid, k = lo; k < hi; k++)
+				tmp[k] = i < mid && (j >= hi || cmp_name(
+				    envp[ix[i]], envp[ix[j]]) <= 0) ?
+				    ix[i++] : ix[j++];
+		}
+		memcpy(ix, tmp, (size_t)n * sizeof(*ix));
+	}
 }
 
 /*
@@ -165,30 +183,29 @@ cmp_env(const void *a, const void *b)
 static int
 dedup_env(struct req_exec *r)
 {
-	const char ***ix, *prev, *cur;
-	uint32_t i, k = 0;
+	uint32_t *ix, *drop, i, k = 0;
 
 	if (r->envc < 2)
 		return 0;
-	if ((ix = reallocarray(NULL, r->envc, sizeof(*ix))) == NULL)
+	if ((ix = reallocarray(NULL, (size_t)r->envc * 2, sizeof(*ix))) ==
+	    NULL)
 		return E_NOMEM;
 	for (i = 0; i < r->envc; i++)
-		ix[i] = &r->envp[i];
-	qsort(ix, r->envc, sizeof(*ix), cmp_env);
-	prev = *ix[0];
-	for (i = 1; i < r->envc; i++) {
-		cur = *ix[i];
-		if (strncmp(prev, cur, strcspn(cur, "=") + 1) == 0)
-			*ix[i] = NULL;	/* a later duplicate */
-		else
-			prev = cur;
-	}
-	free(ix);
+		ix[i] = i;
+	sort_names(r->envp, ix, ix + r->envc, r->envc);
+	/* The scratch half now marks the entries to drop.  Within a name
+	 * the sort kept the original order: all but the first go. */
+	drop = ix + r->envc;
+	memset(drop, 0, (size_t)r->envc * sizeof(*drop));
+	for (i = 1; i < r->envc; i++)
+		if (cmp_name(r->envp[ix[i - 1]], r->envp[ix[i]]) == 0)
+			drop[ix[i]] = 1;
 	for (i = 0; i < r->envc; i++)
-		if (r->envp[i] != NULL)
+		if (!drop[i])
 			r->envp[k++] = r->envp[i];
 	r->envp[k] = NULL;
 	r->envc = k;
+	free(ix);
 	return 0;
 }
 

@@ -100,13 +100,26 @@ violation(struct ctx *c, struct session *s, const char *what, int r)
 	listener_gone(c, s);
 }
 
+/*
+ * A listener that has gone (E_EOF) is not an error here: what it wrote
+ * before it went is still to be read, and on_session() ends the session
+ * when it reads the end.  Any other failure ends the session now.
+ */
 static void
-send_small(struct ctx *c, struct session *s, uint16_t type, struct buf *b)
+to_listener(struct ctx *c, struct session *s, uint16_t type,
+    const struct buf *b, int *fd)
 {
 	int r;
 
-	if (s->lfd >= 0 && (r = fdpass_send(s->lfd, type, b, NULL, 0)) != 0)
+	if (s->lfd >= 0 && (r = fdpass_send(s->lfd, type, b, fd,
+	    fd != NULL)) != 0 && r != E_EOF)
 		violation(c, s, "cannot write to the listener", r);
+}
+
+static void
+send_small(struct ctx *c, struct session *s, uint16_t type, struct buf *b)
+{
+	to_listener(c, s, type, b, NULL);
 	buf_free(b);
 }
 
@@ -167,7 +180,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 {
 	struct spawn_args a;
 	struct buf b;
-	int sv[2] = { -1, -1 }, st[2] = { -1, -1 }, r;
+	int sv[2] = { -1, -1 }, st[2] = { -1, -1 };
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
@@ -196,8 +209,10 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 		fdpass_close_all(st, 2);
 		return;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		(void)close(sv[1]);	/* so that it sees the listener go */
 		spawn_run(&a);
+	}
 	(void)close(sv[0]);
 	(void)close(st[1]);
 	s->child = pid;
@@ -205,10 +220,10 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	s->state = S_SPAWNING;
 	(void)fcntl(s->statusfd, F_SETFL, O_NONBLOCK);
 	ep_add(c, s->statusfd, &s->stag);
-	/* The listener sends the client's descriptors to the spawner. */
+	/* The listener sends the client's descriptors to the spawner; if it
+	 * has gone, the spawner sees the end of its socket and gives up. */
 	buf_init(&b, 0);
-	if ((r = fdpass_send(s->lfd, MSG_MON_SENDFDS, &b, &sv[1], 1)) != 0)
-		violation(c, s, "cannot hand over the spawner socket", r);
+	to_listener(c, s, MSG_MON_SENDFDS, &b, &sv[1]);
 	(void)close(sv[1]);
 }
 
