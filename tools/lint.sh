@@ -57,7 +57,7 @@ else
 fi
 # 5. Static analysis: clang-tidy (.clang-tidy) and cppcheck, no findings.
 flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
--Isrc/monitor -isystem /usr/include/bsd -DLIBBSD_OVERLAY"
+-Isrc/monitor -I$objdir -isystem /usr/include/bsd -DLIBBSD_OVERLAY"
 if command -v clang-tidy >/dev/null; then
 	# shellcheck disable=SC2086
 	if hits=$(ls src/*/*.c tests/helpers/*.c |

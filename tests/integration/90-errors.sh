@@ -36,7 +36,8 @@ SOCK_OVERRIDE=@dive-test-$$ start_dived
 is "abstract socket" "$(run_as nobody "$DIVE" "@dive-test-$$" /bin/echo ok)" ok
 unset SOCK_OVERRIDE
 
-# Fake servers: another protocol version, another protocol.
+# Fake servers: another protocol version, another protocol.  Each on a
+# path of its own, so that no client meets the socket file of the last.
 "$RAW" serve "$T/fake" 4456000200010000000000000 > /dev/null &
 fake=$!
 for i in $(seq 100); do [ -S "$T/fake" ] && break; sleep 0.02; done
@@ -44,10 +45,10 @@ err=$("$DIVE" "$T/fake" /bin/true 2>&1)
 is "server of another protocol version: exit 3" $? 3
 like "... says which" "$err" "protocol version 2"
 wait $fake
-"$RAW" serve "$T/fake" 48454c4c4f20574f524c44210a > /dev/null &
+"$RAW" serve "$T/fake2" 48454c4c4f20574f524c44210a > /dev/null &
 fake=$!
-for i in $(seq 100); do [ -S "$T/fake" ] && break; sleep 0.02; done
-err=$("$DIVE" "$T/fake" /bin/true 2>&1)
+for i in $(seq 100); do [ -S "$T/fake2" ] && break; sleep 0.02; done
+err=$("$DIVE" "$T/fake2" /bin/true 2>&1)
 is "not a dived at all: exit 3" $? 3
 wait $fake
 
