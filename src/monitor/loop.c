@@ -156,40 +156,14 @@ check_request(const struct ctx *c, const struct req_exec *r)
 	return 0;
 }
 
-/*
- * -F: this process becomes the program (for example to be pid 1 of a
- * namespace dived was started in); it reports to the listener itself.
- */
-static void __attribute__((noreturn))
-spawn_in_place(struct session *s, struct spawn_args *a, int *sv, int *st)
-{
-	struct buf b;
-
-	fdpass_close_all(st, 2);
-	a->statusfd = -1;
-	a->lfd = s->lfd;
-	buf_init(&b, 0);
-	if (fdpass_send(s->lfd, MSG_MON_SENDFDS, &b, &sv[1], 1) != 0)
-		fatal("cannot hand the spawner socket to the listener");
-	(void)close(sv[1]);
-	spawn_run(a);
-}
-
 static void
 spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 {
 	struct spawn_args a;
+	struct spawn_handle h;
 	struct buf b;
-	int sv[2] = { -1, -1 }, st[2] = { -1, -1 };
-	pid_t pid;
+	int err;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
-	    pipe2(st, O_CLOEXEC) != 0) {
-		send_failed(c, s, STEP_FORK, errno);
-		fdpass_close_all(sv, 2);
-		fdpass_close_all(st, 2);
-		return;
-	}
 	memset(&a, 0, sizeof(a));
 	a.o = c->o;
 	a.forced_path = c->su->forced_path;
@@ -197,34 +171,24 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.nofile_soft = c->su->nofile_soft;
 	a.peer = s->peer;
 	a.req = req;
-	a.fdsock = sv[0];
-	a.statusfd = st[1];
-	a.lfd = -1;
+	a.lfd = c->o->no_fork ? s->lfd : -1;	/* -F reports itself */
 	a.timeout = c->o->timeout;
-	if (c->o->no_fork)
-		spawn_in_place(s, &a, sv, st);
-	if ((pid = fork()) < 0) {
-		send_failed(c, s, STEP_FORK, errno);
-		fdpass_close_all(sv, 2);
-		fdpass_close_all(st, 2);
+	if ((err = spawn_prepare(&a, &h)) != 0) {
+		send_failed(c, s, STEP_FORK, err);
 		return;
 	}
-	if (pid == 0) {
-		(void)close(sv[1]);	/* so that it sees the listener go */
-		spawn_run(&a);
-	}
-	(void)close(sv[0]);
-	(void)close(st[1]);
-	s->child = pid;
-	s->statusfd = st[0];
-	s->state = S_SPAWNING;
-	(void)fcntl(s->statusfd, F_SETFL, O_NONBLOCK);
-	ep_add(c, s->statusfd, &s->stag);
 	/* The listener sends the client's descriptors to the spawner; if it
 	 * has gone, the spawner sees the end of its socket and gives up. */
 	buf_init(&b, 0);
-	to_listener(c, s, MSG_MON_SENDFDS, &b, &sv[1]);
-	(void)close(sv[1]);
+	to_listener(c, s, MSG_MON_SENDFDS, &b, &h.fdsock);
+	if ((err = spawn_fork(&a, &h)) != 0) {
+		send_failed(c, s, STEP_FORK, err);
+		return;
+	}
+	s->child = h.pid;
+	s->statusfd = h.statusfd;
+	s->state = S_SPAWNING;
+	ep_add(c, s->statusfd, &s->stag);
 }
 
 static void

@@ -207,33 +207,6 @@ setup_signals(void)
 		fatal("signalfd: %s", strerror(errno));
 }
 
-/* -J: no socket, no client: this process becomes the program. */
-static void __attribute__((noreturn))
-just_execute(void)
-{
-	static struct dived_opts jo;
-	static const struct req_exec none;
-	struct spawn_args a;
-
-	jo = opts;
-	/* Without -u, -e or -g the ids stay as they are (no client). */
-	if (jo.user == NULL && jo.effective_user == NULL)
-		jo.no_setuid = true;
-	daemon_write_pidfiles(&jo);
-	memset(&a, 0, sizeof(a));
-	a.o = &jo;
-	a.forced_path = setup.forced_path;
-	a.daemon_env = environ;
-	a.nofile_soft = setup.nofile_soft;
-	a.peer.pid = getpid();
-	a.peer.uid = getuid();
-	a.peer.gid = getgid();
-	a.req = &none;
-	a.fdsock = a.statusfd = a.lfd = -1;
-	a.inplace = true;
-	spawn_run(&a);
-}
-
 /* -i: the connection is on stdin (and stdout and stderr: not ours). */
 static int
 inetd_connection(void)
@@ -259,7 +232,9 @@ main(int argc, char **argv)
 	log_verbose(opts.verbose);
 	if (opts.just_execute) {
 		resolve(&own);
-		just_execute();
+		daemon_write_pidfiles(&opts);	/* the program keeps our pid */
+		spawn_just_execute(&opts, setup.forced_path, environ,
+		    setup.nofile_soft);
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "dived: must be started as root: listeners "

@@ -62,7 +62,8 @@ close_range_(unsigned int lo, unsigned int hi)
 
 /*
  * Install the descriptors (fds[i] -> num[i], num ascending) and close all
- * others but *statusfd, which is moved out of the way and stays CLOEXEC.
+ * others but *statusfd, which is moved out of the way and stays CLOEXEC
+ * (-1: none to keep).
  */
 int
 fds_install(const uint32_t *num, int *fds, size_t nfds, int *statusfd)
@@ -72,10 +73,12 @@ fds_install(const uint32_t *num, int *fds, size_t nfds, int *statusfd)
 	int fd;
 
 	/* Above every target first, so no move overwrites a source. */
-	if ((fd = fcntl(*statusfd, F_DUPFD_CLOEXEC, (int)top)) < 0)
-		return errno;
-	(void)close(*statusfd);
-	*statusfd = fd;
+	if (*statusfd >= 0) {
+		if ((fd = fcntl(*statusfd, F_DUPFD_CLOEXEC, (int)top)) < 0)
+			return errno;
+		(void)close(*statusfd);
+		*statusfd = fd;
+	}
 	for (i = 0; i < nfds; i++) {
 		if ((fd = fcntl(fds[i], F_DUPFD_CLOEXEC, (int)top)) < 0)
 			return errno;
@@ -90,6 +93,8 @@ fds_install(const uint32_t *num, int *fds, size_t nfds, int *statusfd)
 		lo = num[i] + 1;
 	}
 	/* From the last target up: the moved copies and all of dived's. */
+	if (*statusfd < 0)
+		return close_range_(lo, ~0U) != 0 ? errno : 0;
 	if (close_range_(lo, (unsigned int)*statusfd - 1) != 0 ||
 	    close_range_((unsigned int)*statusfd + 1, ~0U) != 0)
 		return errno;

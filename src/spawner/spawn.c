@@ -31,6 +31,7 @@ extern char **environ;
 struct spawn {
 	const struct spawn_args *a;
 	int statusfd;			/* -1 with -F and -J */
+	int lfd;			/* -F: the listener, else -1 */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
@@ -45,8 +46,8 @@ report(const struct spawn *sp, uint16_t type, struct buf *b)
 {
 	if (sp->statusfd >= 0)
 		(void)!write(sp->statusfd, b->d, b->len);
-	else if (sp->a->lfd >= 0)
-		(void)!fdpass_send(sp->a->lfd, type, b, NULL, 0);
+	else if (sp->lfd >= 0)
+		(void)!fdpass_send(sp->lfd, type, b, NULL, 0);
 }
 
 static void __attribute__((noreturn))
@@ -72,7 +73,7 @@ report_started(const struct spawn *sp)
 {
 	struct buf b;
 
-	if (sp->statusfd >= 0 || sp->a->lfd < 0)
+	if (sp->statusfd >= 0 || sp->lfd < 0)
 		return;
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_i32(&b, (int32_t)getpid()) == 0)
@@ -185,21 +186,23 @@ install_fds(struct spawn *sp)
 {
 	static const uint32_t stdio[3] = { 0, 1, 2 };
 	const struct req_exec *r = sp->a->req;
+	/* What reports a failure must stay open: the pipe, or with -F the
+	 * listener. */
+	int *keep = sp->statusfd >= 0 ? &sp->statusfd : &sp->lfd;
 	int null[3], err;
 
 	close_specials(sp);
 	if (sp->a->inplace)
 		return;		/* -J: the descriptors are already ours */
 	if (!sp->a->o->no_fds) {
-		err = fds_install(r->fdnum, sp->mapped, r->nfdmap,
-		    &sp->statusfd);
+		err = fds_install(r->fdnum, sp->mapped, r->nfdmap, keep);
 	} else {
 		/* -O: the program gets /dev/null, never dived's own stdio. */
 		if ((null[0] = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0 ||
 		    (null[1] = fcntl(null[0], F_DUPFD_CLOEXEC, 0)) < 0 ||
 		    (null[2] = fcntl(null[0], F_DUPFD_CLOEXEC, 0)) < 0)
 			fail(sp, STEP_FDS, errno);
-		err = fds_install(stdio, null, 3, &sp->statusfd);
+		err = fds_install(stdio, null, 3, keep);
 	}
 	if (err != 0)
 		fail(sp, STEP_FDS, err);
@@ -400,6 +403,7 @@ spawn_run(const struct spawn_args *a)
 	memset(&sp, 0, sizeof(sp));
 	sp.a = a;
 	sp.statusfd = a->statusfd;
+	sp.lfd = a->lfd;
 	reset_signals();
 	prepare(&sp);
 	set_rlimits(&sp);

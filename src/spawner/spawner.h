@@ -29,6 +29,35 @@ struct spawn_args {
 	bool inplace;			/* -J: no client, this very process */
 };
 
+/* The monitor's side of a spawner being started (launch.c). */
+struct spawn_handle {
+	int fdsock;		/* for the listener: the client's fds go here */
+	int statusfd;		/* read end of the status pipe, non-blocking */
+	pid_t pid;		/* the spawner, once forked */
+};
+
+/*
+ * spawn_prepare: the socket and pipe of a spawner: a->fdsock and
+ * a->statusfd are its ends, h->fdsock and h->statusfd the monitor's.
+ * Returns 0 or an errno value (nothing is left open then).
+ */
+int spawn_prepare(struct spawn_args *a, struct spawn_handle *h);
+
+/*
+ * spawn_fork: fork the spawner (h->pid), closing h->fdsock and the
+ * spawner's ends here.  With -F (a->o->no_fork) this process becomes the
+ * spawner and never returns.  Returns 0 or an errno value; on failure
+ * everything of h is closed.
+ */
+int spawn_fork(struct spawn_args *a, struct spawn_handle *h);
+
+/*
+ * spawn_just_execute: -J, -j: no socket and no client; apply the options
+ * to this very process and execute the forced command.  Never returns.
+ */
+void spawn_just_execute(const struct dived_opts *o, const char *forced_path,
+    char **env, rlim_t nofile_soft) __attribute__((noreturn));
+
 /*
  * spawn_run: set up and execute the program; on any failure report the
  * step and errno on statusfd and _exit(127).  Never returns.

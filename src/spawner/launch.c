@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting a spawner: its descriptor socket and status pipe, the fork,
+ * and -J, where dived itself becomes the program.
+ * Runs as: root (the monitor, until the fork).  Trusts: the monitor's
+ * accepted request.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "fdpass.h"
+#include "spawner.h"
+
+int
+spawn_prepare(struct spawn_args *a, struct spawn_handle *h)
+{
+	int sv[2], st[2], err;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return errno;
+	if (pipe2(st, O_CLOEXEC) != 0 || fcntl(st[0], F_SETFL,
+	    O_NONBLOCK) != 0) {
+		err = errno;
+		fdpass_close_all(sv, 2);
+		return err;
+	}
+	a->fdsock = sv[0];
+	a->statusfd = st[1];
+	h->fdsock = sv[1];
+	h->statusfd = st[0];
+	h->pid = -1;
+	return 0;
+}
+
+int
+spawn_fork(struct spawn_args *a, struct spawn_handle *h)
+{
+	int err;
+
+	(void)close(h->fdsock);	/* so that the spawner sees the listener go */
+	h->fdsock = -1;
+	if (a->o->no_fork) {
+		/* -F: nobody reads a status pipe; report to the listener. */
+		(void)close(h->statusfd);
+		(void)close(a->statusfd);
+		a->statusfd = -1;
+		spawn_run(a);
+	}
+	if ((h->pid = fork()) < 0) {
+		err = errno;
+		(void)close(h->statusfd);
+		(void)close(a->statusfd);
+		(void)close(a->fdsock);
+		h->statusfd = -1;
+		return err;
+	}
+	if (h->pid == 0) {
+		(void)close(h->statusfd);
+		spawn_run(a);
+	}
+	(void)close(a->fdsock);
+	(void)close(a->statusfd);
+	return 0;
+}
+
+void
+spawn_just_execute(const struct dived_opts *o, const char *forced_path,
+    char **env, rlim_t nofile_soft)
+{
+	static struct dived_opts jo;
+	static const struct req_exec none;
+	struct spawn_args a;
+
+	jo = *o;
+	/* Without -u, -e or -g the ids stay as they are (no client). */
+	if (jo.user == NULL && jo.effective_user == NULL)
+		jo.no_setuid = true;
+	memset(&a, 0, sizeof(a));
+	a.o = &jo;
+	a.forced_path = forced_path;
+	a.daemon_env = env;
+	a.nofile_soft = nofile_soft;
+	a.peer.pid = getpid();
+	a.peer.uid = getuid();
+	a.peer.gid = getgid();
+	a.req = &none;
+	a.fdsock = a.statusfd = a.lfd = -1;
+	a.inplace = true;
+	spawn_run(&a);
+}
