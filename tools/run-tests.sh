@@ -10,6 +10,9 @@
 #     everything "make check" runs: lint, unit and integration tests of
 #     the normal build, then unit and integration tests again with the
 #     ASan+UBSan build in build/asan
+#
+# The test accounts are created first and removed at the end, unless
+# DIVE_KEEP_TEST_USERS=1 (for several runs at once on one machine).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 top=$PWD
@@ -83,18 +86,23 @@ all_of() {	# BUILD: unit and integration tests of one build
 	fi
 }
 
+remove_users() {
+	[ "$(id -u)" = 0 ] && [ -z "${DIVE_KEEP_TEST_USERS:-}" ] &&
+	    tools/test-users.sh remove
+}
+
 if [ "${1:-}" = --all ]; then
 	run_lint
 	[ "$(id -u)" = 0 ] && tools/test-users.sh create
 	all_of "$top"
 	all_of "$top/build/asan"
-	[ "$(id -u)" = 0 ] && tools/test-users.sh remove
+	remove_users
 elif [ $# -gt 0 ]; then
 	run_integration "$@"
 else
 	[ "$(id -u)" = 0 ] && tools/test-users.sh create
 	all_of "$build"
-	[ "$(id -u)" = 0 ] && tools/test-users.sh remove
+	remove_users
 fi
 [ $skip -gt 0 ] && echo "# $skip skipped"
 echo "$pass passed, $fail failed"
