@@ -2,14 +2,17 @@
 /*
  * Daemon plumbing for dived: the listening socket, pidfiles, detaching.
  * Runs as: root (monitor), at start-up and shutdown.  Trusts: the operator's
- * options.  Does not trust: the directory the socket goes into, which
- * others may be able to write: the socket is bound, chmod'ed and chown'ed
- * inside a fresh root-only directory and only then renamed into place,
- * so no path race can redirect the chmod or chown.
+ * options, and a socket a service manager passed (checked all the same).
+ * Does not trust: the directory the socket goes into, which others may be
+ * able to write: the socket is bound, chmod'ed and chown'ed inside a fresh
+ * root-only directory and only then renamed into place, so no path race
+ * can redirect the chmod or chown.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,11 @@
 #include "errors.h"
 #include "log.h"
 #include "daemon.h"
+#include "num.h"
 #include "xmalloc.h"
+
+/* sd_listen_fds(3): passed descriptors start here. */
+#define LISTEN_FDS_START 3
 
 static int
 listen_abstract(const char *name)
@@ -147,6 +154,127 @@ daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
 	if (o->socket[0] == '@')
 		return listen_abstract(o->socket);
 	return listen_path(o->socket, o, own, ds);
+}
+
+/* Is the passed socket bound to the name dived was told to serve? */
+static bool
+same_address(const struct sockaddr_un *sa, socklen_t len, const char *want)
+{
+	size_t n = len > offsetof(struct sockaddr_un, sun_path) ?
+	    (size_t)len - offsetof(struct sockaddr_un, sun_path) : 0;
+
+	if (want[0] == '@')	/* abstract: a leading NUL, no final one */
+		return n == strlen(want) && sa->sun_path[0] == '\0' &&
+		    memcmp(sa->sun_path + 1, want + 1, n - 1) == 0;
+	return n > 0 && sa->sun_path[0] != '\0' &&
+	    strnlen(sa->sun_path, n) == strlen(want) &&
+	    memcmp(sa->sun_path, want, strlen(want)) == 0;
+}
+
+/* What the passed descriptor is bound to, for the error message. */
+static void
+describe(const struct sockaddr_un *sa, socklen_t len, char *out, size_t olen)
+{
+	size_t n = len > offsetof(struct sockaddr_un, sun_path) ?
+	    (size_t)len - offsetof(struct sockaddr_un, sun_path) : 0;
+
+	if (n == 0)
+		(void)snprintf(out, olen, "no address");
+	else if (sa->sun_path[0] == '\0')
+		(void)snprintf(out, olen, "@%.*s", (int)(n - 1),
+		    sa->sun_path + 1);
+	else
+		(void)snprintf(out, olen, "%.*s", (int)strnlen(sa->sun_path,
+		    n), sa->sun_path);
+}
+
+/* Descriptor 3 must be an AF_UNIX stream socket listening on o->socket. */
+static int
+check_passed(const struct dived_opts *o)
+{
+	const int fd = LISTEN_FDS_START;
+	struct sockaddr_un sa;
+	socklen_t len = sizeof(int), alen = sizeof(sa);
+	int domain = 0, type = 0, acc = 0, fl;
+	char name[sizeof(sa.sun_path) + 2];
+	struct stat st;
+
+	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+		log_err("socket activation: descriptor %d is not a socket", fd);
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) != 0 ||
+	    domain != AF_UNIX || type != SOCK_STREAM || acc == 0) {
+		log_err("socket activation: descriptor %d is not a listening "
+		    "AF_UNIX stream socket (ListenStream= with a path or "
+		    "@name, Accept=no)", fd);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	if (getsockname(fd, (struct sockaddr *)&sa, &alen) != 0 ||
+	    alen > sizeof(sa) || !same_address(&sa, alen, o->socket)) {
+		describe(&sa, alen > sizeof(sa) ? 0 : alen, name,
+		    sizeof(name));
+		log_err("socket activation: the socket passed is %s, not %s; "
+		    "ListenStream= and dived's first argument must agree",
+		    name, o->socket);
+		return -1;
+	}
+	if (o->chmod_set || o->chown_spec != NULL) {
+		log_err("socket activation: --chmod and --chown do not apply "
+		    "to a socket the service manager created; set its "
+		    "SocketMode=, SocketUser= and SocketGroup=");
+		return -1;
+	}
+	if (o->detach) {
+		log_err("socket activation: not with --detach; the service "
+		    "manager that passed the socket supervises dived");
+		return -1;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+		log_err("socket activation: fcntl: %s", strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+int
+daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
+    int *fd)
+{
+	const char *pid_s = getenv("LISTEN_PID"), *n_s = getenv("LISTEN_FDS");
+	long long pid, n;
+	int r = 0;
+
+	*fd = -1;
+	memset(ds, 0, sizeof(*ds));
+	ds->dirfd = -1;		/* the service manager owns the file */
+	if (pid_s == NULL && n_s == NULL)
+		return 0;
+	if (pid_s == NULL || n_s == NULL ||
+	    num_parse(pid_s, 1, INT32_MAX, &pid) != 0 ||
+	    num_parse(n_s, 0, INT32_MAX, &n) != 0) {
+		log_err("socket activation: LISTEN_PID='%s' and LISTEN_FDS='%s' "
+		    "must be a pid and a count", pid_s != NULL ? pid_s : "",
+		    n_s != NULL ? n_s : "");
+		r = -1;
+	} else if (pid != (long long)getpid() || n == 0 || o->socket == NULL) {
+		/* For another process, none passed, or -i: not ours to use. */
+	} else if (n != 1) {
+		log_err("socket activation: %lld sockets passed (LISTEN_FDS); "
+		    "dived serves exactly one", n);
+		r = -1;
+	} else if ((*fd = check_passed(o)) < 0)
+		r = -1;
+	/* Neither the programs nor anything dived runs may see them. */
+	(void)unsetenv("LISTEN_PID");
+	(void)unsetenv("LISTEN_FDS");
+	(void)unsetenv("LISTEN_FDNAMES");
+	return r;
 }
 
 void

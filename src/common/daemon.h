@@ -36,6 +36,21 @@ struct daemon_sock {
 int daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
     struct daemon_sock *ds);
 
+/*
+ * daemon_activation: take the listening socket a service manager passed
+ * (LISTEN_PID, LISTEN_FDS, as sd_listen_fds(3) describes them, without
+ * libsystemd).  When LISTEN_PID is this process and LISTEN_FDS is 1,
+ * descriptor 3 must be a listening AF_UNIX stream socket bound to
+ * o->socket, and --chmod, --chown and --detach must not be given; it is
+ * made non-blocking and close-on-exec and stored in *fd.  Variables for
+ * another process, LISTEN_FDS=0, or no socket to serve (-i) leave *fd at
+ * -1.  The variables are removed from the environment in every case.  ds
+ * is set up so that daemon_unlink_socket() leaves the file alone.
+ * Returns 0, or -1 after logging why the passed socket cannot be used.
+ */
+int daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
+    int *fd);
+
 /* daemon_unlink_socket: remove the socket file if it is still ours. */
 void daemon_unlink_socket(const struct daemon_sock *ds);
 

@@ -225,7 +225,7 @@ int
 main(int argc, char **argv)
 {
 	struct daemon_owner own = { false, 0, 0 };
-	int exe, ready = -1;
+	int exe, ready = -1, passed;
 
 	parse(argc, argv);
 	log_init("dived", false);
@@ -241,6 +241,9 @@ main(int argc, char **argv)
 		    "run sandboxed under their own uid (see dived(8))\n");
 		return DIVED_EXIT_FAILURE;
 	}
+	/* Before anything copies the environment the programs get. */
+	if (daemon_activation(&opts, &dsock, &passed) != 0)
+		return DIVED_EXIT_FAILURE;
 	resolve(&own);
 	ctx.o = &opts;
 	ctx.su = &setup;
@@ -254,6 +257,8 @@ main(int argc, char **argv)
 	ctx.listen_fd = ctx.inetd_fd = -1;
 	if (opts.inetd)
 		ctx.inetd_fd = inetd_connection();
+	else if (passed >= 0)
+		ctx.listen_fd = passed;
 	else if ((ctx.listen_fd = daemon_listen(&opts, &own, &dsock)) < 0)
 		return DIVED_EXIT_FAILURE;
 	if (opts.detach)
@@ -264,7 +269,8 @@ main(int argc, char **argv)
 	if (ready >= 0)
 		daemon_detach_done(ready);
 	if (!opts.inetd)
-		log_notice("listening on %s", opts.socket);
+		log_notice("listening on %s%s", opts.socket, passed >= 0 ?
+		    " (socket from the service manager)" : "");
 	loop_run(&ctx);
 	daemon_unlink_socket(&dsock);
 	daemon_remove_pidfiles(&opts);
