@@ -9,6 +9,9 @@ BINDIR    ?= $(PREFIX)/bin
 SBINDIR   ?= $(PREFIX)/sbin
 LIBEXECDIR ?= $(PREFIX)/libexec/dive
 MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR   ?=
 
 CC        ?= cc
@@ -62,6 +65,9 @@ obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
 COMMON_LIB = $(OBJ)/libdivecommon.a
 PROGS = $(BIN)/dive $(BIN)/dived $(BIN)/dived-listener
+UNITS = $(OBJ)/systemd/dived@.socket $(OBJ)/systemd/dived@.service
+MANPAGES = $(wildcard man/*.[1-9])
+COMPLETIONS = completion/dive completion/dived
 TBIN = $(BIN)/tests
 UNIT_BINS = $(patsubst tests/unit/%.c,$(TBIN)/%,$(UNIT_SRC))
 HELPER_BINS = $(patsubst tests/helpers/%.c,$(TBIN)/%,$(HELPER_SRC))
@@ -69,7 +75,7 @@ HELPER_BINS = $(patsubst tests/helpers/%.c,$(TBIN)/%,$(HELPER_SRC))
 .PHONY: all clean check check-root unit demo deps lint split-check \
 	tests asan install uninstall bench fuzz
 
-all: $(PROGS)
+all: $(PROGS) $(UNITS)
 
 # Quiet by default; V=1 shows the commands.
 ifeq ($(V),)
@@ -164,20 +170,51 @@ clean:
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
 
-# Installation.  dived finds dived-listener in LIBEXECDIR (compiled in).
+# Installation.  dived finds dived-listener in LIBEXECDIR (compiled in);
+# the units and the installed man pages name the configured directories.
+# "make uninstall" removes exactly the files "make install" writes.
+SUBST = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g'
+MANSUBST = sed -e 's|/usr/local/libexec/dive|$(LIBEXECDIR)|g' \
+	   -e 's|/usr/local/sbin/dived|$(SBINDIR)/dived|g' \
+	   -e 's|/usr/local/etc/dive|$(SYSCONFDIR)/dive|g' \
+	   -e 's|/usr/local/lib/systemd/system|$(SYSTEMDUNITDIR)|g'
+
+$(OBJ)/paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SBINDIR) $(SYSCONFDIR)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(OBJ)/systemd/%: systemd/%.in $(OBJ)/paths
+	@mkdir -p $(@D)
+	$(Q)$(SUBST) $< > $@.tmp && mv $@.tmp $@
+
+$(OBJ)/systemd/%: systemd/%
+	@mkdir -p $(@D)
+	$(Q)cp $< $@
+
+# man/NAME.N goes to MANDIR/manN/NAME.N.
+mandir_of = $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(1)))
+INSTALLED_MAN = $(foreach m,$(MANPAGES),$(call mandir_of,$(m))/$(notdir $(m)))
+INSTALLED = $(DESTDIR)$(BINDIR)/dive $(DESTDIR)$(SBINDIR)/dived \
+	$(DESTDIR)$(LIBEXECDIR)/dived-listener $(INSTALLED_MAN) \
+	$(patsubst $(OBJ)/systemd/%,$(DESTDIR)$(SYSTEMDUNITDIR)/%,$(UNITS)) \
+	$(patsubst completion/%,$(DESTDIR)$(BASHCOMPDIR)/%,$(COMPLETIONS))
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
-	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
-	    $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(BASHCOMPDIR) \
+	    $(sort $(foreach m,$(MANPAGES),$(call mandir_of,$(m))))
 	install -m 0755 $(BIN)/dive $(DESTDIR)$(BINDIR)/dive
 	install -m 0755 $(BIN)/dived $(DESTDIR)$(SBINDIR)/dived
 	install -m 0755 $(BIN)/dived-listener \
 	    $(DESTDIR)$(LIBEXECDIR)/dived-listener
-	install -m 0644 man/dive.1 $(DESTDIR)$(MANDIR)/man1/dive.1
-	install -m 0644 man/dived.8 $(DESTDIR)$(MANDIR)/man8/dived.8
+	$(foreach m,$(MANPAGES),$(MANSUBST) $(m) > \
+	    $(call mandir_of,$(m))/$(notdir $(m)) && \
+	    chmod 0644 $(call mandir_of,$(m))/$(notdir $(m)) &&) true
+	install -m 0644 $(UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/
+	install -m 0644 $(COMPLETIONS) $(DESTDIR)$(BASHCOMPDIR)/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/dive $(DESTDIR)$(SBINDIR)/dived \
-	    $(DESTDIR)$(LIBEXECDIR)/dived-listener \
-	    $(DESTDIR)$(MANDIR)/man1/dive.1 $(DESTDIR)$(MANDIR)/man8/dived.8
+	rm -f $(INSTALLED)
 	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
