@@ -10,10 +10,13 @@ quiet=0
 
 # Build: compiler, pkg-config and the four libraries.  Tests: setpriv
 # (util-linux), script (bsdutils), ps/pgrep (procps), useradd (passwd),
-# mandoc; static checks: clang-tidy, cppcheck.
+# mandoc and the pages the man pages refer to (manpages, manpages-dev,
+# systemd, man-db), systemd-socket-activate and systemd-analyze (systemd),
+# the Debian package (dpkg-dev, debhelper, lintian); static checks:
+# clang-tidy, cppcheck.
 packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
 libcriterion-dev util-linux bsdutils procps passwd mandoc clang-tidy
-cppcheck"
+cppcheck manpages manpages-dev man-db systemd dpkg-dev debhelper lintian"
 
 missing=()
 for p in $packages; do
