@@ -2,6 +2,8 @@
 /*
  * Runs in: every process.  Trusts: nothing.  Pure table lookup.
  */
+#include <stddef.h>
+
 #include "errors.h"
 
 static const char *const err_text[E_MAX_CODE + 1] = {
@@ -38,12 +40,15 @@ static const char *const err_text[E_MAX_CODE + 1] = {
 	[30] = "number out of range",
 	[31] = "no program to run",
 	[32] = "request larger than the server accepts",
+	[37] = "the server requires a pseudo-terminal (dived --pty)",
+	[38] = "the server offers no pseudo-terminal",
+	[39] = "terminal size out of range",
 };
 
 const char *
 err_str(int r)
 {
-	if (r > 0 || r < -E_MAX_CODE)
+	if (r > 0 || r < -E_MAX_CODE || err_text[-r] == NULL)
 		return "unknown error";
 	return err_text[-r];
 }

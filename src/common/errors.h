@@ -41,9 +41,12 @@ enum dive_err {
 	E_NUM_RANGE = -30,	/* number out of range */
 	E_NO_PROGRAM = -31,	/* no program to run */
 	E_REQUEST_BYTES = -32,	/* request larger than the server accepts */
+	E_PTY_REQUIRED = -37,	/* the server needs REQ_F_PTY (dived --pty) */
+	E_PTY_REFUSED = -38,	/* the server offers no pseudo-terminal */
+	E_BAD_WINSIZE = -39,	/* terminal size out of range */
 };
 
-#define E_MAX_CODE 32
+#define E_MAX_CODE 39
 
 /*
  * err_str: describe an E_* code.

@@ -70,6 +70,8 @@ msg_fixed_fds(uint16_t type)
 	case MSG_LM_READY:
 		return 0;
 	case MSG_MON_SENDFDS:
+	case MSG_PTY:
+	case MSG_SPAWN_PTY:
 		return 1;
 	case MSG_LM_SESSION:
 		return 2;
@@ -238,7 +240,11 @@ req_exec_free(struct req_exec *r)
 static int
 check_head(const struct req_exec *r)
 {
-	if (r->umask > 0777 || (r->specials & ~REQ_SPECIAL_ALL) != 0)
+	if ((r->flags & ~REQ_F_ALL) != 0 || r->umask > 0777 ||
+	    (r->specials & ~REQ_SPECIAL_ALL) != 0)
+		return E_BAD_VALUE;
+	/* A pseudo-terminal replaces the caller's terminal, never joins it. */
+	if ((r->flags & REQ_F_PTY) && (r->specials & REQ_SPECIAL_TTY))
 		return E_BAD_VALUE;
 	if (r->nfdmap > MSG_MAX_FDS)
 		return E_TOO_MANY_FDS;
@@ -246,39 +252,127 @@ check_head(const struct req_exec *r)
 		return E_TOO_MANY_ARGS;
 	if (r->envc > MSG_MAX_ENV)
 		return E_TOO_MANY_ENV;
-	if (req_exec_nfds(r) > MSG_MAX_FDS)
+	if (req_exec_nfds(r) > MSG_MAX_FDS ||
+	    (uint64_t)r->nfdmap + r->pty.nfd > MSG_MAX_FDS)
 		return E_TOO_MANY_FDS;
 	return 0;
 }
 
+/* Descriptor numbers: ascending, at most MSG_MAX_FDNUM. */
 static int
-get_fdmap(struct buf *b, struct req_exec *r)
+get_fdnums(struct buf *b, uint32_t *num, uint32_t n)
 {
 	uint32_t i;
 	int ret;
 
-	if (buf_left(b) / 4 < r->nfdmap)
+	if (buf_left(b) / 4 < n)
 		return E_SHORT;
-	for (i = 0; i < r->nfdmap; i++) {
-		if ((ret = buf_get_u32(b, &r->fdnum[i])) != 0)
+	for (i = 0; i < n; i++) {
+		if ((ret = buf_get_u32(b, &num[i])) != 0)
 			return ret;
-		if (r->fdnum[i] > MSG_MAX_FDNUM ||
-		    (i > 0 && r->fdnum[i] <= r->fdnum[i - 1]))
+		if (num[i] > MSG_MAX_FDNUM || (i > 0 && num[i] <= num[i - 1]))
 			return E_BAD_FDNUM;
 	}
 	return 0;
 }
 
 static int
-put_fdmap(struct buf *b, const struct req_exec *r)
+put_fdnums(struct buf *b, const uint32_t *num, uint32_t n)
 {
 	uint32_t i;
 	int ret;
 
-	for (i = 0; i < r->nfdmap; i++)
-		if ((ret = buf_put_u32(b, r->fdnum[i])) != 0)
+	for (i = 0; i < n; i++)
+		if ((ret = buf_put_u32(b, num[i])) != 0)
 			return ret;
 	return 0;
+}
+
+static int
+check_winsize(const struct msg_winsize *ws)
+{
+	return ws->rows > MSG_MAX_WINSIZE || ws->cols > MSG_MAX_WINSIZE ?
+	    E_BAD_WINSIZE : 0;
+}
+
+/* REQ_F_PTY: the size, then the numbers that get the terminal. */
+static int
+get_pty(struct buf *b, struct req_exec *r)
+{
+	struct req_pty *p = &r->pty;
+	int ret;
+
+	if (!(r->flags & REQ_F_PTY))
+		return 0;
+	if ((ret = buf_get_u16(b, &p->ws.rows)) != 0 ||
+	    (ret = buf_get_u16(b, &p->ws.cols)) != 0 ||
+	    (ret = buf_get_u16(b, &p->ws.xpixel)) != 0 ||
+	    (ret = buf_get_u16(b, &p->ws.ypixel)) != 0 ||
+	    (ret = buf_get_u32(b, &p->nfd)) != 0)
+		return ret;
+	if ((ret = check_winsize(&p->ws)) != 0)
+		return ret;
+	if (p->nfd > MSG_MAX_FDS)
+		return E_TOO_MANY_FDS;
+	return get_fdnums(b, p->fdnum, p->nfd);
+}
+
+static int
+put_pty(struct buf *b, const struct req_exec *r)
+{
+	const struct req_pty *p = &r->pty;
+	int ret;
+
+	if (!(r->flags & REQ_F_PTY))
+		return p->nfd == 0 ? 0 : E_BAD_VALUE;
+	if ((ret = check_winsize(&p->ws)) != 0)
+		return ret;
+	if (p->nfd > MSG_MAX_FDS)
+		return E_TOO_MANY_FDS;
+	if ((ret = buf_put_u16(b, p->ws.rows)) != 0 ||
+	    (ret = buf_put_u16(b, p->ws.cols)) != 0 ||
+	    (ret = buf_put_u16(b, p->ws.xpixel)) != 0 ||
+	    (ret = buf_put_u16(b, p->ws.ypixel)) != 0 ||
+	    (ret = buf_put_u32(b, p->nfd)) != 0)
+		return ret;
+	return put_fdnums(b, p->fdnum, p->nfd);
+}
+
+/* No number gets both a client descriptor and the pseudo-terminal. */
+static int
+check_pty_fds(const struct req_exec *r)
+{
+	uint32_t i = 0, j = 0;
+
+	while (i < r->nfdmap && j < r->pty.nfd) {
+		if (r->fdnum[i] == r->pty.fdnum[j])
+			return E_BAD_FDNUM;
+		if (r->fdnum[i] < r->pty.fdnum[j])
+			i++;
+		else
+			j++;
+	}
+	return 0;
+}
+
+static int
+get_fdmap(struct buf *b, struct req_exec *r)
+{
+	int ret;
+
+	if ((ret = get_fdnums(b, r->fdnum, r->nfdmap)) != 0)
+		return ret;
+	return check_pty_fds(r);
+}
+
+static int
+put_fdmap(struct buf *b, const struct req_exec *r)
+{
+	int ret;
+
+	if ((ret = check_pty_fds(r)) != 0)
+		return ret;
+	return put_fdnums(b, r->fdnum, r->nfdmap);
 }
 
 static int
@@ -333,7 +427,8 @@ msg_encode_req_exec(struct buf *b, const struct req_exec *r)
 
 	if ((ret = check_head(r)) != 0)
 		return ret;
-	if ((ret = buf_put_u32(b, 0)) != 0 ||	/* flags, reserved */
+	if ((ret = buf_put_u32(b, r->flags)) != 0 ||
+	    (ret = put_pty(b, r)) != 0 ||
 	    (ret = buf_put_u32(b, r->umask)) != 0 ||
 	    (ret = buf_put_u32(b, r->specials)) != 0 ||
 	    (ret = buf_put_u32(b, r->nfdmap)) != 0 ||
@@ -367,19 +462,20 @@ get_counted(struct buf *b, uint32_t *n, const char ***vec, uint32_t max,
 int
 msg_decode_req_exec(struct buf *b, uint16_t nfds, struct req_exec *r)
 {
-	uint32_t flags;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if ((ret = buf_get_u32(b, &flags)) != 0 ||
+	if ((ret = buf_get_u32(b, &r->flags)) != 0)
+		goto out;
+	if ((r->flags & ~REQ_F_ALL) != 0) {
+		ret = E_BAD_VALUE;
+		goto out;
+	}
+	if ((ret = get_pty(b, r)) != 0 ||
 	    (ret = buf_get_u32(b, &r->umask)) != 0 ||
 	    (ret = buf_get_u32(b, &r->specials)) != 0 ||
 	    (ret = buf_get_u32(b, &r->nfdmap)) != 0)
 		goto out;
-	if (flags != 0) {
-		ret = E_BAD_VALUE;
-		goto out;
-	}
 	if ((ret = check_head(r)) != 0)
 		goto out;
 	if (req_exec_nfds(r) != nfds) {
@@ -424,7 +520,9 @@ msg_encode_mon_exec(struct buf *b, const struct req_exec *r)
 
 	if ((ret = check_head(r)) != 0 || (ret = blob_len(r, &len)) != 0)
 		return ret;
-	if ((ret = buf_put_u32(b, r->umask)) != 0 ||
+	if ((ret = buf_put_u32(b, r->flags)) != 0 ||
+	    (ret = put_pty(b, r)) != 0 ||
+	    (ret = buf_put_u32(b, r->umask)) != 0 ||
 	    (ret = buf_put_u32(b, r->specials)) != 0 ||
 	    (ret = buf_put_u32(b, r->nfdmap)) != 0 ||
 	    (ret = buf_put_u32(b, r->argc)) != 0 ||
@@ -480,7 +578,14 @@ msg_decode_mon_exec(struct buf *b, struct req_exec *r)
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if ((ret = buf_get_u32(b, &r->umask)) != 0 ||
+	if ((ret = buf_get_u32(b, &r->flags)) != 0)
+		goto out;
+	if ((r->flags & ~REQ_F_ALL) != 0) {
+		ret = E_BAD_VALUE;
+		goto out;
+	}
+	if ((ret = get_pty(b, r)) != 0 ||
+	    (ret = buf_get_u32(b, &r->umask)) != 0 ||
 	    (ret = buf_get_u32(b, &r->specials)) != 0 ||
 	    (ret = buf_get_u32(b, &r->nfdmap)) != 0 ||
 	    (ret = buf_get_u32(b, &r->argc)) != 0 ||
@@ -535,6 +640,7 @@ spawn_step_str(uint32_t step)
 		[STEP_NO_PROGRAM] = "start a program: none given",
 		[STEP_AUTH] = "authenticate",
 		[STEP_WRITE_CONTENT] = "write a file (--write-content)",
+		[STEP_PTY] = "allocate a pseudo-terminal",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)

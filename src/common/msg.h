@@ -29,6 +29,7 @@
 #define MSG_MAX_STR	131072u		/* one string, with its NUL */
 #define MSG_MAX_FDS	253u		/* descriptors per message (SCM_MAX_FD) */
 #define MSG_MAX_FDNUM	1048575u	/* highest descriptor number (nr_open) */
+#define MSG_MAX_WINSIZE	10000u		/* rows or columns of a terminal */
 
 /* Message types: requests even, answers odd; a value is never reused. */
 enum msg_type {
@@ -40,6 +41,7 @@ enum msg_type {
 	MSG_EXITED = 5,		/* S->C the program ended */
 	MSG_FAILED = 7,		/* S->C it could not be started */
 	MSG_ERROR = 9,		/* S->C the request was refused: E_* code */
+	MSG_PTY = 11,		/* S->C the pseudo-terminal's master (1 fd) */
 	/* listener <-> monitor, over the per-session socketpair */
 	MSG_MON_EXEC = 32,	/* L->M the validated request (no fds) */
 	MSG_MON_SENDFDS = 33,	/* M->L send the fds over this socket (1 fd) */
@@ -50,6 +52,7 @@ enum msg_type {
 	MSG_MON_EXITED = 39,	/* M->L */
 	/* listener -> spawner, over the socket from MSG_MON_SENDFDS */
 	MSG_SPAWN_FDS = 40,	/* the client's descriptors, no payload */
+	MSG_SPAWN_PTY = 41,	/* S->L the pty master (1 fd), no payload */
 	/* monitor <-> listener master */
 	MSG_LM_SESSION = 64,	/* M->LM a new connection (2 fds) */
 	MSG_LM_READY = 65,	/* LM->M sandbox is up */
@@ -73,7 +76,9 @@ struct msg_hdr {
 #define HELLO_NO_CTTY		0x0080u	/* no controlling terminal (-T/-S) */
 #define HELLO_FORCED_ARGV	0x0100u	/* a command line is forced (--) */
 #define HELLO_NO_SETSID		0x0200u	/* program not a group leader (-S) */
-#define HELLO_ALL_FLAGS		0x03ffu
+#define HELLO_PTY		0x0400u	/* allocates a pty on request */
+#define HELLO_PTY_ONLY		0x0800u	/* every request must ask (--pty) */
+#define HELLO_ALL_FLAGS		0x0fffu
 
 struct msg_hello {
 	uint32_t flags;
@@ -89,12 +94,36 @@ struct msg_hello {
 #define REQ_SPECIAL_TTY		0x4u
 #define REQ_SPECIAL_ALL		0x7u
 
+/* Request flags (first field of MSG_REQ_EXEC and MSG_MON_EXEC). */
+#define REQ_F_PTY		0x2u	/* a pseudo-terminal: struct req_pty */
+#define REQ_F_ALL		0x2u
+
+/* A terminal's size, as in struct winsize; rows and cols bounded. */
+struct msg_winsize {
+	uint16_t rows, cols;
+	uint16_t xpixel, ypixel;
+};
+
+/*
+ * REQ_F_PTY: the program gets a new pseudo-terminal as its controlling
+ * terminal, of this initial size, at these descriptor numbers (ascending,
+ * none of them in the descriptor map; nothing travels for them).  The
+ * client never sends its own terminal with it (REQ_SPECIAL_TTY).
+ */
+struct req_pty {
+	struct msg_winsize ws;
+	uint32_t nfd;
+	uint32_t fdnum[MSG_MAX_FDS];
+};
+
 /*
  * A decoded exec request (MSG_REQ_EXEC or MSG_MON_EXEC).  The strings
  * point into the decoded payload, which must outlive this structure; the
  * argv and envp arrays are owned (req_exec_free).
  */
 struct req_exec {
+	uint32_t flags;			/* REQ_F_* */
+	struct req_pty pty;		/* with REQ_F_PTY, else zero */
 	uint32_t umask;
 	uint32_t specials;		/* REQ_SPECIAL_* present */
 	uint32_t nfdmap;		/* mapped descriptors */
@@ -141,7 +170,8 @@ enum spawn_step {
 	STEP_NO_PROGRAM = 20,
 	STEP_AUTH = 21,
 	STEP_WRITE_CONTENT = 22,
-	STEP_MAX = 22,
+	STEP_PTY = 25,		/* allocate the pseudo-terminal */
+	STEP_MAX = 25,
 };
 
 struct msg_failed {

@@ -191,7 +191,7 @@ Test(msg, fixed_fds_for_every_type)
 		{ MSG_MON_STARTED, 0 }, { MSG_MON_ERROR, 0 },
 		{ MSG_MON_FAILED, 0 }, { MSG_MON_EXITED, 0 },
 		{ MSG_SPAWN_FDS, -1 }, { MSG_LM_SESSION, 2 },
-		{ MSG_LM_READY, 0 },
+		{ MSG_LM_READY, 0 }, { MSG_PTY, 1 }, { MSG_SPAWN_PTY, 1 },
 	};
 	size_t i;
 
@@ -204,7 +204,7 @@ Test(msg, fixed_fds_for_every_type)
 Test(msg, fixed_fds_unknown_types)
 {
 	static const uint16_t unknown[] = {
-		0, 6, 8, 10, 31, 38, 41, 63, 66, 0x7fff, 0xffff,
+		0, 6, 8, 10, 12, 31, 38, 42, 63, 66, 0x7fff, 0xffff,
 	};
 	size_t i;
 
@@ -603,6 +603,14 @@ expect_same(const struct req_exec *a, const struct req_exec *b)
 {
 	uint32_t i;
 
+	cr_assert_eq(a->flags, b->flags);
+	cr_assert_eq(a->pty.ws.rows, b->pty.ws.rows);
+	cr_assert_eq(a->pty.ws.cols, b->pty.ws.cols);
+	cr_assert_eq(a->pty.ws.xpixel, b->pty.ws.xpixel);
+	cr_assert_eq(a->pty.ws.ypixel, b->pty.ws.ypixel);
+	cr_assert_eq(a->pty.nfd, b->pty.nfd);
+	for (i = 0; i < a->pty.nfd; i++)
+		cr_assert_eq(a->pty.fdnum[i], b->pty.fdnum[i], "pty fd %u", i);
 	cr_assert_eq(a->umask, b->umask);
 	cr_assert_eq(a->specials, b->specials);
 	cr_assert_eq(a->nfdmap, b->nfdmap);
@@ -762,6 +770,7 @@ raw_mon_head(struct buf *b, uint32_t umask, uint32_t specials,
 	uint32_t i;
 
 	buf_init(b, TEST_BUF_MAX);
+	put32(b, 0);		/* flags */
 	put32(b, umask);
 	put32(b, specials);
 	put32(b, nfdmap);
@@ -892,7 +901,7 @@ Test(msg, req_exec_decode_rejects_trailing_byte)
 
 Test(msg, req_exec_decode_rejects_reserved_flags)
 {
-	static const uint32_t flags[] = { 1, 0x80000000u, 0xffffffffu };
+	static const uint32_t flags[] = { 1, 4, 0x80000000u, 0xffffffffu };
 	static const char *argv[] = { "x" };
 	struct buf b;
 	size_t i;
@@ -1453,6 +1462,7 @@ Test(msg, mon_exec_round_trip)
 Test(msg, mon_exec_encoding_layout)
 {
 	static const uint8_t want[] = {
+		0, 0, 0, 0,		/* flags */
 		0, 0, 0, 027,		/* umask */
 		0, 0, 0, 2,		/* specials */
 		0, 0, 0, 1,		/* nfdmap */
@@ -1741,7 +1751,7 @@ Test(msg, mon_exec_empty_request_decodes)
 	memset(&r, 0, sizeof(r));
 	buf_init(&b, MSG_MAX_LEN);
 	cr_assert_eq(msg_encode_mon_exec(&b, &r), 0);
-	cr_assert_eq(b.len, 24);
+	cr_assert_eq(b.len, 28);
 	cr_assert_eq(decode_mon(&d, b.d, b.len), 0);
 	cr_assert_eq(d.r.argc, 0);
 	cr_assert_null(d.r.argv[0]);
@@ -1819,6 +1829,344 @@ Test(msg, both_formats_decode_to_the_same_request)
 	buf_free(&b2);
 }
 
+/* ---- REQ_F_PTY, in both formats ---- */
+
+/* A pty request: the terminal at 0 and 2, the client's fds at 1 and 9. */
+static void
+example_pty(struct req_exec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->flags = REQ_F_PTY;
+	r->pty.ws = (struct msg_winsize){ 24, 80, 640, 480 };
+	r->pty.nfd = 2;
+	r->pty.fdnum[0] = 0;
+	r->pty.fdnum[1] = 2;
+	r->umask = 022;
+	r->specials = REQ_SPECIAL_CWD;
+	r->nfdmap = 2;
+	r->fdnum[0] = 1;
+	r->fdnum[1] = 9;
+	r->argc = 1;
+	r->argv = ex_argv;
+	r->envc = 1;
+	r->envp = ex_envp;
+}
+
+#define EXAMPLE_PTY_NFDS 3
+
+/* Encode r in both formats; expect want from each encoder. */
+static void
+expect_encode(const struct req_exec *r, int want)
+{
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_req_exec(&b, r), want);
+	buf_free(&b);
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_mon_exec(&b, r), want);
+	buf_free(&b);
+}
+
+/*
+ * The pty block as raw bytes after flags (u16 rows, cols, xpixel, ypixel,
+ * u32 count, numbers), then a request with no fds and argv "x".
+ */
+static void
+raw_pty_req(struct buf *b, uint32_t flags, uint16_t rows, uint16_t cols,
+    uint32_t nfd, const uint32_t *num, size_t nnum, uint32_t specials)
+{
+	static const char *argv[] = { "x" };
+	size_t i;
+
+	buf_init(b, TEST_BUF_MAX);
+	put32(b, flags);
+	cr_assert_eq(buf_put_u16(b, rows), 0);
+	cr_assert_eq(buf_put_u16(b, cols), 0);
+	cr_assert_eq(buf_put_u16(b, 0), 0);
+	cr_assert_eq(buf_put_u16(b, 0), 0);
+	put32(b, nfd);
+	for (i = 0; i < nnum; i++)
+		put32(b, num[i]);
+	put32(b, 022);
+	put32(b, specials);
+	put32(b, 0);		/* nfdmap */
+	raw_strings(b, 1, argv, 1);
+	raw_strings(b, 0, NULL, 0);
+}
+
+Test(msg, pty_req_exec_round_trip)
+{
+	struct req_exec r;
+	struct decoded d;
+	struct buf b;
+
+	example_pty(&r);
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_req_exec(&b, &r), 0);
+	cr_assert_eq(decode_req(&d, b.d, b.len, EXAMPLE_PTY_NFDS), 0);
+	expect_same(&r, &d.r);
+	decoded_free(&d);
+	buf_free(&b);
+}
+
+Test(msg, pty_mon_exec_round_trip_and_same_as_req)
+{
+	struct decoded d1, d2;
+	struct req_exec r;
+	struct buf b1, b2;
+
+	example_pty(&r);
+	buf_init(&b1, MSG_MAX_LEN);
+	buf_init(&b2, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_req_exec(&b1, &r), 0);
+	cr_assert_eq(decode_req(&d1, b1.d, b1.len, EXAMPLE_PTY_NFDS), 0);
+	cr_assert_eq(msg_encode_mon_exec(&b2, &d1.r), 0);
+	cr_assert_eq(decode_mon(&d2, b2.d, b2.len), 0);
+	expect_same(&r, &d2.r);
+	decoded_free(&d1);
+	decoded_free(&d2);
+	buf_free(&b1);
+	buf_free(&b2);
+}
+
+Test(msg, pty_req_exec_encoding_layout)
+{
+	static const uint8_t want[] = {
+		0, 0, 0, 2,		/* flags: REQ_F_PTY */
+		0, 50, 0, 132,		/* rows, cols */
+		0, 1, 0, 2,		/* xpixel, ypixel */
+		0, 0, 0, 1,		/* pty descriptors */
+		0, 0, 0, 0,		/* at 0 */
+		0, 0, 0, 022,		/* umask */
+		0, 0, 0, 0,		/* specials */
+		0, 0, 0, 0,		/* nfdmap */
+		0, 0, 0, 1,		/* argc */
+		0, 0, 0, 2, 'x', 0,
+		0, 0, 0, 0,		/* envc */
+	};
+	static const char *argv[] = { "x", NULL };
+	struct req_exec r;
+	struct buf b;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.flags = REQ_F_PTY;
+	r.pty.ws = (struct msg_winsize){ 50, 132, 1, 2 };
+	r.pty.nfd = 1;
+	r.umask = 022;
+	r.argc = 1;
+	r.argv = argv;
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_req_exec(&b, &r), 0);
+	cr_assert_eq(b.len, sizeof(want));
+	for (i = 0; i < sizeof(want); i++)
+		cr_assert_eq(b.d[i], want[i], "byte %zu", i);
+	buf_free(&b);
+}
+
+Test(msg, pty_truncated_at_every_offset_is_short)
+{
+	struct req_exec r;
+	struct decoded d;
+	struct buf b;
+	size_t n;
+	int ret;
+
+	example_pty(&r);
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_req_exec(&b, &r), 0);
+	for (n = 0; n < b.len; n++) {
+		ret = decode_req(&d, b.d, n, EXAMPLE_PTY_NFDS);
+		cr_assert_eq(ret, E_SHORT, "%zu of %zu bytes: %d", n, b.len,
+		    ret);
+	}
+	buf_free(&b);
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_mon_exec(&b, &r), 0);
+	for (n = 0; n < b.len; n++) {
+		ret = decode_mon(&d, b.d, n);
+		cr_assert_eq(ret, E_SHORT, "%zu of %zu bytes: %d", n, b.len,
+		    ret);
+	}
+	buf_free(&b);
+}
+
+Test(msg, pty_window_size_at_limit_ok_one_past_bad)
+{
+	struct buf b;
+
+	raw_pty_req(&b, REQ_F_PTY, MSG_MAX_WINSIZE, MSG_MAX_WINSIZE, 0, NULL,
+	    0, 0);
+	expect_req(&b, 0, 0);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 0, 0, 0, NULL, 0, 0);
+	expect_req(&b, 0, 0);	/* unknown size: the kernel's default */
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, MSG_MAX_WINSIZE + 1, 80, 0, NULL, 0, 0);
+	expect_req(&b, 0, E_BAD_WINSIZE);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 24, MSG_MAX_WINSIZE + 1, 0, NULL, 0, 0);
+	expect_req(&b, 0, E_BAD_WINSIZE);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 0xffff, 0xffff, 0, NULL, 0, 0);
+	expect_req(&b, 0, E_BAD_WINSIZE);
+	buf_free(&b);
+}
+
+Test(msg, pty_encoders_check_what_decoders_check)
+{
+	struct req_exec r;
+
+	example_pty(&r);
+	expect_encode(&r, 0);
+	r.pty.ws.cols = MSG_MAX_WINSIZE + 1;
+	expect_encode(&r, E_BAD_WINSIZE);
+	example_pty(&r);
+	r.flags = 0;		/* numbers without the flag */
+	expect_encode(&r, E_BAD_VALUE);
+	example_pty(&r);
+	r.specials |= REQ_SPECIAL_TTY;
+	expect_encode(&r, E_BAD_VALUE);
+	example_pty(&r);
+	r.pty.fdnum[1] = 9;	/* also in the descriptor map */
+	expect_encode(&r, E_BAD_FDNUM);
+	example_pty(&r);
+	r.flags |= 1;
+	expect_encode(&r, E_BAD_VALUE);
+}
+
+Test(msg, pty_with_the_callers_terminal_is_refused)
+{
+	struct buf b;
+
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, 0, NULL, 0, REQ_SPECIAL_TTY);
+	expect_req(&b, 1, E_BAD_VALUE);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, 0, NULL, 0, REQ_SPECIAL_CWD);
+	expect_req(&b, 1, 0);
+	buf_free(&b);
+}
+
+Test(msg, pty_descriptor_numbers_checked)
+{
+	static const uint32_t ok[] = { 0, 1, 2, MSG_MAX_FDNUM };
+	static const uint32_t high[] = { MSG_MAX_FDNUM + 1 };
+	static const uint32_t rep[] = { 1, 1 };
+	static const uint32_t desc[] = { 2, 1 };
+	struct buf b;
+
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, 4, ok, 4, 0);
+	expect_req(&b, 0, 0);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, 1, high, 1, 0);
+	expect_req(&b, 0, E_BAD_FDNUM);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, 2, rep, 2, 0);
+	expect_req(&b, 0, E_BAD_FDNUM);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, 2, desc, 2, 0);
+	expect_req(&b, 0, E_BAD_FDNUM);
+	buf_free(&b);
+	/* A count the bytes cannot hold, and a huge one. */
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, 100, ok, 1, 0);
+	expect_req(&b, 0, E_SHORT);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, 0xffffffffu, NULL, 0, 0);
+	expect_req(&b, 0, E_TOO_MANY_FDS);
+	buf_free(&b);
+}
+
+Test(msg, pty_numbers_count_toward_the_fd_limit)
+{
+	struct req_exec r;
+	struct decoded d;
+	struct buf b;
+	uint32_t i;
+
+	memset(&r, 0, sizeof(r));
+	r.flags = REQ_F_PTY;
+	r.pty.nfd = MSG_MAX_FDS;
+	for (i = 0; i < MSG_MAX_FDS; i++)
+		r.pty.fdnum[i] = i + 1;
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_req_exec(&b, &r), 0);
+	cr_assert_eq(decode_req(&d, b.d, b.len, 0), 0);
+	expect_same(&r, &d.r);
+	decoded_free(&d);
+	buf_free(&b);
+	/* One more, as a client descriptor: past the limit. */
+	r.nfdmap = 1;
+	r.fdnum[0] = 0;
+	expect_encode(&r, E_TOO_MANY_FDS);
+	buf_init(&b, TEST_BUF_MAX);
+	put32(&b, REQ_F_PTY);
+	cr_assert_eq(buf_put_u32(&b, (24u << 16) | 80u), 0);
+	put32(&b, 0);
+	put32(&b, MSG_MAX_FDS);
+	for (i = 0; i < MSG_MAX_FDS; i++)
+		put32(&b, i + 1);
+	put32(&b, 022);
+	put32(&b, 0);
+	put32(&b, 1);		/* nfdmap */
+	put32(&b, 0);
+	raw_strings(&b, 0, NULL, 0);
+	raw_strings(&b, 0, NULL, 0);
+	expect_req(&b, 1, E_TOO_MANY_FDS);
+	buf_free(&b);
+	raw_pty_req(&b, REQ_F_PTY, 24, 80, MSG_MAX_FDS + 1, NULL, 0, 0);
+	expect_req(&b, 0, E_TOO_MANY_FDS);
+	buf_free(&b);
+}
+
+Test(msg, pty_number_also_in_the_fd_map_is_refused)
+{
+	struct req_exec r;
+	struct buf b;
+
+	/* pty at 0 and 2, descriptors at 1 and 9: make the 2 a 9. */
+	example_pty(&r);
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_req_exec(&b, &r), 0);
+	cr_assert_eq(b.d[4 + 8 + 4 + 4 + 3], 2);
+	b.d[4 + 8 + 4 + 4 + 3] = 9;
+	expect_req(&b, EXAMPLE_PTY_NFDS, E_BAD_FDNUM);
+	b.d[4 + 8 + 4 + 4 + 3] = 8;
+	expect_req(&b, EXAMPLE_PTY_NFDS, 0);
+	buf_free(&b);
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_mon_exec(&b, &r), 0);
+	cr_assert_eq(b.d[4 + 8 + 4 + 4 + 3], 2);
+	b.d[4 + 8 + 4 + 4 + 3] = 1;
+	expect_mon(&b, E_BAD_FDNUM);
+	buf_free(&b);
+}
+
+Test(msg, mon_exec_rejects_unknown_flags_and_bad_pty)
+{
+	struct req_exec r;
+	struct buf b;
+
+	example_pty(&r);
+	buf_init(&b, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_mon_exec(&b, &r), 0);
+	b.d[3] = 0x3;		/* an unknown flag beside REQ_F_PTY */
+	expect_mon(&b, E_BAD_VALUE);
+	b.d[3] = 0x2;
+	b.d[4] = 0xff;		/* rows 0xff18 */
+	expect_mon(&b, E_BAD_WINSIZE);
+	buf_free(&b);
+}
+
+Test(msg, new_error_codes_have_their_text)
+{
+	cr_assert_str_neq(err_str(E_PTY_REQUIRED), "unknown error");
+	cr_assert_str_neq(err_str(E_PTY_REFUSED), "unknown error");
+	cr_assert_str_neq(err_str(E_BAD_WINSIZE), "unknown error");
+	cr_assert_eq(-E_BAD_WINSIZE <= E_MAX_CODE, 1);
+	cr_assert_str_eq(err_str(-E_MAX_CODE - 1), "unknown error");
+}
+
 /* ---- spawn_step_str ---- */
 
 Test(msg, spawn_step_str_never_null)
@@ -1833,7 +2181,8 @@ Test(msg, spawn_step_str_never_null)
 	}
 	cr_assert_not_null(spawn_step_str(0xffffffffu));
 	/* Every real step has its own text. */
-	for (s = 1; s <= STEP_MAX; s++)
+	for (s = 1; s <= STEP_WRITE_CONTENT; s++)
 		cr_assert_str_neq(spawn_step_str(s), fallback, "step %u", s);
+	cr_assert_str_neq(spawn_step_str(STEP_PTY), fallback);
 	cr_assert_str_eq(spawn_step_str(STEP_MAX + 1), fallback);
 }
