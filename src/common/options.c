@@ -64,6 +64,8 @@ static const struct opt_def opt_table[] = {
 	{ "-M", "--no-umask", T_BOOL, F(no_umask), 0, 0 },
 	{ "-S", "--no-setsid", T_BOOL, F(no_setsid), 0, 0 },
 	{ "-T", "--no-csctty", T_BOOL, F(no_csctty), 0, 0 },
+	{ NULL, "--pty", T_BOOL, F(pty), 0, 0 },
+	{ NULL, "--no-pty", T_BOOL, F(no_pty), 0, 0 },
 	{ "-n", "--signals", T_BOOL, F(signals), 0, 0 },
 	{ NULL, "--signals-pgid", T_BOOL, F(signals_pgid), 0, 0 },
 	{ "-w", "--no-wait", T_BOOL, F(no_wait), 0, 0 },
@@ -133,6 +135,8 @@ static const char usage_text[] =
     "Session and signals:\n"
     "  -S --no-setsid          do not make the program a session leader\n"
     "  -T --no-csctty          do not set a controlling terminal\n"
+    "     --pty                always a new pseudo-terminal (dive relays)\n"
+    "     --no-pty             never one: the caller's terminal is used\n"
     "  -n --signals            deliver signals the client forwards\n"
     "     --signals-pgid       ... to the program's process group\n"
     "  -w --no-wait            do not report exit statuses\n"
@@ -615,9 +619,10 @@ check_modes(const struct dived_opts *o, char *err, size_t errlen)
 		    "--chown or --detach", m);
 	if (o->just_execute && (o->signals || o->signals_pgid ||
 	    o->no_wait || o->no_fork || o->children_daemon ||
-	    o->client_chroot || o->authenticate != NULL))
+	    o->client_chroot || o->authenticate != NULL || o->pty ||
+	    o->no_pty))
 		return fail(err, errlen, "--just-execute has no client: no "
-		    "-n, -w, -F, -D, -r or -a");
+		    "-n, -w, -F, -D, -r, -a, --pty or --no-pty");
 	if (o->socket != NULL && o->socket[0] == '@' &&
 	    (o->chmod_set || o->chown_spec != NULL))
 		return fail(err, errlen, "--chmod and --chown do not apply to "
@@ -642,6 +647,17 @@ check_combinations(const struct dived_opts *o, char *err, size_t errlen)
 		    "--user, --effective-user or --groups");
 	if (nowait && (o->signals || o->signals_pgid))
 		return fail(err, errlen, "--signals needs dived to wait for the "
+		    "program: not with --no-wait, --no-fork or "
+		    "--children-daemon");
+	if (o->pty && o->no_pty)
+		return fail(err, errlen, "--pty and --no-pty cannot be "
+		    "combined");
+	if (o->pty && (o->no_setsid || o->no_csctty))
+		return fail(err, errlen, "--pty makes the pseudo-terminal the "
+		    "controlling terminal of a new session: not with "
+		    "--no-setsid or --no-csctty");
+	if (o->pty && nowait)
+		return fail(err, errlen, "--pty needs dived to wait for the "
 		    "program: not with --no-wait, --no-fork or "
 		    "--children-daemon");
 	if (o->signals_pgid && o->no_setsid)

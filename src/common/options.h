@@ -68,6 +68,8 @@ struct dived_opts {
 	bool no_umask;			/* -M */
 	bool no_setsid;			/* -S */
 	bool no_csctty;			/* -T */
+	bool pty;			/* --pty: every program gets a pty */
+	bool no_pty;			/* --no-pty: none ever does */
 	bool signals;			/* -n */
 	bool signals_pgid;		/* --signals-pgid */
 	bool no_wait;			/* -w */

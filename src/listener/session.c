@@ -2,8 +2,9 @@
 /*
  * One listener: reads one client's request within the time limit, checks
  * it completely, passes a normalized copy to the monitor, hands the
- * client's descriptors to the spawner when the monitor says so, and
- * relays the session's answers and the client's signals.
+ * client's descriptors to the spawner when the monitor says so, passes
+ * the pty master the spawner sends back on to the client, and relays the
+ * session's answers and the client's signals.
  * Runs as: the listener user, sandboxed (no open, exec, socket, connect,
  * kill, ptrace, fork).  Trusts: the monitor.  Does not trust: a single
  * byte or descriptor from the client.
@@ -28,6 +29,9 @@ struct lsess {
 	int fds[MSG_MAX_FDS];		/* the client's, until handed over */
 	size_t nfds;
 	int started;
+	int pty;			/* the request asked for a pty */
+	int ssock;			/* spawner, until its pty master came */
+	struct msgreader srd;
 };
 
 static void
@@ -115,8 +119,13 @@ check_allowed(const struct lconf *c, const struct req_exec *r)
 	    ((r->specials & REQ_SPECIAL_TTY) && (c->flags & HELLO_NO_CTTY)) ||
 	    (r->nfdmap > 0 && (c->flags & HELLO_NO_FDS)) ||
 	    (r->envc > 0 && (c->flags & HELLO_NO_ENV)) ||
-	    (r->argc > 0 && (c->flags & HELLO_NO_ARGV)))
+	    (r->argc > 0 && (c->flags & HELLO_NO_ARGV)) ||
+	    (r->pty.nfd > 0 && (c->flags & HELLO_NO_FDS)))
 		return E_NOT_ALLOWED;
+	if ((r->flags & REQ_F_PTY) && !(c->flags & HELLO_PTY))
+		return E_PTY_REFUSED;
+	if (!(r->flags & REQ_F_PTY) && (c->flags & HELLO_PTY_ONLY))
+		return E_PTY_REQUIRED;
 	if (r->argc == 0 && !(c->flags & HELLO_FORCED_ARGV))
 		return E_NO_PROGRAM;
 	return 0;
@@ -223,6 +232,7 @@ forward_request(struct lsess *ls)
 	if ((ret = check_allowed(ls->c, &r)) != 0 ||
 	    (ret = check_kinds(ls, &r)) != 0 || (ret = dedup_env(&r)) != 0)
 		client_error(ls, ret);
+	ls->pty = (r.flags & REQ_F_PTY) != 0;
 	buf_init(&b, MSG_MAX_LEN + 4096u);
 	if ((ret = msg_encode_mon_exec(&b, &r)) != 0 ||
 	    (ret = fdpass_send(ls->mfd, MSG_MON_EXEC, &b, NULL, 0)) != 0)
@@ -233,7 +243,10 @@ forward_request(struct lsess *ls)
 	msgreader_init(&ls->crd, MSG_MAX_SMALL, 0);
 }
 
-/* The monitor forked a spawner: give it the client's descriptors. */
+/*
+ * The monitor forked a spawner: give it the client's descriptors.  For a
+ * pty, keep the socket: the spawner sends the master back on it.
+ */
 static void
 hand_fds(struct lsess *ls)
 {
@@ -243,9 +256,38 @@ hand_fds(struct lsess *ls)
 		_exit(1);
 	/* The spawner checks the count; on error it reports the failure. */
 	(void)!fdpass_send(sock, MSG_SPAWN_FDS, NULL, ls->fds, ls->nfds);
-	(void)close(sock);
 	fdpass_close_all(ls->fds, ls->nfds);
 	ls->nfds = 0;
+	if (ls->pty && ls->ssock < 0 && fcntl(sock, F_SETFL, O_NONBLOCK) == 0)
+		ls->ssock = sock;
+	else
+		(void)close(sock);
+}
+
+/*
+ * The spawner's pty master goes to the client as it is (dive relays
+ * between it and the caller's terminal; no byte of it passes here).
+ * Until then the monitor's answers wait, so that the client has the
+ * master before it hears that the program started or ended.  Anything
+ * else from the spawner means it failed; the monitor reports that.
+ */
+static void
+on_spawner(struct lsess *ls)
+{
+	int r = msgreader_read(&ls->srd, ls->ssock), fd;
+
+	if (r == E_AGAIN)
+		return;
+	if (r == 0 && ls->srd.h.type == MSG_SPAWN_PTY &&
+	    ls->srd.h.len == 0 && ls->srd.nfds == 1) {
+		(void)msgreader_take_fds(&ls->srd, &fd);
+		if (fdpass_send(ls->cfd, MSG_PTY, NULL, &fd, 1) != 0)
+			_exit(0);	/* the client is gone */
+		(void)close(fd);
+	}
+	msgreader_free(&ls->srd);
+	(void)close(ls->ssock);
+	ls->ssock = -1;
 }
 
 static void
@@ -326,13 +368,15 @@ listener_serve(const struct lconf *c, const struct msg_session *m, int cfd,
     int mfd)
 {
 	struct lsess ls;
-	struct pollfd p[2];
+	struct pollfd p[3];
 
 	(void)m;
 	memset(&ls, 0, sizeof(ls));
 	ls.c = c;
 	ls.cfd = cfd;
 	ls.mfd = mfd;
+	ls.ssock = -1;
+	msgreader_init(&ls.srd, 0, 1);
 	if (fcntl(cfd, F_SETFL, O_NONBLOCK) != 0)
 		_exit(1);
 	msgreader_init(&ls.crd, c->max_bytes, c->max_fds);
@@ -342,13 +386,16 @@ listener_serve(const struct lconf *c, const struct msg_session *m, int cfd,
 	forward_request(&ls);
 	for (;;) {
 		p[0] = (struct pollfd){ cfd, POLLIN, 0 };
-		p[1] = (struct pollfd){ mfd, POLLIN, 0 };
-		if (poll(p, 2, -1) < 0) {
+		p[1] = (struct pollfd){ ls.ssock < 0 ? mfd : -1, POLLIN, 0 };
+		p[2] = (struct pollfd){ ls.ssock, POLLIN, 0 };
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			_exit(1);
 		}
-		if (p[1].revents != 0)
+		if (p[2].revents != 0)
+			on_spawner(&ls);
+		else if (p[1].revents != 0)
 			on_monitor(&ls);
 		if (p[0].revents != 0)
 			on_client(&ls);

@@ -149,7 +149,10 @@ check_request(const struct ctx *c, const struct req_exec *r)
 	    ((r->specials & REQ_SPECIAL_TTY) && (fl & HELLO_NO_CTTY)) ||
 	    (r->nfdmap > 0 && o->no_fds) ||
 	    (r->envc > 0 && o->no_environment) ||
-	    (r->argc > 0 && o->no_argv))
+	    (r->argc > 0 && o->no_argv) ||
+	    ((r->flags & REQ_F_PTY) && !(fl & HELLO_PTY)) ||
+	    (!(r->flags & REQ_F_PTY) && (fl & HELLO_PTY_ONLY)) ||
+	    (r->pty.nfd > 0 && o->no_fds))
 		return E_NOT_ALLOWED;
 	if (req_exec_nfds(r) > o->max_fds)
 		return E_TOO_MANY_FDS;

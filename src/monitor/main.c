@@ -162,6 +162,11 @@ hello_flags(void)
 	f |= opts.no_csctty || opts.no_setsid ? HELLO_NO_CTTY : 0;
 	f |= opts.forced_argc > 0 ? HELLO_FORCED_ARGV : 0;
 	f |= opts.no_setsid ? HELLO_NO_SETSID : 0;
+	/* A pty is the controlling terminal of a new session, and dive
+	 * relays until the exit status comes. */
+	f |= !opts.no_pty && !(f & (HELLO_NO_CTTY | HELLO_NO_WAIT)) ?
+	    HELLO_PTY : 0;
+	f |= opts.pty ? HELLO_PTY_ONLY : 0;
 	return f;
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * -a CMD: run CMD with /bin/sh -c before anything else of the request is
- * applied, with the client's standard input, output and error but dived's
+ * applied, with the client's standard input, output and error (or the
+ * request's pseudo-terminal where it replaces them) but dived's
  * own directory, environment and umask; DIVE_UID, DIVE_GID, DIVE_PID and
  * DIVE_USER describe the client.  A non-zero exit refuses the client.
  * Runs as: root (spawner); CMD runs as dived.  Trusts: the operator's CMD.
@@ -17,19 +18,28 @@
 
 /* The client's descriptor that will be number n, or -1. */
 static int
-client_fd(const struct spawn_args *a, const int *mapped, uint32_t n)
+client_fd(const struct spawn_args *a, const int *mapped, uint32_t n,
+    int pty)
 {
 	uint32_t i;
 
+	/* -O: the pseudo-terminal is the program's stdio. */
+	if (pty >= 0 && a->o->no_fds)
+		return pty;
+	if (a->o->no_fds)
+		return -1;
 	for (i = 0; i < a->req->nfdmap; i++)
 		if (a->req->fdnum[i] == n)
 			return mapped[i];
+	for (i = 0; i < a->req->pty.nfd && pty >= 0; i++)
+		if (a->req->pty.fdnum[i] == n)
+			return pty;
 	return -1;
 }
 
 static void __attribute__((noreturn))
 exec_auth(const struct spawn_args *a, const struct identity *id,
-    const int *mapped)
+    const int *mapped, int pty)
 {
 	struct dived_opts o = *a->o;
 	struct spawn_args env_args = *a;
@@ -40,7 +50,7 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 
 	/* stdio: the client's 0, 1, 2 where it sent them, else /dev/null. */
 	for (n = 0; n < 3; n++) {
-		fd = a->o->no_fds ? -1 : client_fd(a, mapped, (uint32_t)n);
+		fd = client_fd(a, mapped, (uint32_t)n, pty);
 		if (dup2(fd >= 0 ? fd : null, n) != n)
 			_exit(127);
 	}
@@ -55,7 +65,7 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 
 int
 auth_run(const struct spawn_args *a, const struct identity *id,
-    const int *mapped)
+    const int *mapped, int pty)
 {
 	pid_t pid;
 	int st;
@@ -63,7 +73,7 @@ auth_run(const struct spawn_args *a, const struct identity *id,
 	if ((pid = fork()) < 0)
 		return errno;
 	if (pid == 0)
-		exec_auth(a, id, mapped);
+		exec_auth(a, id, mapped, pty);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return errno;

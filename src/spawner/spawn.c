@@ -35,6 +35,7 @@ struct spawn {
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
+	int pts;			/* REQ_F_PTY: the slave, or -1 */
 	int *mapped;			/* fds + number of specials */
 	struct identity id;
 	struct rootctx rc;
@@ -102,7 +103,7 @@ receive(struct spawn *sp)
 	size_t i = 0;
 	int err;
 
-	sp->cwd = sp->root = sp->tty = -1;
+	sp->cwd = sp->root = sp->tty = sp->pts = -1;
 	sp->mapped = sp->fds;
 	if (sp->a->inplace)
 		return;
@@ -116,7 +117,30 @@ receive(struct spawn *sp)
 	if (r->specials & REQ_SPECIAL_TTY)
 		sp->tty = sp->fds[i++];
 	sp->mapped = sp->fds + i;
+	if (!(r->flags & REQ_F_PTY))	/* else the master goes back on it */
+		(void)close(sp->a->fdsock);
+}
+
+/*
+ * REQ_F_PTY: the pseudo-terminal, in dived's own root and before -a, so
+ * that an authentication prompt reaches the user through it.  dive gets
+ * the master now and relays; the program never sees the caller's
+ * terminal.
+ */
+static void
+open_pty(struct spawn *sp)
+{
+	uid_t uid = sp->id.change ? sp->id.euid : geteuid();
+	int master, err;
+
+	if ((err = pty_open(&sp->a->req->pty.ws, uid, &master,
+	    &sp->pts)) != 0)
+		fail(sp, STEP_PTY, err);
+	err = pty_send_master(sp->a->fdsock, master);
+	(void)close(master);
 	(void)close(sp->a->fdsock);
+	if (err != 0)
+		fail(sp, STEP_PTY, err);
 }
 
 /* argv: the forced prefix, then (unless -A) the client's arguments. */
@@ -143,6 +167,15 @@ session_and_terminal(struct spawn *sp)
 {
 	const struct dived_opts *o = sp->a->o;
 
+	/* A pty always leads a new session (the monitor refuses it with -S
+	 * and -T); it is nobody's terminal yet, so no stealing. */
+	if (sp->pts >= 0) {
+		if (setsid() < 0)
+			fail(sp, STEP_SESSION, errno);
+		if (ioctl(sp->pts, TIOCSCTTY, 0) != 0)
+			fail(sp, STEP_TERMINAL, errno);
+		return;
+	}
 	if (o->no_setsid)
 		return;
 	if (setsid() < 0 && !(sp->a->inplace && getpgid(0) == getpid()))
@@ -181,6 +214,30 @@ close_specials(struct spawn *sp)
 		}
 }
 
+/*
+ * With a pty: the client's descriptors and the slave at the numbers the
+ * request gives it (with -O, at 0, 1 and 2 only).
+ */
+static int
+install_with_pty(struct spawn *sp, int *keep)
+{
+	static const uint32_t stdio[3] = { 0, 1, 2 };
+	const struct req_exec *r = sp->a->req;
+	bool nofds = sp->a->o->no_fds;
+	uint32_t num[MSG_MAX_FDS];
+	int fds[MSG_MAX_FDS], err;
+	size_t n;
+
+	err = pty_merge(r->fdnum, sp->mapped, nofds ? 0 : r->nfdmap,
+	    nofds ? stdio : r->pty.fdnum, nofds ? 3 : r->pty.nfd, sp->pts,
+	    num, fds, &n);
+	(void)close(sp->pts);
+	sp->pts = -1;
+	if (err != 0)
+		return err;
+	return fds_install(num, fds, n, keep);
+}
+
 static void
 install_fds(struct spawn *sp)
 {
@@ -194,7 +251,9 @@ install_fds(struct spawn *sp)
 	close_specials(sp);
 	if (sp->a->inplace)
 		return;		/* -J: the descriptors are already ours */
-	if (!sp->a->o->no_fds) {
+	if (sp->pts >= 0) {
+		err = install_with_pty(sp, keep);
+	} else if (!sp->a->o->no_fds) {
 		err = fds_install(r->fdnum, sp->mapped, r->nfdmap, keep);
 	} else {
 		/* -O: the program gets /dev/null, never dived's own stdio. */
@@ -272,6 +331,8 @@ become_pid1(struct spawn *sp)
 	(void)setpgid(0, 0);	/* for --signals-pgid */
 	for (i = 0; i < sp->nfds; i++)
 		(void)close(sp->fds[i]);
+	if (sp->pts >= 0)	/* the terminal's end is the program's alone */
+		(void)close(sp->pts);
 	if (sp->statusfd >= 0)
 		(void)close(sp->statusfd);
 	wait_pid1(pid);
@@ -368,7 +429,7 @@ spawn_find_program(const char *prog, const char *path)
 	return cand;
 }
 
-/* Steps 1 to 4: descriptors, identity, authentication, -D. */
+/* Steps 1 to 4: descriptors, identity, pty, authentication, -D. */
 static void
 prepare(struct spawn *sp)
 {
@@ -379,8 +440,10 @@ prepare(struct spawn *sp)
 	build_argv(sp);
 	if ((err = ids_resolve(sp->a, &sp->id)) != 0)
 		fail(sp, STEP_IDENTITY, err);
+	if (sp->a->req->flags & REQ_F_PTY)
+		open_pty(sp);
 	if (o->authenticate != NULL &&
-	    (err = auth_run(sp->a, &sp->id, sp->mapped)) != 0)
+	    (err = auth_run(sp->a, &sp->id, sp->mapped, sp->pts)) != 0)
 		fail(sp, STEP_AUTH, err);
 	if (o->children_daemon)
 		daemonize(sp);

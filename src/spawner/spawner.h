@@ -136,12 +136,38 @@ int ns_set_root(const struct dived_opts *o, const struct rootctx *rc,
 int caps_before_ids(const struct dived_opts *o, int *step);
 int caps_after_ids(const struct dived_opts *o, int *step);
 
-/* auth.c: -a CMD with the client's stdio; 0 if it exited 0. */
+/*
+ * auth.c: -a CMD with the client's stdio (the pty slave where the
+ * request puts the pseudo-terminal; -1 if none); 0 if it exited 0.
+ */
 int auth_run(const struct spawn_args *a, const struct identity *id,
-    const int *mapped);
+    const int *mapped, int pty);
 
 /* env.c */
 char **env_build(const struct spawn_args *a, const struct identity *id);
+
+/* pty.c */
+
+/*
+ * pty_open: a new pseudo-terminal of size ws, the slave owned by uid
+ * (group tty, mode 0620).  Call before any change of root.  *master and
+ * *slave are CLOEXEC; the caller closes them.  Returns 0 or an errno.
+ */
+int pty_open(const struct msg_winsize *ws, uid_t uid, int *master,
+    int *slave);
+
+/* pty_send_master: MSG_SPAWN_PTY to the listener; 0 or an errno. */
+int pty_send_master(int sock, int master);
+
+/*
+ * pty_merge: the program's descriptors: the client's (fdnum, mapped; n)
+ * and a copy of slave at each number of pnum (np), ascending, into num
+ * and fds (room for MSG_MAX_FDS).  The copies are the caller's to close.
+ * Returns 0 or an errno (nothing made is left open then).
+ */
+int pty_merge(const uint32_t *fdnum, const int *mapped, size_t n,
+    const uint32_t *pnum, size_t np, int slave, uint32_t *num, int *fds,
+    size_t *total);
 
 /* fds.c */
 int fds_receive(const struct spawn_args *a, int *fds, size_t n);

@@ -118,6 +118,8 @@ static const struct {
 	{ "-M", "--no-umask", offsetof(struct dived_opts, no_umask) },
 	{ "-S", "--no-setsid", offsetof(struct dived_opts, no_setsid) },
 	{ "-T", "--no-csctty", offsetof(struct dived_opts, no_csctty) },
+	{ NULL, "--pty", offsetof(struct dived_opts, pty) },
+	{ NULL, "--no-pty", offsetof(struct dived_opts, no_pty) },
 	{ "-n", "--signals", offsetof(struct dived_opts, signals) },
 	{ NULL, "--signals-pgid", offsetof(struct dived_opts, signals_pgid) },
 	{ "-w", "--no-wait", offsetof(struct dived_opts, no_wait) },
@@ -598,6 +600,40 @@ Test(options, signals_pgid_excludes_no_setsid)
 	OK("sock", "-n", "-S");
 	cr_assert(o.signals);
 	cr_assert(o.no_setsid);
+}
+
+Test(options, pty_and_no_pty_exclusive)
+{
+	FAILS_NAMING("--no-pty", "sock", "--pty", "--no-pty");
+	FAILS("sock", "--no-pty", "--pty");
+	OK("sock", "--pty", "--pty");
+	cr_assert(o.pty);
+	cr_assert_not(o.no_pty);
+}
+
+Test(options, pty_needs_a_session_and_a_terminal)
+{
+	FAILS_NAMING("--no-setsid", "sock", "--pty", "-S");
+	FAILS_NAMING("--no-csctty", "sock", "-T", "--pty");
+	/* Forbidding a pty goes with anything. */
+	OK("sock", "--no-pty", "-S", "-T");
+	cr_assert(o.no_pty);
+}
+
+Test(options, pty_needs_an_exit_status)
+{
+	FAILS_NAMING("--no-wait", "sock", "--pty", "-w");
+	FAILS("sock", "--pty", "-F");
+	FAILS("sock", "-D", "--pty");
+	OK("sock", "--no-pty", "-w");
+	OK("-i", "--pty");
+}
+
+Test(options, pty_options_need_a_client)
+{
+	FAILS_NAMING("--pty", "-J", "--pty", "--", "/bin/true");
+	FAILS("-J", "--no-pty", "--", "/bin/true");
+	FAILS("-j", "--no-pty", "--", "/bin/true");
 }
 
 Test(options, chmod_chown_not_for_abstract_sockets)
