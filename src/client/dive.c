@@ -21,20 +21,36 @@
 #include "num.h"
 #include "version.h"
 
+/* File scope so that every way out restores the caller's terminal. */
+static struct client cl;
+
+static void
+restore_terminal(void)
+{
+	pty_restore(&cl);
+}
+
 static const char usage_text[] =
-    "usage: dive SOCKET [PROGRAM [ARGS...]]\n"
-    "       dive @ABSTRACT [PROGRAM [ARGS...]]\n"
+    "usage: dive [-t | -T] SOCKET [PROGRAM [ARGS...]]\n"
+    "       dive [-t | -T] @ABSTRACT [PROGRAM [ARGS...]]\n"
     "       dive --help | --version\n"
     "\n"
     "Ask the dived(8) listening on SOCKET to start PROGRAM with this\n"
     "process's file descriptors, arguments, environment, umask, current\n"
     "directory and terminal, wait for it and exit with its status.\n"
     "\n"
+    "  -t  a new pseudo-terminal for the program, also as its standard\n"
+    "      input, output and error (DIVE_PTY=1)\n"
+    "  -T  no pseudo-terminal: pass the caller's terminal (DIVE_PTY=0)\n"
+    "\n"
     "Environment:\n"
     "  DIVE_CURDIR     directory to start in (default: the current one)\n"
     "  DIVE_ROOTDIR    root directory, if the server allows (dived -r)\n"
-    "  DIVE_TERMINAL   terminal: a path, @FD, or @-1 or empty for none\n"
-    "                  (default: @0, when it is a terminal)\n"
+    "  DIVE_PTY        1: a pseudo-terminal in place of the caller's\n"
+    "                  terminal, dive relaying; 0: never one (default:\n"
+    "                  one when stdin is a terminal and the server can)\n"
+    "  DIVE_TERMINAL   pass this terminal itself (no pseudo-terminal):\n"
+    "                  a path, @FD, or @-1 or empty for none\n"
     "  DIVE_WAITMODE   0 wait for the exit status (default), 1 do not\n"
     "                  wait, 2 wait until the program's descriptors close\n"
     "  DIVE_SIGFWMODE  0 do not forward signals, 1 to the program\n"
@@ -50,6 +66,7 @@ die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	pty_restore(&cl);
 	fputs("dive: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -67,12 +84,14 @@ warnx_(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* In raw mode a newline does not return the carriage. */
+	fputs(cl.pty.raw ? "\r\n" : "\n", stderr);
 }
 
 static void
 parse_args(struct client *c, int argc, char **argv)
 {
+	bool dashdash = false;
 	int i = 1;
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
@@ -83,13 +102,19 @@ parse_args(struct client *c, int argc, char **argv)
 		printf("dive %s (protocol %u)\n", DIVE_VERSION, MSG_VERSION);
 		exit(0);
 	}
-	if (argc > 1 && strcmp(argv[1], "--") == 0)
+	/* Before SOCKET, which never starts with '-'. */
+	for (; i < argc && (strcmp(argv[i], "-t") == 0 ||
+	    strcmp(argv[i], "-T") == 0); i++)
+		c->ptymode = argv[i][1] == 't';
+	if (i < argc && strcmp(argv[i], "--") == 0) {
+		dashdash = true;
 		i++;
+	}
 	if (i >= argc) {
 		fputs(usage_text, stderr);
 		exit(DIVE_EXIT_USAGE);
 	}
-	if (argv[i][0] == '-' && argv[i][1] != '\0' && i == 1)
+	if (argv[i][0] == '-' && argv[i][1] != '\0' && !dashdash)
 		die(DIVE_EXIT_USAGE, "unknown option '%s' (a socket path "
 		    "starting with '-' can be given as ./%s)", argv[i],
 		    argv[i]);
@@ -123,6 +148,13 @@ read_env(struct client *c)
 	v = getenv("DIVE_ROOTDIR");
 	c->rootdir = v != NULL && *v != '\0' ? v : NULL;
 	c->terminal = getenv("DIVE_TERMINAL");
+	v = getenv("DIVE_PTY");
+	if (c->ptymode < 0 && v != NULL && *v != '\0') {
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+			die(DIVE_EXIT_USAGE, "DIVE_PTY must be 0 or 1, not '%s'",
+			    v);
+		c->ptymode = v[0] == '1';
+	}
 	c->server_uid = -1;
 	v = getenv("DIVE_SERVERUID");
 	if (v != NULL && *v != '\0' &&
@@ -241,18 +273,22 @@ same_pidns(const struct msg_hello *h)
 int
 main(int argc, char **argv)
 {
-	struct client c;
+	struct client *c = &cl;
 
-	memset(&c, 0, sizeof(c));
-	c.waitfd = -1;
-	c.sock = -1;
+	c->waitfd = -1;
+	c->sock = -1;
+	c->ptymode = -1;
+	c->pty.master = -1;
 	/* First, before dive opens anything of its own. */
-	collect_fds(&c);
-	parse_args(&c, argc, argv);
-	read_env(&c);
-	connect_server(&c);
-	read_hello(&c);
-	c.same_pidns = same_pidns(&c.hello);
-	send_request(&c);
-	wait_program(&c);
+	collect_fds(c);
+	parse_args(c, argc, argv);
+	read_env(c);
+	if (atexit(restore_terminal) != 0)
+		die(DIVE_EXIT_SOCKET, "atexit failed");
+	connect_server(c);
+	read_hello(c);
+	c->same_pidns = same_pidns(&c->hello);
+	pty_decide(c);
+	send_request(c);
+	wait_program(c);
 }

@@ -164,7 +164,9 @@ add_specials(struct client *c, struct req_exec *r, struct sendset *s)
 	} else if (c->rootdir != NULL)
 		warnx_("DIVE_ROOTDIR ignored: the server does not accept a "
 		    "root directory (dived -r)");
-	if (!(fl & HELLO_NO_CTTY) && (fd = terminal_fd(c)) >= 0) {
+	/* In pty mode the caller's terminal stays here. */
+	if (!(fl & HELLO_NO_CTTY) && !c->pty.on &&
+	    (fd = terminal_fd(c)) >= 0) {
 		add_fd(c, s, fd, fd != 0 && c->terminal != NULL &&
 		    c->terminal[0] != '@');
 		r->specials |= REQ_SPECIAL_TTY;
@@ -193,6 +195,8 @@ add_mapped(struct client *c, struct req_exec *r, struct sendset *s)
 	if (c->waitmode == 2)
 		wfd = make_waitfd(c);
 	for (i = 0; i < c->nfds && !(c->hello.flags & HELLO_NO_FDS); i++) {
+		if (pty_replaced(c, c->fds[i]))
+			continue;	/* the program gets the pty there */
 		if (wfd >= 0 && c->fds[i] > wfd) {
 			r->fdnum[r->nfdmap++] = (uint32_t)wfd;
 			add_fd(c, s, wfd, 1);
@@ -273,7 +277,7 @@ close_passed(struct client *c)
 	if (c->hello.flags & HELLO_NO_FDS)
 		return;
 	for (i = 0; i < c->nfds; i++)
-		if (c->fds[i] != STDERR_FILENO)
+		if (c->fds[i] != STDERR_FILENO && !pty_replaced(c, c->fds[i]))
 			(void)close(c->fds[i]);
 }
 
@@ -303,6 +307,8 @@ send_request(struct client *c)
 		r.argv = (const char **)c->args;
 	}
 	add_env(c, &r);
+	if (c->pty.on)
+		pty_fill(c, &r);
 	hold_signals(c);
 	transmit(c, &r, &s);
 	free(r.envp);

@@ -46,13 +46,14 @@ forward_set(sigset_t *set)
 		sigaddset(set, s);
 }
 
-static void __attribute__((noreturn))
-end_like(const struct msg_exit *ex)
+void
+end_like(struct client *c, const struct msg_exit *ex)
 {
 	struct rlimit none = { 0, 0 };
 	sigset_t one;
 	int sig = (int)ex->value;
 
+	pty_restore(c);
 	if (ex->how == EXIT_HOW_EXITED)
 		exit((int)ex->value);
 	/* Die by the same signal, so the caller's shell sees it; no core. */
@@ -73,6 +74,7 @@ failed(struct client *c, struct buf *p)
 
 	if (msg_decode_failed(p, &f) != 0)
 		die(DIVE_EXIT_DROPPED, "malformed answer from the server");
+	pty_drain(c);	/* what -a or the program said through the pty */
 	if (f.step == STEP_DENIED)
 		die(DIVE_EXIT_DROPPED, "request denied by the server%s%s",
 		    f.err != 0 ? ": " : "", f.err != 0 ? strerror(f.err) : "");
@@ -89,20 +91,43 @@ failed(struct client *c, struct buf *p)
 	    f.err != 0 ? strerror(f.err) : "");
 }
 
+/* Pty mode catches its own signals even without forwarding. */
 void
 hold_signals(struct client *c)
 {
+	sigset_t set;
+
 	forward_set(&c->fwset);
 	if (c->sigfwmode != 0)
 		(void)sigprocmask(SIG_BLOCK, &c->fwset, NULL);
+	if (c->pty.on) {
+		pty_signals(&set);
+		(void)sigprocmask(SIG_BLOCK, &set, NULL);
+	}
 }
 
+/*
+ * Watch the signals to forward once the program runs (the server takes
+ * none before), and those of pty mode once the master is here; the
+ * others stay blocked and pending until then.
+ */
 static void
-start_signals(struct client *c, struct waitstate *w)
+watch_signals(struct client *c, struct waitstate *w)
 {
-	if (c->sigfwmode == 0)
+	sigset_t set, mine;
+	bool fw = c->pid != 0 && c->sigfwmode != 0;
+
+	sigemptyset(&set);
+	if (c->pty.master >= 0)
+		pty_signals(&set);
+	if (fw) {
+		mine = set;
+		(void)sigorset(&set, &mine, &c->fwset);
+	}
+	if (!fw && c->pty.master < 0)
 		return;
-	if ((w->sigfd = signalfd(-1, &c->fwset, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+	if ((w->sigfd = signalfd(w->sigfd, &set, SFD_CLOEXEC |
+	    SFD_NONBLOCK)) < 0)
 		die(DIVE_EXIT_SOCKET, "cannot watch signals: %s",
 		    strerror(errno));
 }
@@ -113,6 +138,10 @@ forward(struct client *c, struct waitstate *w, int sig)
 	struct buf b;
 	pid_t target;
 
+	if (pty_signal(c, sig))
+		return;
+	if (c->pid == 0 || c->sigfwmode == 0)
+		return;		/* caught for pty mode only */
 	if (c->hello.flags & HELLO_SIGNALS) {
 		buf_init(&b, MSG_MAX_SMALL);
 		if (w->sock_open && msg_encode_i32(&b, sig) == 0)
@@ -149,11 +178,13 @@ maybe_finish(struct client *c, struct waitstate *w)
 
 	if (c->waitfd >= 0)
 		return;
-	if (w->have_exit)
-		end_like(&w->ex);
+	if (w->have_exit) {
+		pty_drain(c);
+		end_like(c, &w->ex);
+	}
 	if (!w->sock_open) {
 		if (c->waitmode == 2)
-			end_like(&ok);
+			end_like(c, &ok);
 		die(DIVE_EXIT_DROPPED, "connection to the server dropped "
 		    "before the program's exit status arrived");
 	}
@@ -174,8 +205,19 @@ on_message(struct client *c, struct waitstate *w)
 		c->pid = pid;
 		if (c->waitmode == 1)
 			exit(0);
-		start_signals(c, w);
+		watch_signals(c, w);
 		break;
+	case MSG_PTY: {
+		int fd;
+		if (!c->pty.on || c->pty.master >= 0 || rd->nfds != 1 ||
+		    rd->h.len != 0)
+			die(DIVE_EXIT_DROPPED, "malformed answer from the "
+			    "server");
+		(void)msgreader_take_fds(rd, &fd);
+		pty_start(c, fd);
+		watch_signals(c, w);
+		break;
+	}
 	case MSG_EXITED:
 		if (msg_decode_exit(&rd->payload, &w->ex) != 0)
 			die(DIVE_EXIT_DROPPED, "malformed answer from the "
@@ -188,6 +230,7 @@ on_message(struct client *c, struct waitstate *w)
 		uint32_t code;
 		if (msg_decode_u32(&rd->payload, &code) != 0)
 			code = (uint32_t)-E_UNAVAILABLE;
+		pty_drain(c);
 		if (c->pid != 0)
 			die(DIVE_EXIT_DROPPED, "lost the server (%s); the "
 			    "program's exit status is unknown",
@@ -239,24 +282,26 @@ void
 wait_program(struct client *c)
 {
 	struct waitstate w;
-	struct pollfd p[3];
+	struct pollfd p[3 + PTY_NPOLL];
 
 	memset(&w, 0, sizeof(w));
 	w.sigfd = -1;
 	w.sock_open = true;
-	msgreader_init(&w.rd, MSG_MAX_SMALL, 0);
+	msgreader_init(&w.rd, MSG_MAX_SMALL, c->pty.on ? 1 : 0);
 	for (;;) {
 		maybe_finish(c, &w);
 		p[0] = (struct pollfd){ w.sock_open ? c->sock : -1, POLLIN, 0 };
 		p[1] = (struct pollfd){ w.sigfd, POLLIN, 0 };
 		p[2] = (struct pollfd){ c->waitfd, POLLIN, 0 };
-		if (poll(p, 3, -1) < 0) {
+		pty_poll(c, p + 3);
+		if (poll(p, 3 + PTY_NPOLL, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			die(DIVE_EXIT_SOCKET, "poll: %s", strerror(errno));
 		}
 		if (p[1].revents != 0)
 			on_signal(c, &w);
+		pty_events(c, p + 3);
 		if (p[0].revents != 0)
 			on_socket(c, &w);
 		if (p[2].revents != 0)
