@@ -1,0 +1,105 @@
+#!/bin/bash
+# Pty mode puts the caller's terminal in raw mode and always puts it
+# back: after a normal exit, a program killed by a signal, SIGTERM,
+# SIGHUP or SIGINT to dive (even with DIVE_SIGFWMODE=0), a dropped
+# connection, and while dive is suspended.  The modes are compared with
+# stty -g before and after, in a tmux window.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tmux.sh"
+plan 22
+
+OUT='outer$ '
+PROG='/bin/sh -c '\''echo "@@"running; echo $$ > $TDIR/prog; exec sleep 1000'\'''
+
+start_dived
+tmux_start
+type_line 'echo "@@"pid=$$; echo "@@"tty=$(tty); stty -g > $TDIR/before'
+wait_for '^@@tty=' >/dev/null
+opid=$(value pid)
+otty=$(value tty)
+before=$(cat "$TDIR/before")
+
+# modes: the caller's terminal's modes now, seen from outside.
+modes() {
+	stty -g < "$otty"
+}
+
+# run_prog [VAR=VALUE...]: start dive on $PROG; sets dpid (dive's pid).
+run_prog() {
+	rm -f "$TDIR/prog"
+	tm clear-history -t t
+	key C-l
+	wait_prompt "$OUT"
+	type_line "$* \$DIVE \$SOCK $PROG"
+	wait_for '^@@running' >/dev/null
+	dpid=$(pgrep -P "$opid" -x dive)
+}
+
+# after DESC STATUS: dive ended with STATUS and the modes are back.
+after() {
+	wait_prompt "$OUT"
+	type_line 'echo "@@"rc=$?; stty -g > $TDIR/after'
+	wait_for '^@@rc=' >/dev/null
+	is "$1: dive's status" "$(value rc)" "$2"
+	is "$1: the terminal's modes are back" "$(cat "$TDIR/after")" \
+	    "$before"
+}
+
+# prog_gone: the program ended (its terminal hung up).
+prog_gone() {
+	local pid i
+	pid=$(cat "$TDIR/prog" 2>/dev/null) || return 1
+	for i in $(seq 600); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+run_prog
+check "in pty mode the caller's terminal is in raw mode" \
+    test "$(modes)" != "$before"
+like "... without echo and signals" "$(stty -a < "$otty")" \
+    '-isig .*-icanon .*-echo '
+kill -USR1 "$(cat "$TDIR/prog")"
+after "program killed by a signal" 138
+
+run_prog
+kill -TERM "$dpid"
+after "SIGTERM to dive" 143
+check "the program's terminal hung up: it ended" prog_gone
+
+run_prog
+kill -HUP "$dpid"
+after "SIGHUP to dive" 129
+
+run_prog
+kill -INT "$dpid"
+after "SIGINT to dive" 130
+
+run_prog DIVE_SIGFWMODE=0
+kill -TERM "$dpid"
+after "SIGTERM with DIVE_SIGFWMODE=0" 143
+
+run_prog
+kill -KILL "$(listener_pid)"
+after "dropped connection (listener killed)" 127
+check "the program's terminal hung up with it" prog_gone
+
+run_prog
+kill -TSTP "$dpid"
+wait_prompt "$OUT"
+type_line 'stty -g > $TDIR/stopped; echo "@@"stopped'
+wait_for '^@@stopped' >/dev/null
+is "SIGTSTP to dive: the modes are back while it is stopped" \
+    "$(cat "$TDIR/stopped")" "$before"
+type_line 'fg'
+wait_for '^@@running' >/dev/null
+for i in $(seq 600); do [ "$(modes)" != "$before" ] && break; sleep 0.1; done
+check "fg: raw mode again" test "$(modes)" != "$before"
+kill -USR2 "$(cat "$TDIR/prog")"
+after "then the program's end" 140
+
+rm -f "$TDIR/prog"
+type_line '$DIVE $SOCK /bin/sh -c '\''exit 5'\'''
+after "normal exit" 5
