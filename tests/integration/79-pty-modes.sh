@@ -4,7 +4,7 @@
 # input and output through the pty; and the server's own checks of a
 # client's pty request (ptyreq, a minimal client).
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 32
 
 PTYREQ=$BUILD/bin/tests/ptyreq
 # in_pty COMMAND: run a shell command on a terminal of its own (script).
