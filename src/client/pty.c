@@ -20,7 +20,7 @@
 
 /* Most a program's leftovers are read after it ended (a job of its that
  * still writes could go on for ever). */
-#define DRAIN_MAX	(256u * 1024u)
+#define DRAIN_MAX	262144u	/* 256 KiB */
 
 /* Whether fd was open when dive started (the caller's descriptors). */
 static bool
