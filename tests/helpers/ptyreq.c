@@ -99,7 +99,7 @@ main(int argc, char **argv)
 	struct msg_exit ex;
 	struct msg_failed f;
 	uint32_t code;
-	int s, r, m = -1;
+	int s, r = 0, m = -1, done = 0;
 
 	if (argc != 3)
 		return 2;
@@ -110,7 +110,7 @@ main(int argc, char **argv)
 		return 2;
 	printf("hello flags=%x\n", h.flags & (HELLO_PTY | HELLO_PTY_ONLY));
 	request(s, argv[2]);
-	while ((r = next(s, &rd)) == 0) {
+	while (!done && (r = next(s, &rd)) == 0) {
 		if (rd.h.type == MSG_PTY && rd.nfds == 1) {
 			(void)msgreader_take_fds(&rd, &m);
 			printf("pty %s\n", isatty(m) ? "terminal" : "other");
@@ -122,20 +122,22 @@ main(int argc, char **argv)
 			if (m >= 0)
 				copy(m);
 			printf("exited %u\n", ex.value);
-			return 0;
+			done = 1;
 		} else if (rd.h.type == MSG_FAILED &&
 		    msg_decode_failed(&rd.payload, &f) == 0) {
 			printf("failed %u\n", f.step);
-			return 0;
+			done = 1;
 		} else if (rd.h.type == MSG_ERROR &&
 		    msg_decode_u32(&rd.payload, &code) == 0) {
 			printf("error %u\n", code);
-			return 0;
+			done = 1;
 		} else {
 			printf("unexpected %u\n", rd.h.type);
 		}
 		fflush(stdout);
 	}
-	printf("end %d\n", r);
+	if (!done)
+		printf("end %d\n", r);
+	msgreader_free(&rd);
 	return 0;
 }

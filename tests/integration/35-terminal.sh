@@ -1,7 +1,8 @@
 #!/bin/bash
-# The terminal: by default the program leads a new session with the
-# caller's terminal as its controlling terminal; -T keeps it without one,
-# -S in dived's session; DIVE_TERMINAL chooses or refuses a terminal.
+# The terminal without pty mode (DIVE_PTY=0; pty mode: 76-79): the
+# program leads a new session with the caller's terminal as its
+# controlling terminal; -T keeps it without one, -S in dived's session;
+# DIVE_TERMINAL chooses or refuses a terminal.
 . "$(dirname "$0")/lib.sh"
 plan 8
 
@@ -14,11 +15,11 @@ in_pty() {
 probe='/bin/sh -c '\''s=$(ps -o sid= -p $$ | tr -d " "); t=$(ps -o tty= -p $$ | tr -d " "); [ "$s" = $$ ] && echo leader || echo member; echo "tty=$t"'\'''
 
 start_dived
-out=$(in_pty "$DIVE $SOCK $probe")
-like "default: the program leads its own session" "$out" "^leader"
-like "default: with the caller's terminal as its controlling terminal" \
+out=$(in_pty "DIVE_PTY=0 $DIVE $SOCK $probe")
+like "DIVE_PTY=0: the program leads its own session" "$out" "^leader"
+like "DIVE_PTY=0: with the caller's terminal as its controlling terminal" \
     "$out" "tty=pts/[0-9]+"
-out=$(in_pty "setpriv --reuid=nobody --regid=nogroup --init-groups -- $DIVE $SOCK $probe")
+out=$(in_pty "DIVE_PTY=0 setpriv --reuid=nobody --regid=nogroup --init-groups -- $DIVE $SOCK $probe")
 like "also for an unprivileged client" "$out" "tty=pts/[0-9]+"
 out=$(in_pty "DIVE_TERMINAL= $DIVE $SOCK $probe")
 like "DIVE_TERMINAL empty: no controlling terminal" "$out" "tty=\?"
