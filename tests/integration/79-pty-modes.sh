@@ -4,7 +4,7 @@
 # input and output through the pty; and the server's own checks of a
 # client's pty request (ptyreq, a minimal client).
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 34
 
 PTYREQ=$BUILD/bin/tests/ptyreq
 # in_pty COMMAND: run a shell command on a terminal of its own (script).
@@ -110,3 +110,16 @@ is "-O: pty numbers in a request are refused" "$("$PTYREQ" "$SOCK" pty5)" \
 
 err=$("$DIVED" "$T/x" --pty -S 2>&1)
 like "dived --pty -S: a usage error" "$?:$err" "^4:.*--no-setsid"
+
+# Completion: -t and -T come before the socket.
+comp() {
+	bash --norc --noprofile -c '
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_dive; printf "%s\n" "${COMPREPLY[@]}"' _ \
+	    "$ROOT/completion/dive" "$@" 2>&1
+}
+is "completion: dive - offers -t and -T" \
+    "$(comp dive - | sort | tr '\n' ' ')" "-- --help --version -T -t "
+is "completion: after -t comes the socket" \
+    "$(cd "$T" && comp dive -t "" | grep -v '^@' | grep sock)" sock
