@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # dive and dived.  "make" builds bin/dive, bin/dived and bin/dived-listener;
 # "make check" installs what is missing, builds and runs every test;
-# "make demo" shows dive and dived at work.  See README.md.
+# "make demo" shows dive and dived at work; "make bench" measures them.
+# See README.md.
 
 VERSION    = 2.0.0
 PREFIX    ?= /usr/local
@@ -159,6 +160,11 @@ check:
 
 lint: all
 	@tools/lint.sh $(OBJ)
+
+# Speed and resource figures against setpriv, runuser, sudo and s6-sudo
+# (bench/README.md); as root.  Never part of "make check".
+bench: all
+	@bench/bench.sh
 
 demo:
 	@tools/deps.sh --quiet
