@@ -17,6 +17,9 @@
 #   BENCH_SOAK         spawns of the memory soak [10000]
 #   BENCH_CONC         clients connected at once [1000]
 #   BENCH_TOOLS        tools compared [plain setpriv runuser sudo s6 dive]
+#   BENCH_COMPARE      another build (a directory holding bin/): adds the
+#                      tool "base", its dive against its own dived, to
+#                      measure a change before and after in one run
 #   BENCH_DIVED_OPTS   extra options for every dived started here.  The
 #                      audit log goes here once dived has one, e.g.
 #                      BENCH_DIVED_OPTS="--audit-log /tmp/x/audit".
@@ -32,6 +35,8 @@ PAR_N=${BENCH_PAR_N:-40}
 SOAK=${BENCH_SOAK:-10000}
 CONC=${BENCH_CONC:-1000}
 TOOLS=${BENCH_TOOLS:-plain setpriv runuser sudo s6 dive}
+COMPARE=${BENCH_COMPARE:-}
+[ -n "$COMPARE" ] && [[ " $TOOLS " != *" base "* ]] && TOOLS="$TOOLS base"
 # shellcheck disable=SC2206
 DIVED_OPTS=(${BENCH_DIVED_OPTS:-})
 
@@ -75,12 +80,20 @@ install -m 0755 "$BUILD/bin/dive" "$BUILD/bin/dived" \
     "$BUILD/bin/dived-listener" "$W/"
 DIVE=$W/dive
 DSOCK=@dive-bench-$$
+BSOCK=@dive-bench-base-$$
+BPID=
+if [ -n "$COMPARE" ]; then
+	mkdir -m 755 "$W/base"
+	install -m 0755 "$COMPARE/bin/dive" "$COMPARE/bin/dived" \
+	    "$COMPARE/bin/dived-listener" "$W/base/"
+fi
 S6SOCK=$W/s6sock
 DPID= S6PID=
 
 cleanup() {
 	[ -n "$DPID" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
 	[ -n "$S6PID" ] && kill "$S6PID" 2>/dev/null && wait "$S6PID" 2>/dev/null
+	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null
 	rm -rf "$W"
 }
 trap cleanup EXIT
@@ -91,7 +104,8 @@ start_dived() {
 	local sock=$1 i
 	shift
 	: > "$W/dived.log"
-	"$W/dived" "$sock" "${DIVED_OPTS[@]}" "$@" 2>>"$W/dived.log" &
+	"${DIVED_EXE:-$W/dived}" "$sock" "${DIVED_OPTS[@]}" "$@" \
+	    2>>"$W/dived.log" &
 	DPID=$!
 	for ((i = 0; i < 200; i++)); do
 		grep -q "listening on" "$W/dived.log" && break
@@ -130,6 +144,7 @@ run_runuser() { runuser -u nobody -- /bin/true; }
 run_sudo() { sudo -n /bin/true; }
 run_s6() { s6-sudo "$S6SOCK" /bin/true; }
 run_dive() { "$DIVE" "$DSOCK" /bin/true; }
+run_base() { "$W/base/dive" "$BSOCK" /bin/true; }
 
 label() {
 	case $1 in
@@ -139,6 +154,7 @@ label() {
 	sudo) echo "sudo -n" ;;
 	s6) echo "s6-sudo SOCK" ;;
 	dive) echo "dive SOCK" ;;
+	base) echo "dive SOCK (BENCH_COMPARE)" ;;
 	esac
 }
 
@@ -203,9 +219,14 @@ section_seq() {
 	done
 	if [ -f "$W/seqr.dive" ] && [ -f "$W/seqr.setpriv" ]; then
 		# Per round, then the median: dive / setpriv (target <= 1.25).
-		join "$W/seqr.dive" "$W/seqr.setpriv" |
+		join <(sort -k1,1 "$W/seqr.dive") <(sort -k1,1 "$W/seqr.setpriv") |
 		    awk '{ print $2 / $3 }' | median |
 		    awk '{ printf "dive / setpriv, median of per-round ratios: %.2f (target <= 1.25)\n", $1 }'
+	fi
+	if [ -f "$W/seqr.dive" ] && [ -f "$W/seqr.base" ]; then
+		join <(sort -k1,1 "$W/seqr.dive") <(sort -k1,1 "$W/seqr.base") |
+		    awk '{ print $2 / $3 }' | median |
+		    awk '{ printf "dive / base, median of per-round ratios: %.2f\n", $1 }'
 	fi
 	echo "load after: $(loadavg)"
 }
@@ -364,6 +385,10 @@ machine
 echo "load average at start: $(loadavg)"
 echo "dived options: ${DIVED_OPTS[*]:-(defaults)}; audit log: ${BENCH_DIVED_OPTS:+see options}${BENCH_DIVED_OPTS:-off}"
 [[ " $TOOLS " == *" s6 "* ]] && start_s6
+if [ -n "$COMPARE" ]; then
+	DIVED_EXE=$W/base/dived start_dived "$BSOCK"
+	BPID=$DPID
+fi
 start_dived "$DSOCK"
 for s in $ONLY; do
 	case $s in
