@@ -181,6 +181,7 @@ resolve(struct daemon_owner *own)
 	if (opts.chown_spec != NULL)
 		resolve_chown(own);
 	check_names();
+	ids_preload();
 	if (stat("/proc/self/ns/pid", &st) == 0) {
 		setup.pidns_dev = (uint64_t)st.st_dev;
 		setup.pidns_ino = (uint64_t)st.st_ino;

@@ -109,6 +109,22 @@ ids_group_list(const char *list, gid_t **groups, int *ngroups)
 	return 0;
 }
 
+void
+ids_preload(void)
+{
+	const struct passwd *pw;
+	char *name;
+	gid_t g[1];
+	int n = 1;
+
+	if ((pw = getpwuid(getuid())) == NULL ||
+	    (name = strdup(pw->pw_name)) == NULL)
+		return;
+	/* Group lookups merge every source: this loads all the modules. */
+	(void)getgrouplist(name, pw->pw_gid, g, &n);
+	free(name);
+}
+
 static int
 resolve_target(const struct spawn_args *a, struct identity *id)
 {

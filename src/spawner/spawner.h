@@ -93,6 +93,15 @@ int ids_group(const char *name, gid_t *gid);
 int ids_group_list(const char *list, gid_t **groups, int *ngroups);
 
 /*
+ * ids_preload: have the name service load its modules (nsswitch.conf)
+ * in this process, the monitor, by looking up its own user and groups,
+ * so that every spawner forked from it finds them loaded rather than
+ * loading them again for each request.  Nothing is kept but the loaded
+ * modules: each request still reads the databases afresh.
+ */
+void ids_preload(void);
+
+/*
  * ids_resolve: the identity for one request, from SO_PEERCRED and the
  * options, looked up in the daemon's own root.  Returns 0 or an errno.
  */
