@@ -43,6 +43,15 @@ LDHARDEN = -pie -Wl,-z,relro,-z,now -Wl,--as-needed \
 	   $(if $(SAN),-fsanitize=address$(comma)undefined)
 comma   := ,
 
+# dive is linked statically (static PIE) where the C library allows it:
+# it starts in front of every program it runs, and a static dive skips
+# loading and relocating libc.so (bench/README.md).  STATIC_DIVE= turns
+# it off; the sanitizer build is always dynamic.
+STATIC_DIVE ?= -static-pie
+ld-option = $(shell printf 'int main(void){return 0;}' | \
+	    $(CC) $(1) -x c -o /dev/null - 2>/dev/null && echo $(1))
+CLIENT_LDFLAGS = $(if $(SAN),,$(call ld-option,$(STATIC_DIVE)))
+
 INC      = -Isrc/common
 CFLAGS  += $(OPT) $(WARN) $(HARDEN) $(INC) -MMD -MP
 LDFLAGS += $(LDHARDEN)
@@ -122,7 +131,7 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 $(BIN)/dive: $(call obj,$(CLIENT_SRC)) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) $(CLIENT_LDFLAGS) -o $@ $^
 
 $(BIN)/dived: $(call obj,$(MONITOR_SRC) $(SPAWNER_SRC)) $(COMMON_LIB)
 	@mkdir -p $(@D)
