@@ -43,13 +43,24 @@ LDHARDEN = -pie -Wl,-z,relro,-z,now -Wl,--as-needed \
 	   $(if $(SAN),-fsanitize=address$(comma)undefined)
 comma   := ,
 
-# dive is linked statically (static PIE) where the C library allows it:
-# it starts in front of every program it runs, and a static dive skips
-# loading and relocating libc.so (bench/README.md).  STATIC_DIVE= turns
-# it off; the sanitizer build is always dynamic.
+# dive starts in front of every program it runs, so its own start-up is
+# part of every spawn (bench/README.md).  It is linked statically (static
+# PIE), against musl where musl-tools is installed (glibc's start-up asks
+# the CPU for its features and caches with dozens of cpuid instructions,
+# each a trap under virtualisation), else against glibc.  DIVE_LIBC=glibc
+# or STATIC_DIVE= choose otherwise; the sanitizer build is always glibc and
+# dynamic.
 STATIC_DIVE ?= -static-pie
 ld-option = $(shell printf 'int main(void){return 0;}' | \
 	    $(CC) $(1) -x c -o /dev/null - 2>/dev/null && echo $(1))
+MUSL_GCC ?= $(shell command -v musl-gcc 2>/dev/null)
+MUSL_LIBDIR ?= /usr/lib/$(shell $(CC) -dumpmachine 2>/dev/null | \
+	       sed 's/-gnu$$/-musl/')
+DIVE_LIBC ?= $(if $(and $(MUSL_GCC),$(STATIC_DIVE),\
+	     $(wildcard $(MUSL_LIBDIR)/rcrt1.o)),musl,glibc)
+ifneq ($(SAN),)
+DIVE_LIBC := glibc
+endif
 CLIENT_LDFLAGS = $(if $(SAN),,$(call ld-option,$(STATIC_DIVE)))
 
 INC      = -Isrc/common
@@ -128,10 +139,37 @@ $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
+ifeq ($(DIVE_LIBC),musl)
+# The client and the common code it uses, compiled against musl.
+MUSL_OBJ = $(OBJ)/musl
+MUSL_COMMON_LIB = $(MUSL_OBJ)/libdivecommon.a
+MUSL_COMMON_SRC = $(filter-out src/common/options.c,$(COMMON_SRC))
+
+$(MUSL_OBJ)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (musl)"
+	$(Q)$(MUSL_GCC) $(CFLAGS) -c -o $@ $<
+
+$(MUSL_COMMON_LIB): $(patsubst %.c,$(MUSL_OBJ)/%.o,$(MUSL_COMMON_SRC))
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+# musl-gcc's own specs link a dynamic PIE; a static PIE takes rcrt1.o.
+$(BIN)/dive: $(patsubst %.c,$(MUSL_OBJ)/%.o,$(CLIENT_SRC)) $(MUSL_COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@ (musl, static PIE)"
+	$(Q)$(CC) $(LDFLAGS) -static-pie -nostdlib -nostartfiles -o $@ \
+	    $(MUSL_LIBDIR)/rcrt1.o $(MUSL_LIBDIR)/crti.o \
+	    $(shell $(CC) -print-file-name=crtbeginS.o) $^ -L$(MUSL_LIBDIR) \
+	    -lc $(shell $(CC) -print-libgcc-file-name) \
+	    $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
+else
 $(BIN)/dive: $(call obj,$(CLIENT_SRC)) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) $(CLIENT_LDFLAGS) -o $@ $^
+endif
 
 $(BIN)/dived: $(call obj,$(MONITOR_SRC) $(SPAWNER_SRC)) $(COMMON_LIB)
 	@mkdir -p $(@D)

@@ -8,16 +8,18 @@ set -eu
 quiet=0
 [ "${1:-}" = --quiet ] && quiet=1
 
-# Build: compiler, pkg-config and the four libraries.  Tests: setpriv
+# Build: compiler, pkg-config and the four libraries; musl-tools for a
+# static dive that starts fast (the Makefile falls back to glibc without
+# it).  Tests: setpriv
 # (util-linux), script (bsdutils), ps/pgrep (procps), useradd (passwd),
 # mandoc and the pages the man pages refer to (manpages, manpages-dev,
 # systemd, man-db), systemd-socket-activate and systemd-analyze (systemd),
 # the Debian package (dpkg-dev, debhelper, lintian), tmux, less and tput
 # (ncurses-bin: terminal tests); static checks: clang-tidy, cppcheck.
 packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
-libcriterion-dev util-linux bsdutils procps passwd mandoc clang-tidy
-cppcheck manpages manpages-dev man-db systemd dpkg-dev debhelper lintian
-tmux less ncurses-bin"
+libcriterion-dev musl-tools util-linux bsdutils procps passwd mandoc
+clang-tidy cppcheck manpages manpages-dev man-db systemd dpkg-dev debhelper
+lintian tmux less ncurses-bin"
 
 missing=()
 for p in $packages; do

@@ -44,6 +44,16 @@ forward_set(sigset_t *set)
 		sigaddset(set, sigs[i]);
 	for (s = SIGRTMIN; s <= SIGRTMAX; s++)
 		sigaddset(set, s);
+#ifndef __GLIBC__
+	/*
+	 * musl (dive's usual libc) keeps signals 32 to 34 for its threads,
+	 * of which dive has none, and its sigaddset() refuses them.  Signal
+	 * 34 is SIGRTMIN for glibc programs and shells, and dive forwards it
+	 * as before: the kernel takes the mask as is, signal n being bit
+	 * n - 1 of the first word.
+	 */
+	set->__bits[0] |= 1UL << (34 - 1);
+#endif
 }
 
 void
