@@ -9,8 +9,7 @@
 # Environment (defaults in brackets):
 #   BENCH_BUILD        directory holding bin/ [the source tree]
 #   BENCH_ONLY         sections to run: seq par soak conc [all four]
-#   BENCH_ROUNDS       interleaved rounds of the sequential loops [9]
-#   BENCH_SEQ_N        spawns per tool and round, sequential [200]
+#   BENCH_SEQ_N        spawns per tool, sequential [1000]
 #   BENCH_PAR_ROUNDS   interleaved rounds of the parallel loops [3]
 #   BENCH_PAR_LOOPS    parallel client loops [16]
 #   BENCH_PAR_N        spawns per loop and round [40]
@@ -27,8 +26,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BENCH_BUILD:-$PWD}
 ONLY=${BENCH_ONLY:-seq par soak conc}
-ROUNDS=${BENCH_ROUNDS:-9}
-SEQ_N=${BENCH_SEQ_N:-200}
+SEQ_N=${BENCH_SEQ_N:-1000}
 PAR_ROUNDS=${BENCH_PAR_ROUNDS:-3}
 PAR_LOOPS=${BENCH_PAR_LOOPS:-16}
 PAR_N=${BENCH_PAR_N:-40}
@@ -188,47 +186,49 @@ machine() {
 	    "$(cat /etc/debian_version), $(date -u '+%Y-%m-%d %H:%M UTC')"
 }
 
-# Sequential: ROUNDS rounds, each running every tool SEQ_N times in turn
-# (the order rotates), so that the machine's load hits all alike.
+# Sequential: SEQ_N iterations; each runs every tool once, in an order
+# that rotates, and times each spawn, so that the machine's load (others
+# build and test on it) hits all tools alike.  Medians of the per-spawn
+# times; mean in brackets.
 section_seq() {
-	local tools=($TOOLS) r k t t0 t1 f us
-	echo "== sequential: $SEQ_N spawns per tool and round, $ROUNDS rounds," \
-	    "median (load $(loadavg))"
+	local tools=($TOOLS) i k t t0 t1 nt
+	nt=${#tools[@]}
+	echo "== sequential: $SEQ_N spawns per tool, interleaved one by one" \
+	    "(load $(loadavg))"
 	for t in "${tools[@]}"; do loop "$t" 5 >/dev/null; done	# warm up
-	for ((r = 0; r < ROUNDS; r++)); do
-		for ((k = 0; k < ${#tools[@]}; k++)); do
-			t=${tools[(k + r) % ${#tools[@]}]}
-			t0=$(usec "$EPOCHREALTIME")
-			f=$(loop "$t" "$SEQ_N")
-			t1=$(usec "$EPOCHREALTIME")
-			us=$(((t1 - t0) / SEQ_N))
-			echo "$us" >> "$W/seq.$t"
-			echo "$f" >> "$W/seqfail.$t"
-			echo "$r $us" >> "$W/seqr.$t"
+	for ((i = 0; i < SEQ_N; i++)); do
+		for ((k = 0; k < nt; k++)); do
+			t=${tools[(k + i) % nt]}
+			t0=$EPOCHREALTIME
+			"run_$t" </dev/null >/dev/null 2>&1 ||
+			    echo "$i" >> "$W/seqfail.$t"
+			t1=$EPOCHREALTIME
+			echo "$i $(($(usec "$t1") - $(usec "$t0")))" >> "$W/seq.$t"
 		done
 	done
-	local base
-	base=$(median < "$W/seq.plain")
+	local base us mean
+	base=$(cut -d' ' -f2 "$W/seq.plain" | median)
 	printf '%-26s %10s %8s %8s %7s\n' tool "us/spawn" ratio spawns/s failed
 	for t in "${tools[@]}"; do
-		us=$(median < "$W/seq.$t")
-		printf '%-26s %10s %8s %8s %7s\n' "$(label "$t")" "$us" \
+		us=$(cut -d' ' -f2 "$W/seq.$t" | median)
+		mean=$(awk '{ s += $2 } END { printf "%.0f", s / NR }' "$W/seq.$t")
+		printf '%-26s %10s %8s %8s %7s\n' "$(label "$t")" \
+		    "$us ($mean)" \
 		    "$(awk -v a="$us" -v b="$base" 'BEGIN { printf "%.2f", a / b }')" \
 		    "$(awk -v a="$us" 'BEGIN { printf "%.0f", 1e6 / a }')" \
-		    "$(awk '{ s += $1 } END { print s + 0 }' "$W/seqfail.$t")"
+		    "$(cat "$W/seqfail.$t" 2>/dev/null | wc -l)"
 	done
-	if [ -f "$W/seqr.dive" ] && [ -f "$W/seqr.setpriv" ]; then
-		# Per round, then the median: dive / setpriv (target <= 1.25).
-		join <(sort -k1,1 "$W/seqr.dive") <(sort -k1,1 "$W/seqr.setpriv") |
-		    awk '{ print $2 / $3 }' | median |
-		    awk '{ printf "dive / setpriv, median of per-round ratios: %.2f (target <= 1.25)\n", $1 }'
-	fi
-	if [ -f "$W/seqr.dive" ] && [ -f "$W/seqr.base" ]; then
-		join <(sort -k1,1 "$W/seqr.dive") <(sort -k1,1 "$W/seqr.base") |
-		    awk '{ print $2 / $3 }' | median |
-		    awk '{ printf "dive / base, median of per-round ratios: %.2f\n", $1 }'
-	fi
+	ratio dive setpriv "dive / setpriv" " (target <= 1.25)"
+	ratio dive base "dive / base" ""
 	echo "load after: $(loadavg)"
+}
+
+# ratio A B TEXT SUFFIX: the median of A's time over B's, spawn by spawn.
+ratio() {
+	[ -f "$W/seq.$1" ] && [ -f "$W/seq.$2" ] || return 0
+	join <(sort -k1,1 "$W/seq.$1") <(sort -k1,1 "$W/seq.$2") |
+	    awk '{ print $2 / $3 }' | median |
+	    awk -v t="$3" -v x="$4" '{ printf "%s, median of per-spawn ratios: %.2f%s\n", t, $1, x }'
 }
 
 # Parallel: PAR_LOOPS client loops at once, PAR_N spawns each; spawns/s
@@ -287,7 +287,7 @@ zombies() {	# zombie children of the given pids
 settle() {
 	local i
 	for ((i = 0; i < 400; i++)); do
-		[ -z "$(pgrep -P "$LMPID")" ] &&
+		[ -z "$(pgrep -P "$LMPID" -x dived-listener)" ] &&
 		    [ -z "$(pgrep -P "$DPID" | grep -vx "$LMPID")" ] && return 0
 		sleep 0.05
 	done
@@ -356,7 +356,7 @@ section_conc() {
 		    [ "$n" -ge "$(jobs -pr | wc -l)" ] && break
 		sleep 0.1
 	done
-	lis=($(pgrep -P "$LMPID"))
+	lis=($(pgrep -P "$LMPID" -x dived-listener))
 	m1=$(rss_kb "$DPID") p1=$(pss_kb "$DPID") q1=$(pss_kb "$LMPID")
 	local lp
 	lp=$(pss_kb "${lis[@]}")
