@@ -72,6 +72,21 @@ for fd in /proc/$$/fd/*; do
 	[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
 done
 
+# CPU time of everything the bench starts (the tools, the daemons and
+# every process they start), from a cpuacct cgroup of its own: what the
+# other jobs on the machine use is not counted.
+CG=
+if [ -d /sys/fs/cgroup/cpuacct ] &&
+    mkdir "/sys/fs/cgroup/cpuacct/dive-bench-$$" 2>/dev/null; then
+	CG=/sys/fs/cgroup/cpuacct/dive-bench-$$
+	echo $$ > "$CG/cgroup.procs"
+fi
+cpu_ns() {
+	local v=0
+	[ -n "$CG" ] && read -r v < "$CG/cpuacct.usage"
+	echo "$v"
+}
+
 W=$(mktemp -d /tmp/dive-bench.XXXXXX)
 chmod 755 "$W"
 install -m 0755 "$BUILD/bin/dive" "$BUILD/bin/dived" \
@@ -93,6 +108,10 @@ cleanup() {
 	[ -n "$S6PID" ] && kill "$S6PID" 2>/dev/null && wait "$S6PID" 2>/dev/null
 	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null
 	rm -rf "$W"
+	if [ -n "$CG" ]; then
+		echo $$ > /sys/fs/cgroup/cpuacct/cgroup.procs
+		rmdir "$CG" 2>/dev/null
+	fi
 }
 trap cleanup EXIT
 
@@ -234,7 +253,8 @@ ratio() {
 # Parallel: PAR_LOOPS client loops at once, PAR_N spawns each; spawns/s
 # over the wall time, and the spawns that failed.
 par_once() {
-	local t=$1 j t0 t1 pids=()
+	local t=$1 j t0 t1 c0 c1 pids=()
+	c0=$(cpu_ns)
 	t0=$(usec "$EPOCHREALTIME")
 	for ((j = 0; j < PAR_LOOPS; j++)); do
 		loop "$t" "$PAR_N" > "$W/par.$t.$j" &
@@ -242,8 +262,11 @@ par_once() {
 	done
 	wait "${pids[@]}"
 	t1=$(usec "$EPOCHREALTIME")
+	c1=$(cpu_ns)
 	awk -v n=$((PAR_LOOPS * PAR_N)) -v us=$((t1 - t0)) \
 	    'BEGIN { printf "%.0f\n", n * 1e6 / us }' >> "$W/par.$t"
+	awk -v n=$((PAR_LOOPS * PAR_N)) -v ns=$((c1 - c0)) \
+	    'BEGIN { printf "%.0f\n", ns / n / 1000 }' >> "$W/parcpu.$t"
 	cat "$W/par.$t".[0-9]* >> "$W/parfail.$t"
 	rm -f "$W/par.$t".[0-9]*
 }
@@ -258,12 +281,14 @@ section_par() {
 		done
 	done
 	base=$(median < "$W/par.plain")
-	printf '%-26s %10s %8s %7s\n' tool spawns/s "of plain" failed
+	printf '%-26s %10s %8s %7s %12s\n' tool spawns/s "of plain" failed \
+	    "CPU us/spawn"
 	for t in "${tools[@]}"; do
 		s=$(median < "$W/par.$t")
-		printf '%-26s %10s %8s %7s\n' "$(label "$t")" "$s" \
+		printf '%-26s %10s %8s %7s %12s\n' "$(label "$t")" "$s" \
 		    "$(awk -v a="$s" -v b="$base" 'BEGIN { printf "%.2f", a / b }')" \
-		    "$(awk '{ s += $1 } END { print s + 0 }' "$W/parfail.$t")"
+		    "$(awk '{ s += $1 } END { print s + 0 }' "$W/parfail.$t")" \
+		    "$([ -n "$CG" ] && median < "$W/parcpu.$t" || echo -)"
 	done
 	if [ -f "$W/par.dive" ] && [ -f "$W/par.setpriv" ]; then
 		awk -v a="$(median < "$W/par.dive")" \
