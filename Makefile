@@ -63,6 +63,19 @@ DIVE_LIBC := glibc
 endif
 CLIENT_LDFLAGS = $(if $(SAN),,$(call ld-option,$(STATIC_DIVE)))
 
+# dived-listener is linked statically (static PIE) where the static
+# libraries are installed: the master forks a listener per connection,
+# and a process without ld.so and shared libraries mapped is cheaper to
+# fork and to end (bench/README.md).  STATIC_LISTENER= turns it off.
+STATIC_LISTENER ?= -static-pie
+LISTENER_STATIC_LIBS = $(shell $(PKG) --static --libs libseccomp libcap-ng \
+		       libbsd-overlay)
+LISTENER_LDFLAGS = $(if $(SAN),,$(if $(STATIC_LISTENER),$(call ld-option,\
+		   $(STATIC_LISTENER) $(LISTENER_STATIC_LIBS))))
+# No name service code in it (src/listener/nonss.c).
+LISTENER_NONSS = -Wl,--defsym=getpwuid=nonss_getpwuid \
+		 -Wl,--defsym=initgroups=nonss_initgroups
+
 INC      = -Isrc/common
 CFLAGS  += $(OPT) $(WARN) $(HARDEN) $(INC) -MMD -MP
 LDFLAGS += $(LDHARDEN)
@@ -179,7 +192,9 @@ $(BIN)/dived: $(call obj,$(MONITOR_SRC) $(SPAWNER_SRC)) $(COMMON_LIB)
 $(BIN)/dived-listener: $(call obj,$(LISTENER_SRC)) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LISTENER_LIBS)
+	$(Q)$(CC) $(LDFLAGS) $(if $(LISTENER_LDFLAGS),$(STATIC_LISTENER) \
+	    $(LISTENER_NONSS)) -o $@ $^ \
+	    $(if $(LISTENER_LDFLAGS),$(LISTENER_STATIC_LIBS),$(LISTENER_LIBS))
 
 # Unit tests link the module they test with the common library.
 $(TBIN)/%_test: $(OBJ)/tests/unit/%_test.o $(COMMON_LIB)

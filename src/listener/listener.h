@@ -44,6 +44,14 @@ void sandbox_enter(const struct lconf *c, struct filters *f);
 void sandbox_listener(const struct filters *f);
 
 /*
+ * nonss.c: what a static dived-listener has instead of getpwuid(3) and
+ * initgroups(3): they fail with ENOSYS.
+ */
+struct passwd;
+struct passwd *nonss_getpwuid(uid_t uid);
+int nonss_initgroups(const char *user, gid_t group);
+
+/*
  * listener_serve: serve one connection: client socket cfd, monitor
  * session socket mfd.  Never returns.
  */
