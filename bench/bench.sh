@@ -206,8 +206,8 @@ machine() {
 }
 
 # Sequential: SEQ_N iterations; each runs every tool once, in an order
-# that rotates, and times each spawn, so that the machine's load (others
-# build and test on it) hits all tools alike.  Medians of the per-spawn
+# that rotates, and times each spawn, so that the load of other jobs on
+# the machine hits all tools alike.  Medians of the per-spawn
 # times; mean in brackets.
 section_seq() {
 	local tools=($TOOLS) i k t t0 t1 nt
