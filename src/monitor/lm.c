@@ -10,11 +10,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -177,4 +179,16 @@ lm_hand_over(struct ctx *c, struct session *s, int client_fd)
 	}
 	s->lfd = sv[0];
 	return 0;
+}
+
+void
+lm_stop(struct ctx *c)
+{
+	/* It keeps no state worth a goodbye; reaped so no zombie is left
+	 * for an init that does not reap. */
+	(void)close(c->lm_fd);
+	c->lm_fd = -1;
+	(void)kill(c->lm_pid, SIGKILL);
+	while (waitpid(c->lm_pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }

@@ -278,6 +278,7 @@ main(int argc, char **argv)
 		log_notice("listening on %s%s", opts.socket, passed >= 0 ?
 		    " (socket from the service manager)" : "");
 	loop_run(&ctx);
+	lm_stop(&ctx);
 	daemon_unlink_socket(&dsock);
 	daemon_remove_pidfiles(&opts);
 	return 0;

@@ -86,6 +86,8 @@ struct ctx {
 void lm_start(struct ctx *c, int listener_exe);
 int lm_open_listener_exe(void);
 int lm_hand_over(struct ctx *c, struct session *s, int client_fd);
+/* lm_stop: end the listener master and reap it (listeners live on). */
+void lm_stop(struct ctx *c);
 
 /* loop.c: the event loop. */
 void loop_run(struct ctx *c);
