@@ -68,6 +68,8 @@ msg_fixed_fds(uint16_t type)
 	case MSG_MON_FAILED:
 	case MSG_MON_EXITED:
 	case MSG_LM_READY:
+	case MSG_REQ_USER:
+	case MSG_MON_USER:
 		return 0;
 	case MSG_MON_SENDFDS:
 	case MSG_PTY:
@@ -217,6 +219,44 @@ msg_decode_session(struct buf *b, struct msg_session *m)
 	    (r = buf_get_u32(b, &m->uid)) != 0 ||
 	    (r = buf_get_u32(b, &m->gid)) != 0 ||
 	    (r = buf_get_i32(b, &m->pid)) != 0)
+		return r;
+	return buf_done(b);
+}
+
+int
+msg_check_user(const char *s)
+{
+	size_t n = 0;
+
+	if (s == NULL || s[0] == '-' || s[0] == '\0')
+		return E_BAD_USER;
+	for (; s[n] != '\0'; n++)
+		if (n >= MSG_MAX_USER || (strchr("._@$-", s[n]) == NULL &&
+		    !(s[n] >= 'a' && s[n] <= 'z') &&
+		    !(s[n] >= 'A' && s[n] <= 'Z') &&
+		    !(s[n] >= '0' && s[n] <= '9')))
+			return E_BAD_USER;
+	return 0;
+}
+
+int
+msg_encode_user(struct buf *b, const char *name)
+{
+	int r;
+
+	if ((r = msg_check_user(name)) != 0)
+		return r;
+	return buf_put_cstring(b, name, MSG_MAX_USER + 1);
+}
+
+int
+msg_decode_user(struct buf *b, const char **name)
+{
+	int r;
+
+	if ((r = buf_get_cstring(b, name, NULL, MSG_MAX_USER + 1)) != 0)
+		return r == E_BAD_STRING ? E_BAD_USER : r;
+	if ((r = msg_check_user(*name)) != 0)
 		return r;
 	return buf_done(b);
 }
@@ -640,10 +680,28 @@ spawn_step_str(uint32_t step)
 		[STEP_NO_PROGRAM] = "start a program: none given",
 		[STEP_AUTH] = "authenticate",
 		[STEP_WRITE_CONTENT] = "write a file (--write-content)",
+		[STEP_POLICY] = "start the program: denied by policy",
+		[STEP_AUDIT] = "record the request in the audit log",
 		[STEP_PTY] = "allocate a pseudo-terminal",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)
 		return "start the program";
 	return text[step];
+}
+
+const char *
+deny_reason_str(uint32_t reason)
+{
+	static const char *const text[DENY_MAX + 1] = {
+		[DENY_NO_RULE] = "no rule permits this request",
+		[DENY_RULE] = "a rule denies this request",
+		[DENY_PATH] =
+		    "name the program by an absolute path or a bare name",
+		[DENY_NO_USER] = "no such user",
+	};
+
+	if (reason < 1 || reason > DENY_MAX)
+		return "the request is not permitted";
+	return text[reason];
 }

@@ -30,6 +30,7 @@
 #define MSG_MAX_FDS	253u		/* descriptors per message (SCM_MAX_FD) */
 #define MSG_MAX_FDNUM	1048575u	/* highest descriptor number (nr_open) */
 #define MSG_MAX_WINSIZE	10000u		/* rows or columns of a terminal */
+#define MSG_MAX_USER	256u		/* a user name, without its NUL */
 
 /* Message types: requests even, answers odd; a value is never reused. */
 enum msg_type {
@@ -42,6 +43,7 @@ enum msg_type {
 	MSG_FAILED = 7,		/* S->C it could not be started */
 	MSG_ERROR = 9,		/* S->C the request was refused: E_* code */
 	MSG_PTY = 11,		/* S->C the pseudo-terminal's master (1 fd) */
+	MSG_REQ_USER = 14,	/* C->S run as this user (HELLO_TARGET_USER) */
 	/* listener <-> monitor, over the per-session socketpair */
 	MSG_MON_EXEC = 32,	/* L->M the validated request (no fds) */
 	MSG_MON_SENDFDS = 33,	/* M->L send the fds over this socket (1 fd) */
@@ -50,6 +52,7 @@ enum msg_type {
 	MSG_MON_ERROR = 36,	/* L->M the client broke the protocol */
 	MSG_MON_FAILED = 37,	/* M->L */
 	MSG_MON_EXITED = 39,	/* M->L */
+	MSG_MON_USER = 44,	/* L->M the validated MSG_REQ_USER */
 	/* listener -> spawner, over the socket from MSG_MON_SENDFDS */
 	MSG_SPAWN_FDS = 40,	/* the client's descriptors, no payload */
 	MSG_SPAWN_PTY = 41,	/* S->L the pty master (1 fd), no payload */
@@ -78,7 +81,8 @@ struct msg_hdr {
 #define HELLO_NO_SETSID		0x0200u	/* program not a group leader (-S) */
 #define HELLO_PTY		0x0400u	/* allocates a pty on request */
 #define HELLO_PTY_ONLY		0x0800u	/* every request must ask (--pty) */
-#define HELLO_ALL_FLAGS		0x0fffu
+#define HELLO_TARGET_USER	0x1000u	/* accepts MSG_REQ_USER (a policy) */
+#define HELLO_ALL_FLAGS		0x1fffu
 
 struct msg_hello {
 	uint32_t flags;
@@ -170,6 +174,8 @@ enum spawn_step {
 	STEP_NO_PROGRAM = 20,
 	STEP_AUTH = 21,
 	STEP_WRITE_CONTENT = 22,
+	STEP_POLICY = 23,	/* err: a DENY_* reason, not an errno */
+	STEP_AUDIT = 24,	/* the audit record could not be written */
 	STEP_PTY = 25,		/* allocate the pseudo-terminal */
 	STEP_MAX = 25,
 };
@@ -177,6 +183,15 @@ enum spawn_step {
 struct msg_failed {
 	uint32_t step;
 	int32_t err;		/* errno value, 0 if none */
+};
+
+/* Why a policy denied a request (MSG_FAILED with STEP_POLICY). */
+enum deny_reason {
+	DENY_NO_RULE = 1,	/* no rule matches: the default */
+	DENY_RULE = 2,		/* a deny rule matches last */
+	DENY_PATH = 3,		/* program named by a relative path */
+	DENY_NO_USER = 4,	/* the requested user does not exist */
+	DENY_MAX = 4,
 };
 
 /* MSG_LM_SESSION payload: who is on the other end of the descriptors. */
@@ -235,6 +250,20 @@ int msg_decode_req_exec(struct buf *b, uint16_t nfds, struct req_exec *r) WUR;
 int msg_encode_mon_exec(struct buf *b, const struct req_exec *r) WUR;
 int msg_decode_mon_exec(struct buf *b, struct req_exec *r) WUR;
 
+/*
+ * msg_check_user: whether s is acceptable as a user name in MSG_REQ_USER:
+ * 1 to MSG_MAX_USER bytes of letters, digits and "._@$-", not starting
+ * with '-'.  Returns 0 or E_BAD_USER.
+ */
+int msg_check_user(const char *s) WUR;
+
+/*
+ * msg_encode_user / msg_decode_user: MSG_REQ_USER and MSG_MON_USER, one
+ * string checked by msg_check_user.  *name points into b.
+ */
+int msg_encode_user(struct buf *b, const char *name) WUR;
+int msg_decode_user(struct buf *b, const char **name) WUR;
+
 /* req_exec_free: release the arrays of a decoded request. */
 void req_exec_free(struct req_exec *r);
 
@@ -243,6 +272,9 @@ unsigned int req_exec_nfds(const struct req_exec *r);
 
 /* spawn_step_str: what a step does, for "cannot <step>" messages. */
 const char *spawn_step_str(uint32_t step);
+
+/* deny_reason_str: a DENY_* reason as text (static). */
+const char *deny_reason_str(uint32_t reason);
 
 /* Valid signal numbers for MSG_REQ_SIGNAL: 1 to MSG_SIG_MAX. */
 #define MSG_SIG_MAX 64

@@ -192,6 +192,7 @@ Test(msg, fixed_fds_for_every_type)
 		{ MSG_MON_FAILED, 0 }, { MSG_MON_EXITED, 0 },
 		{ MSG_SPAWN_FDS, -1 }, { MSG_LM_SESSION, 2 },
 		{ MSG_LM_READY, 0 }, { MSG_PTY, 1 }, { MSG_SPAWN_PTY, 1 },
+		{ MSG_REQ_USER, 0 }, { MSG_MON_USER, 0 },
 	};
 	size_t i;
 
@@ -2181,8 +2182,124 @@ Test(msg, spawn_step_str_never_null)
 	}
 	cr_assert_not_null(spawn_step_str(0xffffffffu));
 	/* Every real step has its own text. */
-	for (s = 1; s <= STEP_WRITE_CONTENT; s++)
+	for (s = 1; s <= STEP_MAX; s++)
 		cr_assert_str_neq(spawn_step_str(s), fallback, "step %u", s);
-	cr_assert_str_neq(spawn_step_str(STEP_PTY), fallback);
 	cr_assert_str_eq(spawn_step_str(STEP_MAX + 1), fallback);
+}
+
+/* ---- MSG_REQ_USER, MSG_MON_USER: a user name ---- */
+
+static int
+user_round_trip(const char *name, const char **out)
+{
+	struct buf b, v;
+	int r;
+
+	buf_init(&b, 1024);
+	if ((r = msg_encode_user(&b, name)) != 0) {
+		buf_free(&b);
+		return r;
+	}
+	buf_view(&v, b.d, b.len);
+	r = msg_decode_user(&v, out);
+	if (r == 0)
+		cr_assert_str_eq(*out, name);
+	buf_free(&b);
+	return r;
+}
+
+Test(msg, user_names_round_trip)
+{
+	static const char *const ok[] = { "root", "0", "4294967294",
+		"a.b-c_d", "u@example.org", "machine$", "_dived" };
+	const char *out;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		cr_assert_eq(user_round_trip(ok[i], &out), 0, "%s", ok[i]);
+}
+
+Test(msg, user_names_refused)
+{
+	static const char *const bad[] = { "", "-u", "a b", "a/b", "a:b",
+		"a\nb", "\xc3\xa9", "a*", "../x" };
+	const char *out;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(msg_check_user(bad[i]), E_BAD_USER, "%s", bad[i]);
+		cr_assert_eq(user_round_trip(bad[i], &out), E_BAD_USER, "%s",
+		    bad[i]);
+	}
+	cr_assert_eq(msg_check_user(NULL), E_BAD_USER);
+}
+
+Test(msg, user_name_at_the_limit_and_past_it)
+{
+	char name[MSG_MAX_USER + 2];
+	const char *out;
+
+	memset(name, 'a', MSG_MAX_USER);
+	name[MSG_MAX_USER] = '\0';
+	cr_assert_eq(user_round_trip(name, &out), 0);
+	name[MSG_MAX_USER] = 'a';
+	name[MSG_MAX_USER + 1] = '\0';
+	cr_assert_eq(user_round_trip(name, &out), E_BAD_USER);
+}
+
+Test(msg, user_decode_rejects_bad_payloads)
+{
+	static const uint8_t embedded_nul[] = { 0, 0, 0, 4, 'a', 0, 'b', 0 };
+	static const uint8_t no_nul[] = { 0, 0, 0, 2, 'a', 'b' };
+	static const uint8_t bad_char[] = { 0, 0, 0, 3, 'a', ' ', 0 };
+	static const uint8_t trailing[] = { 0, 0, 0, 2, 'a', 0, 'x' };
+	static const uint8_t shorter[] = { 0, 0, 0, 9, 'a', 0 };
+	struct buf v;
+	const char *out;
+
+	buf_view(&v, embedded_nul, sizeof(embedded_nul));
+	cr_assert_eq(msg_decode_user(&v, &out), E_BAD_USER);
+	buf_view(&v, no_nul, sizeof(no_nul));
+	cr_assert_eq(msg_decode_user(&v, &out), E_BAD_USER);
+	buf_view(&v, bad_char, sizeof(bad_char));
+	cr_assert_eq(msg_decode_user(&v, &out), E_BAD_USER);
+	buf_view(&v, trailing, sizeof(trailing));
+	cr_assert_eq(msg_decode_user(&v, &out), E_TRAILING);
+	buf_view(&v, shorter, sizeof(shorter));
+	cr_assert_eq(msg_decode_user(&v, &out), E_SHORT);
+}
+
+Test(msg, policy_steps_and_reasons_have_texts)
+{
+	uint32_t i;
+
+	cr_assert_str_eq(spawn_step_str(STEP_POLICY),
+	    "start the program: denied by policy");
+	cr_assert_str_eq(spawn_step_str(STEP_AUDIT),
+	    "record the request in the audit log");
+	for (i = 1; i <= DENY_MAX; i++)
+		cr_assert_str_neq(deny_reason_str(i),
+		    "the request is not permitted", "reason %u", i);
+	cr_assert_str_eq(deny_reason_str(0), "the request is not permitted");
+	cr_assert_str_eq(deny_reason_str(DENY_MAX + 1),
+	    "the request is not permitted");
+}
+
+Test(msg, failed_decodes_the_policy_steps)
+{
+	struct msg_failed f = { STEP_AUDIT, 28 }, g;
+	struct buf b, v;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	cr_assert_eq(msg_encode_failed(&b, &f), 0);
+	buf_view(&v, b.d, b.len);
+	cr_assert_eq(msg_decode_failed(&v, &g), 0);
+	cr_assert_eq(g.step, STEP_AUDIT);
+	buf_free(&b);
+	f.step = STEP_MAX + 1;
+	buf_init(&b, MSG_MAX_SMALL);
+	cr_assert_eq(msg_encode_failed(&b, &f), 0);
+	buf_view(&v, b.d, b.len);
+	cr_assert_eq(msg_decode_failed(&v, &g), E_BAD_VALUE);
+	buf_free(&b);
 }
