@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Audit records: one JSON object per line (dived(8), AUDIT LOG).  Pure
+ * formatting, and the rate limit of records about connections that end
+ * before a request.  The sinks that write them are in auditlog.h.
+ */
+#ifndef DIVE_AUDIT_H
+#define DIVE_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "buf.h"
+
+/* A record's size in the JSON file and in a syslog message. */
+#define AUDIT_MAX_RECORD	65536u
+#define AUDIT_MAX_SYSLOG	8192u
+#define AUDIT_MIN_RECORD	2048u	/* smallest limit the caps allow */
+
+/* Records about connections without a request: a burst, then one per
+ * AUDIT_RATE_EVERY_MS; the rest are counted ("suppressed"). */
+#define AUDIT_RATE_BURST	30u
+#define AUDIT_RATE_EVERY_MS	6000u
+
+struct audit_client {
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;			/* 0: not in dived's pid namespace */
+	const char *user;		/* NULL: no passwd entry */
+	const gid_t *groups;		/* NULL: not known */
+	size_t ngroups;
+	const char *exe;		/* NULL: not determined, ... */
+	const char *exe_error;		/* ... because of this */
+	const char *cwd;
+	const char *cwd_error;
+};
+
+struct audit_target {
+	const char *user;		/* NULL: no passwd entry */
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t ngroups;
+};
+
+enum audit_type {
+	AUDIT_DECISION = 1,	/* a request accepted or rejected */
+	AUDIT_END = 2,		/* the program (or its start) ended */
+	AUDIT_CONNECTION = 3,	/* a connection ended without a request */
+};
+
+enum audit_result {
+	AUDIT_EXITED = 1,	/* value: exit status */
+	AUDIT_KILLED = 2,	/* value: signal */
+	AUDIT_DUMPED = 3,	/* value: signal, core dumped */
+	AUDIT_FAILED = 4,	/* step and error say why */
+	AUDIT_DETACHED = 5,	/* dived -D: not dived's child */
+};
+
+struct audit_record {
+	enum audit_type type;
+	const char *id;			/* request id, shared by its records */
+	const char *socket;
+	struct audit_client client;	/* END uses uid only */
+	/* AUDIT_DECISION */
+	bool accept;
+	const char *reason;		/* of a rejection, NULL if accepted */
+	const char *rule;		/* "FILE:LINE", option, or NULL */
+	const struct audit_target *target;	/* NULL: not resolved */
+	const char *program;		/* absolute path, NULL: not resolved */
+	const char *const *argv;
+	size_t argc;
+	/* AUDIT_END */
+	pid_t pid;			/* started program, 0 if none */
+	enum audit_result result;
+	int value;
+	const char *step, *error;	/* AUDIT_FAILED */
+	uint64_t duration_ms;
+	/* AUDIT_CONNECTION: reason above, and */
+	uint64_t suppressed;		/* records left out before this one */
+};
+
+/*
+ * audit_format: the record as one line of JSON ending in '\n', into
+ * out[0..max) (max at least AUDIT_MIN_RECORD); *len gets its length.
+ * Long strings and lists are cut so that it fits, and "truncated":true
+ * says so.  Strings that are valid UTF-8 appear as JSON strings with
+ * every control character (C0, DEL, C1, U+2028, U+2029) escaped; other
+ * strings appear as {"hex":"..."}, so that no byte is lost or misread
+ * and no record can contain a line break.  now: CLOCK_REALTIME.
+ * Returns 0, or E_TOO_LONG when max is below AUDIT_MIN_RECORD.
+ */
+int audit_format(char *out, size_t max, const struct audit_record *r,
+    const struct timespec *now, size_t *len) WUR;
+
+/*
+ * audit_syslog_frame: "<PRI>Mmm dd hh:mm:ss IDENT[PID]: " (RFC 3164)
+ * for a message logged at tm (local time), into out (len bytes, NUL
+ * terminated).  Returns its length, 0 if it does not fit.
+ */
+size_t audit_syslog_frame(char *out, size_t len, int pri, const struct tm *tm,
+    const char *ident, pid_t pid);
+
+/* The rate limit; start from all zeros. */
+struct audit_rate {
+	uint64_t last_ms;		/* time of the last refill */
+	uint64_t tokens_ms;		/* AUDIT_RATE_EVERY_MS per record */
+	uint64_t suppressed;
+	bool started;
+};
+
+/*
+ * audit_rate_take: whether a record may be written at now_ms (a
+ * monotonic clock).  When it may, *suppressed gets the number left out
+ * since the last one written (and the count starts again).
+ */
+bool audit_rate_take(struct audit_rate *r, uint64_t now_ms,
+    uint64_t *suppressed);
+
+#endif

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Runs in: the monitor (root).  Trusts: the operator's --audit-log path
+ * and the syslog socket.  Records are formatted completely before
+ * anything is written, and each goes out in one write(2) or send(2), so
+ * that concurrent writers to the same file never interleave within a
+ * line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "auditlog.h"
+#include "errors.h"
+
+/* How long a full syslog socket may hold up a record. */
+#define SYSLOG_WAIT_MS	1000
+
+static int
+connect_syslog(struct auditlog *a)
+{
+	struct sockaddr_un sa;
+
+	if (a->sock >= 0)
+		(void)close(a->sock);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, AUDITLOG_SYSLOG_PATH,
+	    sizeof(AUDITLOG_SYSLOG_PATH));
+	if ((a->sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return E_SYS;
+	if (connect(a->sock, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		int save = errno;
+		(void)close(a->sock);
+		a->sock = -1;
+		errno = save;
+		return E_SYS;
+	}
+	return 0;
+}
+
+int
+auditlog_open(struct auditlog *a, const char *file, bool use_syslog,
+    bool fsync, const char **what)
+{
+	int r = 0, save = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->fd = a->sock = -1;
+	a->fsync = fsync;
+	a->use_syslog = use_syslog;
+	if ((a->buf = malloc(AUDIT_MAX_RECORD)) == NULL ||
+	    (a->frame = malloc(AUDIT_MAX_SYSLOG + 256)) == NULL)
+		return E_NOMEM;
+	/* Both are tried: with fail-open, the other one still works. */
+	if (use_syslog && connect_syslog(a) != 0) {
+		*what = "syslog (" AUDITLOG_SYSLOG_PATH ")";
+		r = E_SYS;
+		save = errno;
+	}
+	if (file != NULL && (a->fd = open(file, O_WRONLY | O_APPEND |
+	    O_CREAT | O_CLOEXEC | O_NOCTTY, 0600)) < 0) {
+		*what = file;
+		r = E_SYS;
+		save = errno;
+	}
+	errno = save;
+	return r;
+}
+
+static int
+write_file(struct auditlog *a, const char *p, size_t n)
+{
+	ssize_t w;
+
+	do
+		w = write(a->fd, p, n);
+	while (w < 0 && errno == EINTR);
+	if (w >= 0 && (size_t)w != n)
+		errno = ENOSPC;		/* a short write: the rest is lost */
+	if (w < 0 || (size_t)w != n)
+		return E_SYS;
+	if (a->fsync && fdatasync(a->fd) != 0 && errno != EINVAL)
+		return E_SYS;
+	return 0;
+}
+
+static int
+send_once(struct auditlog *a, const char *p, size_t n)
+{
+	struct pollfd pf = { a->sock, POLLOUT, 0 };
+
+	if (a->sock < 0 && connect_syslog(a) != 0)
+		return E_SYS;
+	pf.fd = a->sock;
+	while (send(a->sock, p, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN || poll(&pf, 1, SYSLOG_WAIT_MS) <= 0)
+			return E_SYS;
+	}
+	return 0;
+}
+
+/* The record as a syslog message: a frame, the JSON without its '\n'. */
+static int
+write_syslog(struct auditlog *a, const struct audit_record *r,
+    const struct timespec *now)
+{
+	struct tm tm;
+	size_t h, n;
+	int ret;
+
+	if (localtime_r(&now->tv_sec, &tm) == NULL ||
+	    (h = audit_syslog_frame(a->frame, 256, LOG_AUTHPRIV | LOG_NOTICE,
+	    &tm, AUDITLOG_IDENT, getpid())) == 0)
+		return E_SYS;
+	if ((ret = audit_format(a->frame + h, AUDIT_MAX_SYSLOG, r, now,
+	    &n)) != 0)
+		return ret;
+	n += h - 1;
+	if ((ret = send_once(a, a->frame, n)) == 0)
+		return 0;
+	/* The server restarted, or its socket was replaced: once more. */
+	if ((errno == ECONNREFUSED || errno == ENOTCONN || errno == ENOENT) &&
+	    connect_syslog(a) == 0)
+		return send_once(a, a->frame, n);
+	return ret;
+}
+
+int
+auditlog_write(struct auditlog *a, const struct audit_record *r,
+    const char **what)
+{
+	struct timespec now;
+	size_t n;
+	int ret;
+
+	(void)clock_gettime(CLOCK_REALTIME, &now);
+	*what = "the audit log file";
+	if (a->fd >= 0) {
+		if ((ret = audit_format(a->buf, AUDIT_MAX_RECORD, r, &now,
+		    &n)) != 0 || (ret = write_file(a, a->buf, n)) != 0)
+			return ret;
+	}
+	*what = "syslog (" AUDITLOG_SYSLOG_PATH ")";
+	if (a->use_syslog)
+		return write_syslog(a, r, &now);
+	return 0;
+}

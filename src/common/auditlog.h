@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where audit records go: a file of JSON lines (--audit-log) and syslog
+ * (facility authpriv).  Unlike syslog(3), writing reports failure, so
+ * that dived can refuse requests it cannot record (fail closed).
+ */
+#ifndef DIVE_AUDITLOG_H
+#define DIVE_AUDITLOG_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "audit.h"
+#include "buf.h"
+
+#define AUDITLOG_SYSLOG_PATH	"/dev/log"
+#define AUDITLOG_IDENT		"dived"
+
+struct auditlog {
+	int fd;			/* the file, O_APPEND, or -1 */
+	bool fsync;		/* fdatasync after every record */
+	bool use_syslog;
+	int sock;		/* datagram socket to syslog, or -1 */
+	char *buf;		/* AUDIT_MAX_RECORD bytes */
+	char *frame;		/* AUDIT_MAX_SYSLOG + header */
+};
+
+/*
+ * auditlog_open: open file (NULL: none) for appending, creating it with
+ * mode 0600, and with use_syslog connect to the syslog socket.  Returns
+ * 0, or E_SYS with errno set and *what naming the destination that
+ * failed; E_NOMEM.
+ */
+int auditlog_open(struct auditlog *a, const char *file, bool use_syslog,
+    bool fsync, const char **what) WUR;
+
+/*
+ * auditlog_write: format r (audit_format) and write it to every
+ * destination, a syslog server that went away being reconnected once.
+ * Returns 0, or E_SYS with errno set when a destination could not take
+ * the whole record (*what names it).
+ */
+int auditlog_write(struct auditlog *a, const struct audit_record *r,
+    const char **what) WUR;
+
+#endif

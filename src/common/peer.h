@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the kernel says about the process at the other end of a
+ * connected AF_UNIX socket, beyond SO_PEERCRED: its groups, and its
+ * executable and current directory read from /proc without a pid race.
+ */
+#ifndef DIVE_PEER_H
+#define DIVE_PEER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+
+/*
+ * peer_groups: the peer's supplementary groups at connect(2) time
+ * (SO_PEERGROUPS).  *groups is allocated (the caller frees it; it may
+ * be non-NULL with *n == 0).  Returns 0, E_SYS (errno) or E_NOMEM.
+ */
+int peer_groups(int sock, gid_t **groups, size_t *n) WUR;
+
+/* The peer's /proc links, or why they are not known. */
+struct peer_proc {
+	char *exe;		/* allocated, or NULL ... */
+	const char *exe_error;	/* ... and this says why (static text) */
+	char *cwd;
+	const char *cwd_error;
+};
+
+/*
+ * peer_proc: readlink of /proc/PID/exe and /proc/PID/cwd for the peer of
+ * sock, whose SO_PEERCRED pid is pid.  The pid is trusted only while a
+ * pidfd of the peer (SO_PEERPIDFD, Linux 6.5) shows the process alive
+ * after /proc/PID was opened, so a reused pid cannot stand in for it;
+ * without a pidfd nothing is read.  Release with peer_proc_free.
+ */
+void peer_proc(int sock, pid_t pid, struct peer_proc *p);
+
+void peer_proc_free(struct peer_proc *p);
+
+#endif
