@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -74,16 +75,25 @@ auditlog_open(struct auditlog *a, const char *file, bool use_syslog,
 	return r;
 }
 
+/*
+ * One write(2) of the whole record.  When only a part of it fits (a full
+ * disk), that part is cut off again, so that the file keeps whole lines.
+ */
 static int
 write_file(struct auditlog *a, const char *p, size_t n)
 {
+	struct stat st;
+	bool regular = fstat(a->fd, &st) == 0 && S_ISREG(st.st_mode);
 	ssize_t w;
 
 	do
 		w = write(a->fd, p, n);
 	while (w < 0 && errno == EINTR);
-	if (w >= 0 && (size_t)w != n)
-		errno = ENOSPC;		/* a short write: the rest is lost */
+	if (w > 0 && (size_t)w != n) {
+		if (regular)
+			(void)!ftruncate(a->fd, st.st_size);
+		errno = ENOSPC;
+	}
 	if (w < 0 || (size_t)w != n)
 		return E_SYS;
 	if (a->fsync && fdatasync(a->fd) != 0 && errno != EINVAL)
