@@ -88,6 +88,15 @@ static const struct opt_def opt_table[] = {
 	{ "-W", "--root-to-current", T_BOOL, F(root_to_current), 0, 0 },
 	{ "-v", "--verbose", T_BOOL, F(verbose), 0, 0 },
 	{ NULL, "--listener-user", T_STR, F(listener_user), 0, 0 },
+	{ NULL, "--config", T_STR, F(config), 0, 0 },
+	{ NULL, "--allow-users", T_STR, F(allow_users), 0, 0 },
+	{ NULL, "--allow-groups", T_STR, F(allow_groups), 0, 0 },
+	{ NULL, "--audit-log", T_STR, F(audit_log), 0, 0 },
+	{ NULL, "--audit-syslog", T_BOOL, F(audit_syslog), 0, 0 },
+	{ NULL, "--audit-fsync", T_BOOL, F(audit_fsync), 0, 0 },
+	{ NULL, "--audit-fail-open", T_BOOL, F(audit_fail_open), 0, 0 },
+	{ NULL, "--as-client", T_STR, F(as_client), 0, 0 },
+	{ NULL, "--as-target", T_STR, F(as_target), 0, 0 },
 	{ NULL, "--max-connections", T_UINT, F(max_conns), 1, 65536 },
 	{ NULL, "--max-per-uid", T_UINT, F(max_per_uid), 1, 65536 },
 	{ NULL, "--request-timeout", T_UINT, F(timeout), 1, 3600 },
@@ -102,6 +111,8 @@ static const char usage_text[] =
     "usage: dived SOCKET|@NAME [options] [-- PROGRAM [ARGS...]]\n"
     "       dived -i [options] [-- PROGRAM [ARGS...]]\n"
     "       dived -J|-j [options] -- PROGRAM [ARGS...]\n"
+    "       dived --check-config FILE [--as-client USER [--as-target USER]\n"
+    "             -- PROGRAM [ARGS...]]\n"
     "\n"
     "Listen on SOCKET and start programs for dive(1) clients, with their\n"
     "descriptors, arguments, environment, umask, directory and terminal,\n"
@@ -112,6 +123,9 @@ static const char usage_text[] =
     "  -J --just-execute       no socket: apply the options to this\n"
     "                          process and execute the forced command\n"
     "  -j --just-execute2      the same as -J -S -T -P\n"
+    "     --check-config FILE  check a policy file and exit; with\n"
+    "                          --as-client, print what it decides for\n"
+    "                          PROGRAM (exit 0 permit, 3 deny)\n"
     "Daemon:\n"
     "  -d --detach             run in the background (log to syslog)\n"
     "  -p --pidfile FILE       write the daemon's pid (repeatable)\n"
@@ -163,6 +177,17 @@ static const char usage_text[] =
     "                          as cpu fsize data stack core locks\n"
     "                          sigpending msgqueue nice rtprio rttime\n"
     "                          nofile nproc memlock, or numbers\n"
+    "Policy (dived.conf(5)) and audit:\n"
+    "     --config FILE        who may run what as whom; default deny\n"
+    "     --allow-users LIST   these users may use the socket\n"
+    "     --allow-groups LIST  members of these groups may use it\n"
+    "     --audit-log FILE     audit records as JSON lines in FILE\n"
+    "                          (default with a policy: syslog authpriv)\n"
+    "     --audit-syslog       records to syslog too (or without policy)\n"
+    "     --audit-fsync        sync the file after every record\n"
+    "     --audit-fail-open    serve requests that cannot be recorded\n"
+    "                          (default: refuse them)\n"
+    "     --as-client USER, --as-target USER  (--check-config)\n"
     "Limits of the daemon:\n"
     "     --listener-user USER     uid of the listeners (_dived)\n"
     "     --max-connections N      connections at once (1024)\n"
@@ -585,6 +610,22 @@ parse_one(int argc, char **argv, int *i, struct dived_opts *o, char *err,
 	return set_value(o, d, arg, val, err, errlen);
 }
 
+/* --check-config FILE (or =FILE) as the first argument: *i is next. */
+static int
+parse_check(int argc, char **argv, int *i, struct dived_opts *o, char *err,
+    size_t errlen)
+{
+	const char *a = argv[1];
+
+	if (strncmp(a, "--check-config=", 15) == 0)
+		o->check_config = a + 15;
+	else if (argc > 2)
+		o->check_config = argv[(*i)++];
+	if (o->check_config == NULL || o->check_config[0] == '\0')
+		return fail(err, errlen, "--check-config needs a file");
+	return OPT_OK;
+}
+
 /* The first argument: a socket, or one of the modes without a socket. */
 static int
 parse_mode(const char *a, struct dived_opts *o, char *err, size_t errlen)
@@ -598,8 +639,8 @@ parse_mode(const char *a, struct dived_opts *o, char *err, size_t errlen)
 		o->no_setsid = o->no_csctty = o->no_setuid = true;
 	} else if (a[0] == '-')
 		return fail(err, errlen, "the first argument must be the "
-		    "socket, -i, -J or -j, not '%s' (use ./%s for such a "
-		    "path)", a, a);
+		    "socket, -i, -J, -j or --check-config, not '%s' (use "
+		    "./%s for such a path)", a, a);
 	else
 		o->socket = a;
 	return OPT_OK;
@@ -633,11 +674,42 @@ check_modes(const struct dived_opts *o, char *err, size_t errlen)
 	return OPT_OK;
 }
 
+/* Policy and audit options that need each other. */
+static int
+check_policy(const struct dived_opts *o, char *err, size_t errlen)
+{
+	bool policy = o->config != NULL || o->allow_users != NULL ||
+	    o->allow_groups != NULL;
+
+	if ((o->as_client != NULL || o->as_target != NULL) &&
+	    o->check_config == NULL)
+		return fail(err, errlen, "--as-client and --as-target go with "
+		    "--check-config");
+	if (o->as_target != NULL && o->as_client == NULL)
+		return fail(err, errlen, "--as-target needs --as-client");
+	if (o->check_config != NULL && o->as_client != NULL &&
+	    o->forced_argc == 0)
+		return fail(err, errlen, "--as-client needs the program to "
+		    "check after --");
+	if (o->just_execute && (policy || o->audit_log != NULL ||
+	    o->audit_syslog))
+		return fail(err, errlen, "--just-execute has no client: no "
+		    "policy or audit options");
+	if (o->audit_fsync && o->audit_log == NULL)
+		return fail(err, errlen, "--audit-fsync needs --audit-log");
+	if (o->audit_fail_open && !policy && o->audit_log == NULL &&
+	    !o->audit_syslog)
+		return fail(err, errlen, "--audit-fail-open: nothing is "
+		    "audited without a policy, --audit-log or --audit-syslog");
+	return OPT_OK;
+}
+
 /* Combinations that cannot work, refused as dive 1.9 refuses them. */
 static int
 check_combinations(const struct dived_opts *o, char *err, size_t errlen)
 {
 	bool nowait = o->no_wait || o->no_fork || o->children_daemon;
+	int r;
 
 	if (o->groups != NULL && o->user == NULL)
 		return fail(err, errlen, "--groups needs --user");
@@ -677,6 +749,8 @@ check_combinations(const struct dived_opts *o, char *err, size_t errlen)
 		if (o->writes[i].data == NULL && !(o->unshare & CLONE_NEWUSER))
 			return fail(err, errlen, "--setup-uidgidmap needs "
 			    "--unshare user");
+	if ((r = check_policy(o, err, errlen)) != OPT_OK)
+		return r;
 	return check_modes(o, err, errlen);
 }
 
@@ -693,9 +767,14 @@ opt_parse(int argc, char **argv, struct dived_opts *o, char *err,
 		return OPT_HELP;
 	if (strcmp(argv[1], "--version") == 0)
 		return OPT_VERSION;
-	if ((r = parse_mode(argv[1], o, err, errlen)) != OPT_OK)
+	i = 2;
+	if (strncmp(argv[1], "--check-config", 14) == 0 &&
+	    (argv[1][14] == '\0' || argv[1][14] == '=')) {
+		if ((r = parse_check(argc, argv, &i, o, err, errlen)) != OPT_OK)
+			return r;
+	} else if ((r = parse_mode(argv[1], o, err, errlen)) != OPT_OK)
 		return r;
-	for (i = 2; i < argc; i++) {
+	for (; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			o->forced_argv = argv + i + 1;
 			o->forced_argc = argc - i - 1;
@@ -704,7 +783,8 @@ opt_parse(int argc, char **argv, struct dived_opts *o, char *err,
 		if (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-J") == 0 ||
 		    strcmp(argv[i], "-j") == 0 ||
 		    strcmp(argv[i], "--inetd") == 0 ||
-		    strncmp(argv[i], "--just-execute", 14) == 0)
+		    strncmp(argv[i], "--just-execute", 14) == 0 ||
+		    strncmp(argv[i], "--check-config", 14) == 0)
 			return fail(err, errlen, "%s must be the first "
 			    "argument", argv[i]);
 		if ((r = parse_one(argc, argv, &i, o, err, errlen)) != OPT_OK)

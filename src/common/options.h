@@ -105,6 +105,17 @@ struct dived_opts {
 	const char *pivot_old;
 	bool client_chroot;		/* -r */
 	bool root_to_current;		/* -W */
+	/* Policy and audit (dived.conf(5), dived(8) AUDIT LOG). */
+	const char *config;		/* --config FILE */
+	const char *allow_users;	/* --allow-users LIST */
+	const char *allow_groups;	/* --allow-groups LIST */
+	const char *audit_log;		/* --audit-log FILE */
+	bool audit_syslog;		/* --audit-syslog */
+	bool audit_fsync;		/* --audit-fsync */
+	bool audit_fail_open;		/* --audit-fail-open */
+	const char *check_config;	/* --check-config FILE: a mode */
+	const char *as_client;		/* --as-client USER (with it) */
+	const char *as_target;		/* --as-target USER (with it) */
 };
 
 enum opt_result {

@@ -701,3 +701,52 @@ Test(options, rlimit_items)
 	FAILS("sock", "-l", "nofile=");
 	FAILS("sock", "-l", "nofile");
 }
+
+/* ---- policy and audit ---- */
+
+Test(options, policy_and_audit_options)
+{
+	OK("sock", "--config", "/etc/dived.conf", "--allow-users", "a,b",
+	    "--allow-groups=wheel", "--audit-log", "/var/log/dived.json",
+	    "--audit-fsync", "--audit-syslog", "--audit-fail-open");
+	cr_assert_str_eq(o.config, "/etc/dived.conf");
+	cr_assert_str_eq(o.allow_users, "a,b");
+	cr_assert_str_eq(o.allow_groups, "wheel");
+	cr_assert_str_eq(o.audit_log, "/var/log/dived.json");
+	cr_assert(o.audit_fsync);
+	cr_assert(o.audit_syslog);
+	cr_assert(o.audit_fail_open);
+	cr_assert_null(o.check_config);
+	OK("sock");
+	cr_assert_null(o.config);
+	cr_assert_not(o.audit_fail_open);
+}
+
+Test(options, check_config_is_a_mode)
+{
+	OK("--check-config", "/etc/dived.conf");
+	cr_assert_str_eq(o.check_config, "/etc/dived.conf");
+	cr_assert_null(o.socket);
+	OK("--check-config=/x", "--as-client", "alice", "--as-target", "root",
+	    "--", "/usr/bin/id", "-u");
+	cr_assert_str_eq(o.check_config, "/x");
+	cr_assert_str_eq(o.as_client, "alice");
+	cr_assert_str_eq(o.as_target, "root");
+	cr_assert_eq(o.forced_argc, 2);
+	FAILS_NAMING("needs a file", "--check-config");
+	FAILS_NAMING("needs a file", "--check-config=");
+	FAILS_NAMING("first argument", "sock", "--check-config", "/x");
+}
+
+Test(options, policy_combinations)
+{
+	FAILS_NAMING("--check-config", "sock", "--as-client", "alice");
+	FAILS_NAMING("--as-client", "--check-config", "/x", "--as-target",
+	    "root", "--", "/bin/id");
+	FAILS_NAMING("after --", "--check-config", "/x", "--as-client", "a");
+	FAILS_NAMING("--audit-log", "sock", "--audit-fsync");
+	FAILS_NAMING("nothing is audited", "sock", "--audit-fail-open");
+	OK("sock", "--allow-users", "a", "--audit-fail-open");
+	FAILS_NAMING("no client", "-J", "--config", "/x", "--", "/bin/true");
+	FAILS_NAMING("no client", "-J", "--audit-log", "/x", "--", "/bin/true");
+}
