@@ -57,6 +57,7 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 	(void)syscall(SYS_close_range, 3U, ~0U, 0U);
 	o.no_environment = true;	/* dived's own environment */
 	env_args.o = &o;
+	env_args.rule = NULL;		/* as it is, not the program's */
 	if ((envp = env_build(&env_args, id)) == NULL)
 		_exit(127);
 	execve("/bin/sh", argv, envp);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy.h"
 #include "spawner.h"
 
 static int
@@ -33,11 +34,17 @@ env_build(const struct spawn_args *a, const struct identity *id)
 {
 	const char *const *src = a->o->no_environment ?
 	    (const char *const *)a->daemon_env : a->req->envp;
+	struct policy_target_env t = { id->name, id->home, id->shell };
 	size_t n = 0, i, k = 0;
 	char **env;
 
 	if (a->inplace)		/* -J: no client, dived's environment as is */
 		return a->daemon_env;
+	/* The permitting rule's environment options come first.  (Only
+	 * the spawner uses this, and it executes or exits next.) */
+	if (a->rule != NULL && (src = (const char *const *)policy_env(a->rule,
+	    src, &t)) == NULL)
+		return NULL;
 	while (src != NULL && src[n] != NULL)
 		n++;
 	if ((env = calloc(n + 5, sizeof(char *))) == NULL)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -125,15 +126,36 @@ ids_preload(void)
 	free(name);
 }
 
+/* The target's name, home and shell, for the policy's environment. */
+static int
+keep_entry(const struct passwd *pw, struct identity *id)
+{
+	if (pw == NULL || pw->pw_name == NULL || pw->pw_dir == NULL ||
+	    pw->pw_shell == NULL)
+		return 0;
+	if ((id->name = strdup(pw->pw_name)) == NULL ||
+	    (id->home = strdup(pw->pw_dir)) == NULL ||
+	    (id->shell = strdup(pw->pw_shell)) == NULL)
+		return ENOMEM;
+	return 0;
+}
+
+/*
+ * The program's user: the one a permitting policy rule let the client
+ * ask for (with its own groups), else -u, else the client.
+ */
 static int
 resolve_target(const struct spawn_args *a, struct identity *id)
 {
 	const struct dived_opts *o = a->o;
+	const char *user = a->target_user != NULL ? a->target_user : o->user;
 	struct passwd pw;
 	char *name = NULL;
 	int r;
 
-	if (o->user == NULL) {
+	if (user == NULL) {
+		if ((r = keep_entry(getpwuid(a->peer.uid), id)) != 0)
+			return r;
 		id->ruid = id->euid = a->peer.uid;
 		id->rgid = id->egid = a->peer.gid;
 		if (id->client_name == NULL) {	/* no passwd entry */
@@ -145,11 +167,15 @@ resolve_target(const struct spawn_args *a, struct identity *id)
 		}
 		return user_groups(id->client_name, a->peer.gid, id);
 	}
-	if ((r = ids_user(o->user, &pw, &name)) != 0)
+	if ((r = ids_user(user, &pw, &name)) != 0)
 		return r;
 	id->ruid = id->euid = pw.pw_uid;
 	id->rgid = id->egid = pw.pw_gid;
-	if (o->groups == NULL)
+	if ((r = keep_entry(&pw, id)) != 0) {
+		free(name);
+		return r;
+	}
+	if (o->groups == NULL || a->target_user != NULL)
 		r = user_groups(pw.pw_name, pw.pw_gid, id);
 	else if ((r = ids_group_list(o->groups, &id->groups,
 	    &id->ngroups)) == 0)
@@ -172,7 +198,7 @@ ids_resolve(const struct spawn_args *a, struct identity *id)
 	    (id->client_name = strdup(pw->pw_name)) == NULL)
 		return ENOMEM;
 	if (a->o->no_setuid)
-		return 0;
+		return keep_entry(getpwuid(geteuid()), id);
 	id->change = true;
 	if ((r = resolve_target(a, id)) != 0)
 		return r;
@@ -183,6 +209,66 @@ ids_resolve(const struct spawn_args *a, struct identity *id)
 		free(ename);
 	}
 	return 0;
+}
+
+/* One name of a rule: its id, or a message naming it and where. */
+static int
+rule_id(const struct conf_rule *r, struct conf_id *id, bool group, char *msg,
+    size_t len)
+{
+	struct passwd pw;
+	char *buf = NULL, where[64];
+	gid_t gid = 0;
+	int err;
+
+	memset(&pw, 0, sizeof(pw));
+	if (id->name == NULL || id->numeric)
+		return 0;
+	if ((err = group ? ids_group(id->name, &gid) :
+	    ids_user(id->name, &pw, &buf)) != 0) {
+		if (r->origin[0] == '-')
+			(void)snprintf(where, sizeof(where), "%s", r->origin);
+		else
+			(void)snprintf(where, sizeof(where), ":%u:%u", r->line,
+			    id->col);
+		(void)snprintf(msg, len, "%s%s: %s %s '%s'%s%s",
+		    r->origin[0] == '-' ? "" : r->origin, where,
+		    err == ENOENT ? "no such" : "cannot look up the",
+		    group ? "group" : "user", id->name, err == ENOENT ? "" :
+		    ": ", err == ENOENT ? "" : strerror(err));
+		return err;
+	}
+	id->id = group ? (uint32_t)gid : (uint32_t)pw.pw_uid;
+	free(buf);
+	return 0;
+}
+
+int
+ids_resolve_rules(struct conf *c, char *msg, size_t len)
+{
+	struct conf_rule *r;
+	size_t i;
+	int err;
+
+	for (i = 0; i < c->nrules; i++) {
+		r = &c->rules[i];
+		if ((err = rule_id(r, &r->who_id, r->who == CONF_WHO_GROUP,
+		    msg, len)) != 0 ||
+		    (err = rule_id(r, &r->as_id, false, msg, len)) != 0)
+			return err;
+	}
+	return 0;
+}
+
+void
+ids_free(struct identity *id)
+{
+	free(id->groups);
+	free(id->client_name);
+	free(id->name);
+	free(id->home);
+	free(id->shell);
+	memset(id, 0, sizeof(*id));
 }
 
 /*

@@ -218,6 +218,24 @@ close_specials(struct spawn *sp)
  * With a pty: the client's descriptors and the slave at the numbers the
  * request gives it (with -O, at 0, 1 and 2 only).
  */
+/*
+ * How many of the client's mapped descriptors the program gets: all, or
+ * with its rule's nofds only 0, 1 and 2 (the lowest numbers); the rest
+ * are closed with every other descriptor.
+ */
+static uint32_t
+kept_fds(const struct spawn *sp)
+{
+	const struct req_exec *r = sp->a->req;
+	uint32_t n;
+
+	if (sp->a->rule == NULL || !(sp->a->rule->opts & CONF_OPT_NOFDS))
+		return r->nfdmap;
+	for (n = 0; n < r->nfdmap && r->fdnum[n] <= 2; n++)
+		;
+	return n;
+}
+
 static int
 install_with_pty(struct spawn *sp, int *keep)
 {
@@ -228,7 +246,7 @@ install_with_pty(struct spawn *sp, int *keep)
 	int fds[MSG_MAX_FDS], err;
 	size_t n;
 
-	err = pty_merge(r->fdnum, sp->mapped, nofds ? 0 : r->nfdmap,
+	err = pty_merge(r->fdnum, sp->mapped, nofds ? 0 : kept_fds(sp),
 	    nofds ? stdio : r->pty.fdnum, nofds ? 3 : r->pty.nfd, sp->pts,
 	    num, fds, &n);
 	(void)close(sp->pts);
@@ -254,7 +272,7 @@ install_fds(struct spawn *sp)
 	if (sp->pts >= 0) {
 		err = install_with_pty(sp, keep);
 	} else if (!sp->a->o->no_fds) {
-		err = fds_install(r->fdnum, sp->mapped, r->nfdmap, keep);
+		err = fds_install(r->fdnum, sp->mapped, kept_fds(sp), keep);
 	} else {
 		/* -O: the program gets /dev/null, never dived's own stdio. */
 		if ((null[0] = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0 ||
@@ -387,7 +405,10 @@ execute(struct spawn *sp)
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	report_started(sp);
-	if (sp->a->o->forced_argc > 0) {
+	if (sp->a->exec_path != NULL) {
+		/* Decided by the policy: this path and no other. */
+		execve(sp->a->exec_path, sp->argv, sp->envp);
+	} else if (sp->a->o->forced_argc > 0) {
 		execve(sp->a->forced_path, sp->argv, sp->envp);
 	} else {
 		/* PATH is searched in the program's environment, as the
@@ -438,7 +459,9 @@ prepare(struct spawn *sp)
 
 	receive(sp);
 	build_argv(sp);
-	if ((err = ids_resolve(sp->a, &sp->id)) != 0)
+	if (sp->a->id != NULL)		/* resolved for the policy */
+		sp->id = *sp->a->id;
+	else if ((err = ids_resolve(sp->a, &sp->id)) != 0)
 		fail(sp, STEP_IDENTITY, err);
 	if (sp->a->req->flags & REQ_F_PTY)
 		open_pty(sp);
@@ -447,7 +470,8 @@ prepare(struct spawn *sp)
 		fail(sp, STEP_AUTH, err);
 	if (o->children_daemon)
 		daemonize(sp);
-	sp->rc.client_root = o->client_chroot ? sp->root : -1;
+	sp->rc.client_root = o->client_chroot && (sp->a->rule == NULL ||
+	    !(sp->a->rule->opts & CONF_OPT_NOROOT)) ? sp->root : -1;
 	sp->rc.client_cwd = o->no_chdir || o->chdir_dir != NULL ||
 	    o->root_to_current ? -1 : sp->cwd;
 	if ((err = ns_prepare_root(o, &sp->rc)) != 0)

@@ -12,8 +12,12 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "conf.h"
 #include "msg.h"
 #include "options.h"
+#include "policy.h"
+
+struct identity;
 
 struct spawn_args {
 	const struct dived_opts *o;
@@ -27,6 +31,11 @@ struct spawn_args {
 	int lfd;			/* -F: report to the listener, or -1 */
 	unsigned int timeout;		/* seconds to wait for the fds */
 	bool inplace;			/* -J: no client, this very process */
+	/* Set by the monitor's policy decision (decide.c), else NULL: */
+	const char *target_user;	/* the user the client asked for */
+	const struct identity *id;	/* the identity it resolved */
+	const char *exec_path;		/* execute exactly this program */
+	const struct conf_rule *rule;	/* the permitting rule */
 };
 
 /* The monitor's side of a spawner being started (launch.c). */
@@ -72,6 +81,8 @@ struct identity {
 	gid_t *groups;
 	int ngroups;
 	char *client_name;	/* for DIVE_USER, NULL if no passwd entry */
+	char *name;		/* the target's passwd entry, NULL if none */
+	char *home, *shell;
 };
 
 /* ids.c */
@@ -106,6 +117,16 @@ void ids_preload(void);
  * options, looked up in the daemon's own root.  Returns 0 or an errno.
  */
 int ids_resolve(const struct spawn_args *a, struct identity *id);
+
+/*
+ * ids_resolve_rules: the id of every user and group name in c's rules,
+ * from the system databases (at start-up).  Returns 0, or an errno value
+ * with msg naming the name and where it is ("FILE:LINE:COL: ...").
+ */
+int ids_resolve_rules(struct conf *c, char *msg, size_t len);
+
+/* ids_free: release what ids_resolve allocated. */
+void ids_free(struct identity *id);
 int ids_apply(const struct identity *id, int *step);
 
 /*
@@ -114,6 +135,64 @@ int ids_apply(const struct identity *id, int *step);
  * Returns an allocated path, or NULL with errno set.
  */
 char *spawn_find_program(const char *prog, const char *path);
+
+/*
+ * What a policy decision is made on, and what it leaves for the spawner
+ * (facts.c).  The inputs come from the kernel and the options.
+ */
+struct facts {
+	const struct dived_opts *o;
+	uid_t user_uid;			/* -u's user */
+	const char *forced_path;
+	const gid_t *groups;		/* the client's (SO_PEERGROUPS) */
+	size_t ngroups;
+	const char *target;		/* a user the client asked for */
+	const struct req_exec *req;
+	bool resolve;			/* find the program (with a policy) */
+	/* Results, valid until facts_free: */
+	char tuid[16];			/* the target's uid, if not default */
+	struct identity id;		/* whom the program runs as */
+	bool have_id;
+	char *path;			/* the program, NULL: not resolved */
+	const char **argv;		/* the whole command line */
+	size_t argc;
+	struct policy_req q;
+	struct policy_decision d;
+	struct msg_failed fail;		/* why not, when !d.permit */
+	const char *reason;
+};
+
+/*
+ * facts_get: fill in f's results from its inputs and a (whose
+ * target_user and id it sets).  Returns 0, or -1 when the request cannot
+ * be decided: f->fail and f->reason say why (f->d.permit is false).
+ */
+int facts_get(struct facts *f, struct spawn_args *a);
+
+/* facts_refuse: mark f refused at step, with err (errno or DENY_*). */
+void facts_refuse(struct facts *f, uint32_t step, int err,
+    const char *reason);
+
+/* facts_free: release f's results. */
+void facts_free(struct facts *f);
+
+/* dived --check-config --as-client USER [--as-target USER] -- CMD ARGS */
+struct facts_check {
+	struct dived_opts o;	/* the options, without a forced command */
+	struct req_exec req;	/* CMD ARGS */
+	struct identity client;	/* USER, with its groups from the database */
+	struct spawn_args a;
+	struct facts f;		/* as facts_get left it */
+};
+
+/*
+ * facts_check: the facts of that request, as the monitor would gather
+ * them for a client logged in as o->as_client.  Returns 0 (k->f.fail
+ * tells whether they could be gathered), or an errno value about the
+ * client (ENOENT: no such user).  Release with facts_check_free.
+ */
+int facts_check(struct facts_check *k, const struct dived_opts *o);
+void facts_check_free(struct facts_check *k);
 
 /* ns.c: namespaces, files written after them, root and directory. */
 int ns_setns(const struct dived_opts *o);

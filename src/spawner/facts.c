@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a request would run: whom as (looked up once, then handed to the
+ * spawner as it is) and which program (an absolute path, or a bare name
+ * found in a fixed search path, never the client's PATH), so that the
+ * policy decides on exactly what the spawner then executes.
+ * Runs as: root (the monitor, before it forks the spawner), or any user
+ * for dived --check-config.  Trusts: the system databases and the file
+ * system of dived's own root.  Does not trust: the client's arguments.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "spawner.h"
+
+void
+facts_refuse(struct facts *f, uint32_t step, int err, const char *reason)
+{
+	f->d.permit = false;
+	f->fail.step = step;
+	f->fail.err = err;
+	f->reason = reason;
+}
+
+/* A name from the client or dived: an absolute path, or one to look up. */
+static int
+resolve(const char *argv0, char **path)
+{
+	char buf[PATH_MAX];
+
+	*path = NULL;
+	if (argv0[0] == '/') {
+		if (policy_canon_path(argv0, buf, sizeof(buf)) != 0)
+			return EINVAL;
+		return (*path = strdup(buf)) == NULL ? ENOMEM : 0;
+	}
+	if (strchr(argv0, '/') != NULL)
+		return EINVAL;
+	/* Never the client's PATH: a fixed one, in dived's root. */
+	if ((*path = spawn_find_program(argv0, POLICY_SAFE_PATH)) == NULL)
+		return errno == ENOMEM ? ENOMEM : ENOENT;
+	return 0;
+}
+
+/* The whole command line: forced words, then (unless -A) the client's. */
+static int
+command_line(struct facts *f)
+{
+	const struct dived_opts *o = f->o;
+	const struct req_exec *r = f->req;
+	size_t i;
+
+	f->argv = calloc((size_t)o->forced_argc + r->argc + 1, sizeof(char *));
+	if (f->argv == NULL)
+		return ENOMEM;
+	for (i = 0; i < (size_t)o->forced_argc; i++)
+		f->argv[f->argc++] = o->forced_argv[i];
+	for (i = 0; i < r->argc && !o->no_argv; i++)
+		f->argv[f->argc++] = r->argv[i];
+	if (f->argc == 0 || f->argv[0] == NULL)
+		return EINVAL;
+	if (o->forced_argc > 0)
+		return (f->path = strdup(f->forced_path)) == NULL ? ENOMEM : 0;
+	/* Without a policy the program is found as it always is. */
+	return f->resolve ? resolve(f->argv[0], &f->path) : 0;
+}
+
+/* Whom the program runs as: looked up once, used by the spawner too. */
+static int
+target(struct facts *f, struct spawn_args *a)
+{
+	uid_t def = f->o->no_setuid ? geteuid() : f->o->user != NULL ?
+	    f->user_uid : a->peer.uid;
+	struct passwd pw;
+	char *name = NULL;
+	int err;
+
+	if (f->target != NULL) {
+		if ((err = ids_user(f->target, &pw, &name)) == ENOENT)
+			facts_refuse(f, STEP_POLICY, DENY_NO_USER,
+			    deny_reason_str(DENY_NO_USER));
+		else if (err != 0)
+			facts_refuse(f, STEP_IDENTITY, err, strerror(err));
+		if (err != 0)
+			return -1;
+		if (pw.pw_uid != def) {
+			(void)snprintf(f->tuid, sizeof(f->tuid), "%u",
+			    (unsigned int)pw.pw_uid);
+			a->target_user = f->tuid;
+		}
+		free(name);
+	}
+	if ((err = ids_resolve(a, &f->id)) != 0) {
+		ids_free(&f->id);
+		facts_refuse(f, STEP_IDENTITY, err, strerror(err));
+		return -1;
+	}
+	f->have_id = true;
+	a->id = &f->id;
+	f->q.target = f->id.change ? f->id.ruid : geteuid();
+	f->q.target_default = a->target_user == NULL;
+	return 0;
+}
+
+/*
+ * Gather what the policy decides on.  Returns 0, or -1 when the request
+ * cannot be decided (f->fail, f->reason say why).
+ */
+int
+facts_get(struct facts *f, struct spawn_args *a)
+{
+	int err;
+
+	f->d.permit = true;
+	f->q.uid = a->peer.uid;
+	f->q.gid = a->peer.gid;
+	f->q.groups = f->groups;
+	f->q.ngroups = f->ngroups;
+	if (target(f, a) != 0)
+		return -1;
+	if ((err = command_line(f)) == ENOENT)	/* "command not found" */
+		facts_refuse(f, STEP_EXEC, ENOENT, "program not found in "
+		    POLICY_SAFE_PATH);
+	else if (err == EINVAL)
+		facts_refuse(f, STEP_POLICY, DENY_PATH,
+		    deny_reason_str(DENY_PATH));
+	else if (err != 0)
+		facts_refuse(f, STEP_FORK, err, strerror(err));
+	if (err != 0)
+		return -1;
+	f->q.cmd = f->path;
+	f->q.args = f->argv + 1;
+	f->q.nargs = f->argc - 1;
+	return 0;
+}
+
+void
+facts_free(struct facts *f)
+{
+	if (f->have_id)
+		ids_free(&f->id);
+	free(f->path);
+	free(f->argv);
+	f->have_id = false;
+	f->path = NULL;
+	f->argv = NULL;
+}
+
+int
+facts_check(struct facts_check *k, const struct dived_opts *o)
+{
+	struct dived_opts self = *o;
+	struct spawn_args sa;
+	struct passwd pw;
+	char *name = NULL;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if ((err = ids_user(o->as_client, &pw, &name)) != 0)
+		return err;
+	k->a.peer.uid = pw.pw_uid;
+	k->a.peer.gid = pw.pw_gid;
+	free(name);
+	/* The client's groups, as a login would give them. */
+	self.user = NULL;
+	self.no_setuid = false;
+	sa = k->a;
+	sa.o = &self;
+	if ((err = ids_resolve(&sa, &k->client)) != 0)
+		return err;
+	/* The words after -- are the request, not a forced command. */
+	k->o = *o;
+	k->o.forced_argc = 0;
+	k->o.forced_argv = NULL;
+	k->req.argc = (uint32_t)o->forced_argc;
+	k->req.argv = (const char **)o->forced_argv;
+	k->a.o = k->f.o = &k->o;
+	k->a.req = k->f.req = &k->req;
+	k->f.groups = k->client.groups;
+	k->f.ngroups = (size_t)k->client.ngroups;
+	k->f.target = o->as_target;
+	k->f.resolve = true;
+	if (o->user != NULL && ids_user(o->user, &pw, &name) == 0) {
+		k->f.user_uid = pw.pw_uid;
+		free(name);
+	}
+	(void)facts_get(&k->f, &k->a);
+	return 0;
+}
+
+void
+facts_check_free(struct facts_check *k)
+{
+	facts_free(&k->f);
+	ids_free(&k->client);
+}
