@@ -32,6 +32,7 @@ struct lsess {
 	int pty;			/* the request asked for a pty */
 	int ssock;			/* spawner, until its pty master came */
 	struct msgreader srd;
+	char user[MSG_MAX_USER + 1];	/* MSG_REQ_USER, or "" */
 };
 
 static void
@@ -81,19 +82,16 @@ send_hello(struct lsess *ls)
 	buf_free(&b);
 }
 
-/* The whole request must arrive before the deadline. */
+/* One frame of the request, before the deadline. */
 static void
-read_request(struct lsess *ls)
+read_frame(struct lsess *ls, const struct timespec *deadline)
 {
-	struct timespec deadline;
 	struct pollfd p = { ls->cfd, POLLIN, 0 };
 	long left;
 	int r;
 
-	(void)clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += ls->c->timeout;
 	for (;;) {
-		if ((left = ms_left(&deadline)) <= 0)
+		if ((left = ms_left(deadline)) <= 0)
 			client_error(ls, E_TIMEOUT);
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 			client_error(ls, E_SYS);
@@ -104,6 +102,41 @@ read_request(struct lsess *ls)
 		r = E_REQUEST_BYTES;
 	if (r != 0)
 		client_error(ls, r);
+}
+
+/*
+ * MSG_REQ_USER: a user to run as, which only a server with a policy
+ * takes (the monitor decides whether it is permitted).
+ */
+static void
+read_user(struct lsess *ls)
+{
+	const char *name;
+	int r;
+
+	if (!(ls->c->flags & HELLO_TARGET_USER))
+		client_error(ls, E_NO_POLICY);
+	if (ls->crd.nfds != 0)
+		client_error(ls, E_FD_COUNT);
+	if ((r = msg_decode_user(&ls->crd.payload, &name)) != 0)
+		client_error(ls, r);
+	memcpy(ls->user, name, strlen(name) + 1);
+	msgreader_next(&ls->crd);
+}
+
+/* The whole request must arrive before the deadline. */
+static void
+read_request(struct lsess *ls)
+{
+	struct timespec deadline;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += ls->c->timeout;
+	read_frame(ls, &deadline);
+	if (ls->crd.h.type == MSG_REQ_USER) {
+		read_user(ls);
+		read_frame(ls, &deadline);
+	}
 	if (ls->crd.h.type != MSG_REQ_EXEC)
 		client_error(ls, E_BAD_TYPE);
 	ls->nfds = msgreader_take_fds(&ls->crd, ls->fds);
@@ -233,6 +266,13 @@ forward_request(struct lsess *ls)
 	    (ret = check_kinds(ls, &r)) != 0 || (ret = dedup_env(&r)) != 0)
 		client_error(ls, ret);
 	ls->pty = (r.flags & REQ_F_PTY) != 0;
+	if (ls->user[0] != '\0') {	/* the user first, then the request */
+		buf_init(&b, MSG_MAX_SMALL + MSG_MAX_USER + 8);
+		if ((ret = msg_encode_user(&b, ls->user)) != 0 ||
+		    (ret = fdpass_send(ls->mfd, MSG_MON_USER, &b, NULL, 0)) != 0)
+			client_error(ls, ret == E_EOF ? E_UNAVAILABLE : ret);
+		buf_free(&b);
+	}
 	buf_init(&b, MSG_MAX_LEN + 4096u);
 	if ((ret = msg_encode_mon_exec(&b, &r)) != 0 ||
 	    (ret = fdpass_send(ls->mfd, MSG_MON_EXEC, &b, NULL, 0)) != 0)

@@ -86,8 +86,11 @@ listener_gone(struct ctx *c, struct session *s)
 	ep_close(c, &s->lfd);
 	creds_release(c, s->peer.uid);
 	msgreader_free(&s->rd);
-	if (s->state == S_REQUEST)
+	if (s->state == S_REQUEST) {
+		decide_conn(c, &s->peer, s->id, s->pol.why != NULL ?
+		    s->pol.why : "connection closed before a request");
 		s->state = S_ENDED;
+	}
 	maybe_free(c, s);
 }
 
@@ -97,6 +100,7 @@ violation(struct ctx *c, struct session *s, const char *what, int r)
 	log_warn("session %llu: uid %u pid %d: listener protocol violation: "
 	    "%s: %s", (unsigned long long)s->id, (unsigned)s->peer.uid,
 	    (int)s->peer.pid, what, err_str(r));
+	s->pol.why = what;
 	listener_gone(c, s);
 }
 
@@ -164,8 +168,8 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 {
 	struct spawn_args a;
 	struct spawn_handle h;
+	struct msg_failed f;
 	struct buf b;
-	int err;
 
 	memset(&a, 0, sizeof(a));
 	a.o = c->o;
@@ -176,16 +180,23 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.req = req;
 	a.lfd = c->o->no_fork ? s->lfd : -1;	/* -F reports itself */
 	a.timeout = c->o->timeout;
-	if ((err = spawn_prepare(&a, &h)) != 0) {
-		send_failed(c, s, STEP_FORK, err);
+	if (decide_exec(c, s, &a, &f) != 0) {	/* the policy, the audit */
+		send_failed(c, s, f.step, f.err);
+		return;
+	}
+	f = (struct msg_failed){ STEP_FORK, 0 };
+	if ((f.err = spawn_prepare(&a, &h)) != 0) {
+		decide_end(c, s, NULL, &f);
+		send_failed(c, s, STEP_FORK, f.err);
 		return;
 	}
 	/* The listener sends the client's descriptors to the spawner; if it
 	 * has gone, the spawner sees the end of its socket and gives up. */
 	buf_init(&b, 0);
 	to_listener(c, s, MSG_MON_SENDFDS, &b, &h.fdsock);
-	if ((err = spawn_fork(&a, &h)) != 0) {
-		send_failed(c, s, STEP_FORK, err);
+	if ((f.err = spawn_fork(&a, &h)) != 0) {
+		decide_end(c, s, NULL, &f);
+		send_failed(c, s, STEP_FORK, f.err);
 		return;
 	}
 	s->child = h.pid;
@@ -231,6 +242,7 @@ answer_error(struct ctx *c, struct session *s)
 	log_notice("session %llu: uid %u pid %d: client error: %s",
 	    (unsigned long long)s->id, (unsigned)s->peer.uid,
 	    (int)s->peer.pid, err_str(-(int)code));
+	s->pol.why = err_str(-(int)code);
 	listener_gone(c, s);
 }
 
@@ -249,6 +261,15 @@ answer_signal(struct ctx *c, struct session *s)
 		(void)kill(c->o->signals_pgid ? -s->child : s->child, sig);
 }
 
+static void
+answer_user(struct ctx *c, struct session *s)
+{
+	int r;
+
+	if ((r = decide_user(c, s)) != 0)
+		violation(c, s, "bad target user", r);
+}
+
 #define ST(x) (1u << (x))
 
 static const struct {
@@ -256,6 +277,7 @@ static const struct {
 	unsigned int states;
 	void (*fn)(struct ctx *, struct session *);
 } dispatch[] = {
+	{ MSG_MON_USER, ST(S_REQUEST), answer_user },
 	{ MSG_MON_EXEC, ST(S_REQUEST), answer_exec },
 	{ MSG_MON_ERROR, ST(S_REQUEST) | ST(S_SPAWNING) | ST(S_RUNNING) |
 	    ST(S_ENDED), answer_error },
@@ -310,8 +332,11 @@ on_status(struct ctx *c, struct session *s)
 		log_notice("session %llu: uid %u: cannot %s: %s",
 		    (unsigned long long)s->id, (unsigned)s->peer.uid,
 		    spawn_step_str(f.step), strerror(f.err));
+		decide_end(c, s, NULL, &f);
 		send_failed(c, s, f.step, f.err);
 	} else if (n != 0) {
+		f = (struct msg_failed){ STEP_EXEC, EIO };
+		decide_end(c, s, NULL, &f);
 		send_failed(c, s, STEP_EXEC, EIO);
 	} else {
 		/* End of file without a report: the program was executed. */
@@ -335,6 +360,7 @@ reaped(struct ctx *c, struct session *s, const siginfo_t *si)
 
 	if (s->statusfd >= 0)	/* report the start before the end */
 		on_status(c, s);
+	decide_end(c, s, si, NULL);
 	s->child = 0;
 	ex.how = si->si_code == CLD_EXITED ? EXIT_HOW_EXITED :
 	    si->si_code == CLD_DUMPED ? EXIT_HOW_DUMPED : EXIT_HOW_KILLED;
@@ -421,6 +447,7 @@ new_connection(struct ctx *c, int fd)
 	if ((r = creds_admit(c, &peer)) != 0) {
 		log_warn("uid %u pid %d: connection refused: %s",
 		    (unsigned)peer.uid, (int)peer.pid, err_str(r));
+		decide_conn(c, &peer, ++c->next_id, err_str(r));
 		refuse(fd, r);
 		return;
 	}
@@ -436,13 +463,17 @@ new_connection(struct ctx *c, int fd)
 	s->stag = (struct evtag){ EV_STATUS, s };
 	(void)clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	msgreader_init(&s->rd, c->o->max_bytes + 4096u, 0);
-	if ((r = lm_hand_over(c, s, fd)) != 0) {
-		log_err("uid %u pid %d: cannot hand the connection to a "
-		    "listener: %s", (unsigned)peer.uid, (int)peer.pid,
-		    r == E_SYS ? strerror(errno) : err_str(r));
+	if ((r = decide_accepted(c, s, fd)) != 0 ||
+	    (r = lm_hand_over(c, s, fd)) != 0) {
+		log_err("uid %u pid %d: cannot %s: %s", (unsigned)peer.uid,
+		    (int)peer.pid, r == E_UNAVAILABLE ?
+		    "read the client's groups" : "hand the connection to a "
+		    "listener", r == E_SYS ? strerror(errno) : err_str(r));
+		decide_conn(c, &peer, s->id, "server unavailable");
 		refuse(fd, E_UNAVAILABLE);
 		creds_release(c, peer.uid);
 		msgreader_free(&s->rd);
+		decide_free(s);
 		free(s);
 		return;
 	}
@@ -486,6 +517,7 @@ free_dead(void)
 	while ((s = dead) != NULL) {
 		dead = s->next;
 		msgreader_free(&s->rd);
+		decide_free(s);
 		free(s);
 	}
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -38,6 +39,7 @@ static struct dived_opts opts;
 static struct setup setup;
 static struct ctx ctx;
 static struct daemon_sock dsock;
+static struct auditlog audit;
 
 static void __attribute__((noreturn))
 usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -130,7 +132,7 @@ check_names(void)
 	int n;
 
 	if (opts.user != NULL)
-		(void)check_user("--user", opts.user);
+		setup.user_uid = check_user("--user", opts.user);
 	if (opts.effective_user != NULL)
 		(void)check_user("--effective-user", opts.effective_user);
 	if (opts.groups != NULL &&
@@ -167,6 +169,7 @@ hello_flags(void)
 	f |= !opts.no_pty && !(f & (HELLO_NO_CTTY | HELLO_NO_WAIT)) ?
 	    HELLO_PTY : 0;
 	f |= opts.pty ? HELLO_PTY_ONLY : 0;
+	f |= ctx.pol != NULL && !opts.no_setuid ? HELLO_TARGET_USER : 0;
 	return f;
 }
 
@@ -193,7 +196,34 @@ resolve(struct daemon_owner *own)
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	setup.daemon_env = environ;
+	ctx.pol = config_load(&opts);
 	setup.hello_flags = hello_flags();
+}
+
+/* The audit log: with a policy, --audit-log or --audit-syslog. */
+static void
+open_audit(void)
+{
+	const char *what;
+	uint64_t nonce = 0;
+
+	if (ctx.pol == NULL && opts.audit_log == NULL && !opts.audit_syslog)
+		return;
+	ctx.audit = &audit;
+	if (auditlog_open(&audit, opts.audit_log, opts.audit_syslog ||
+	    opts.audit_log == NULL, opts.audit_fsync, &what) != 0) {
+		if (!opts.audit_fail_open)
+			fatal("cannot open the audit log, %s: %s (see "
+			    "--audit-log, --audit-fail-open)", what,
+			    strerror(errno));
+		log_warn("cannot open the audit log, %s: %s; serving requests "
+		    "anyway (--audit-fail-open)", what, strerror(errno));
+	}
+	/* Request ids: unique across restarts, without a state file. */
+	if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
+		nonce = (uint64_t)getpid() << 32 | (uint64_t)time(NULL);
+	(void)snprintf(ctx.idbase, sizeof(ctx.idbase), "%016llx",
+	    (unsigned long long)nonce);
 }
 
 static void
@@ -236,6 +266,8 @@ main(int argc, char **argv)
 	parse(argc, argv);
 	log_init("dived", false);
 	log_verbose(opts.verbose);
+	if (opts.check_config != NULL)
+		return config_check(&opts);
 	if (opts.just_execute) {
 		resolve(&own);
 		daemon_write_pidfiles(&opts);	/* the program keeps our pid */
@@ -251,6 +283,11 @@ main(int argc, char **argv)
 	if (daemon_activation(&opts, &dsock, &passed) != 0)
 		return DIVED_EXIT_FAILURE;
 	resolve(&own);
+	open_audit();
+	if (opts.socket != NULL && opts.socket[0] == '@' && ctx.pol == NULL)
+		log_warn("%s: an abstract socket has no permissions: anyone "
+		    "in this network namespace can connect (restrict it with "
+		    "--allow-users, --allow-groups or --config)", opts.socket);
 	ctx.o = &opts;
 	ctx.su = &setup;
 	ctx.dsock = &dsock;

@@ -9,12 +9,23 @@
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <time.h>
 
+#include "audit.h"
+#include "auditlog.h"
+#include "conf.h"
 #include "fdpass.h"
 #include "msg.h"
 #include "options.h"
+#include "peer.h"
+#include "policy.h"
+#include "spawner.h"
+
+/* Exit statuses of dived for its policy (dived(8), EXIT STATUS). */
+#define DIVED_EXIT_CONFIG	2	/* policy file unsafe or invalid */
+#define DIVED_EXIT_DENIED	3	/* --check-config: it would deny */
 
 /* What the monitor resolved at start-up from the options. */
 struct setup {
@@ -25,6 +36,19 @@ struct setup {
 	rlim_t nofile_soft;		/* RLIMIT_NOFILE dived started with */
 	uint64_t pidns_dev, pidns_ino;	/* our pid namespace */
 	uint32_t hello_flags;		/* what clients are told */
+	uid_t user_uid;			/* -u's user */
+};
+
+/* The policy and audit state of one session (decide.c). */
+struct sess_pol {
+	gid_t *groups;			/* SO_PEERGROUPS, with a policy */
+	size_t ngroups;
+	struct peer_proc proc;		/* exe and cwd, with an audit log */
+	char *target;			/* MSG_MON_USER, or NULL */
+	struct facts f;
+	bool decided, ended;
+	const char *why;		/* why it ended before a request */
+	struct timespec t_start;
 };
 
 enum sess_state {
@@ -53,6 +77,7 @@ struct session {
 	struct msgreader rd;
 	struct evtag ltag, stag;
 	struct timespec t0;
+	struct sess_pol pol;
 };
 
 struct uidcount {
@@ -80,6 +105,10 @@ struct ctx {
 	uint64_t next_id;
 	bool stopping;
 	bool passrights;		/* SO_PASSRIGHTS=0 works on this kernel */
+	struct conf *pol;		/* the policy, or NULL */
+	struct auditlog *audit;		/* or NULL: nothing is audited */
+	struct audit_rate rate;		/* of records without a request */
+	char idbase[24];		/* request ids are IDBASE-N */
 };
 
 /* lm.c: the listener master. */
@@ -91,6 +120,21 @@ void lm_stop(struct ctx *c);
 
 /* loop.c: the event loop. */
 void loop_run(struct ctx *c);
+
+/* config.c: the policy, and --check-config. */
+struct conf *config_load(const struct dived_opts *o);
+int config_check(const struct dived_opts *o);
+
+/* decide.c: policy decisions and audit records. */
+int decide_accepted(struct ctx *c, struct session *s, int fd);
+int decide_user(struct ctx *c, struct session *s);
+int decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
+    struct msg_failed *fail);
+void decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
+    const struct msg_failed *fail);
+void decide_conn(struct ctx *c, const struct ucred *peer, uint64_t id,
+    const char *why);
+void decide_free(struct session *s);
 
 /* creds.c: connection accounting by client uid. */
 int creds_admit(struct ctx *c, const struct ucred *peer);

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The policy: --allow-users and --allow-groups, then the rules of
+ * --config FILE, which must be a regular file owned by root and not
+ * writable by group or others before a byte of it is read; every user
+ * and group name resolved at start-up.  And dived --check-config.
+ * Runs as: root (monitor) at start-up; any user with --check-config.
+ * Trusts: the system databases.  Does not trust: the file, until its
+ * owner and mode are checked; then conf.c parses it as untrusted text.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "log.h"
+#include "monitor.h"
+#include "xmalloc.h"
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+config_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("dived: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(DIVED_EXIT_CONFIG);
+}
+
+static void
+check_file(const char *path, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		config_fail("%s: not a regular file", path);
+	if (st->st_uid != 0)
+		config_fail("%s: owned by uid %u; a policy file must be owned "
+		    "by root", path, (unsigned int)st->st_uid);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		config_fail("%s: writable by %s (mode %04o); a policy file must "
+		    "not be (chmod go-w %s)", path, st->st_mode & S_IWOTH ?
+		    "others" : "its group", (unsigned int)st->st_mode & 07777,
+		    path);
+}
+
+/* The file, checked first; a FIFO must not hang us (O_NONBLOCK). */
+static char *
+read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	ssize_t n = 1;
+	char *text;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) < 0 || fstat(fd, &st) != 0)
+		config_fail("%s: %s", path, strerror(errno));
+	check_file(path, &st);
+	text = xmalloc(CONF_MAX_SIZE + 1);
+	for (*len = 0; *len <= CONF_MAX_SIZE && n != 0; *len += (size_t)n)
+		if ((n = read(fd, text + *len, CONF_MAX_SIZE + 1 - *len)) < 0)
+			config_fail("%s: %s", path, strerror(errno));
+	(void)close(fd);
+	if (*len > CONF_MAX_SIZE)
+		config_fail("%s: larger than %u bytes", path, CONF_MAX_SIZE);
+	return text;
+}
+
+static void
+parse_file(const char *path, struct conf *pol)
+{
+	struct conf_error err;
+	struct conf c;
+	size_t len, i;
+	char *text = read_file(path, &len);
+
+	if (conf_parse(text, len, &c, &err) != 0)
+		config_fail("%s:%u:%u: %s", path, err.line, err.col, err.msg);
+	for (i = 0; i < c.nrules; i++)
+		c.rules[i].origin = path;
+	if (conf_append(pol, &c) != 0)
+		fatal("out of memory");
+	free(text);
+}
+
+struct conf *
+config_load(const struct dived_opts *o)
+{
+	struct conf_error err;
+	struct conf *pol;
+	char msg[512];
+
+	if (o->config == NULL && o->allow_users == NULL &&
+	    o->allow_groups == NULL)
+		return NULL;
+	pol = xcalloc(1, sizeof(*pol));
+	/* First, so that the file's rules, matching last, can refine. */
+	if (o->allow_users != NULL && conf_allow("--allow-users",
+	    o->allow_users, false, pol, &err) != 0)
+		config_fail("--allow-users: %s", err.msg);
+	if (o->allow_groups != NULL && conf_allow("--allow-groups",
+	    o->allow_groups, true, pol, &err) != 0)
+		config_fail("--allow-groups: %s", err.msg);
+	if (o->config != NULL)
+		parse_file(o->config, pol);
+	if (ids_resolve_rules(pol, msg, sizeof(msg)) != 0)
+		config_fail("%s", msg);
+	return pol;
+}
+
+/* --check-config FILE --as-client USER [--as-target USER] -- CMD ARGS */
+static int
+check_request(const struct dived_opts *o, const struct conf *pol)
+{
+	struct facts_check k;
+	const struct facts *f = &k.f;
+	char text[1024], where[1024];
+	int err;
+
+	if ((err = facts_check(&k, o)) != 0)
+		config_fail("--as-client %s: %s", o->as_client, err == ENOENT ?
+		    "no such user" : strerror(err));
+	if (k.f.d.permit)
+		policy_decide(pol, &k.f.q, &k.f.d);
+	printf("%s\n", f->d.permit ? "permit" : "deny");
+	if (f->d.rule != NULL) {
+		conf_rule_label(f->d.rule, where, sizeof(where));
+		conf_rule_str(f->d.rule, text, sizeof(text));
+		printf("rule %s: %s\n", where, text);
+	} else
+		printf("rule none: %s\n", f->reason != NULL ? f->reason :
+		    deny_reason_str(DENY_NO_RULE));
+	if (f->path != NULL && f->have_id)
+		printf("program %s as %s (uid %u)\n", f->path,
+		    f->id.name != NULL ? f->id.name : "?",
+		    (unsigned int)f->q.target);
+	err = f->d.permit ? 0 : DIVED_EXIT_DENIED;
+	facts_check_free(&k);
+	return err;
+}
+
+int
+config_check(const struct dived_opts *o)
+{
+	struct dived_opts co = *o;
+	struct conf *pol;
+	int r = 0;
+
+	co.config = o->check_config;
+	pol = config_load(&co);
+	if (o->as_client == NULL)
+		printf("%s: %zu rule%s, no errors\n", o->check_config,
+		    pol->nrules, pol->nrules == 1 ? "" : "s");
+	else
+		r = check_request(&co, pol);
+	conf_free(pol);
+	free(pol);
+	return r;
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Policy decisions and audit records: the facts of a request (facts.c:
+ * from the kernel, the options and the system databases, in dived's own
+ * root), the decision (policy.c), and one record when it is decided,
+ * one when its program ends, one for a connection that ends without a
+ * request.
+ * Runs as: root (monitor).  Trusts: SO_PEERCRED, SO_PEERGROUPS, /proc
+ * through a pidfd, the policy.  Does not trust: the listener's request,
+ * which decides nothing by itself: identities come from the kernel, the
+ * program is resolved here, and the spawner executes exactly that.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "log.h"
+#include "monitor.h"
+
+static void
+record_base(struct ctx *c, struct audit_record *r, enum audit_type type,
+    uint64_t sid, char *id, size_t idlen)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = type;
+	(void)snprintf(id, idlen, "%s-%llu", c->idbase,
+	    (unsigned long long)sid);
+	r->id = id;
+	r->socket = c->o->socket != NULL ? c->o->socket : "(inetd)";
+}
+
+/* Write a record; 0, or E_SYS after logging why. */
+static int
+record(struct ctx *c, const struct audit_record *r, uint64_t sid)
+{
+	const char *what;
+
+	if (auditlog_write(c->audit, r, &what) == 0)
+		return 0;
+	log_err("session %llu: audit: cannot write to %s: %s",
+	    (unsigned long long)sid, what, strerror(errno));
+	return E_SYS;
+}
+
+static void
+client_fields(const struct session *s, struct audit_client *cl)
+{
+	const struct facts *f = &s->pol.f;
+
+	cl->uid = s->peer.uid;
+	cl->gid = s->peer.gid;
+	cl->pid = s->peer.pid;
+	cl->user = f->have_id ? f->id.client_name : NULL;
+	cl->groups = s->pol.groups;
+	cl->ngroups = s->pol.ngroups;
+	cl->exe = s->pol.proc.exe;
+	cl->exe_error = s->pol.proc.exe_error;
+	cl->cwd = s->pol.proc.cwd;
+	cl->cwd_error = s->pol.proc.cwd_error;
+}
+
+static int
+record_decision(struct ctx *c, struct session *s)
+{
+	const struct facts *f = &s->pol.f;
+	struct audit_target t;
+	struct audit_record r;
+	char id[48], rule[PATH_MAX + 32];
+
+	record_base(c, &r, AUDIT_DECISION, s->id, id, sizeof(id));
+	client_fields(s, &r.client);
+	r.accept = f->d.permit;
+	r.reason = f->d.permit ? NULL : f->reason;
+	if (f->d.rule != NULL) {
+		conf_rule_label(f->d.rule, rule, sizeof(rule));
+		r.rule = rule;
+	}
+	if (f->have_id) {
+		t.user = f->id.name;
+		t.uid = f->id.change ? f->id.ruid : geteuid();
+		t.gid = f->id.change ? f->id.rgid : getegid();
+		t.groups = f->id.change ? f->id.groups : NULL;
+		t.ngroups = f->id.change ? (size_t)f->id.ngroups : 0;
+		r.target = &t;
+	}
+	r.program = f->path;
+	r.argv = f->argv != NULL ? f->argv : s->pol.f.req->argv;
+	r.argc = f->argv != NULL ? f->argc : s->pol.f.req->argc;
+	return record(c, &r, s->id);
+}
+
+int
+decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
+    struct msg_failed *fail)
+{
+	struct facts *f = &s->pol.f;
+
+	if (c->pol == NULL && c->audit == NULL)
+		return 0;
+	s->pol.decided = true;
+	(void)clock_gettime(CLOCK_MONOTONIC, &s->pol.t_start);
+	f->o = c->o;
+	f->user_uid = c->su->user_uid;
+	f->forced_path = c->su->forced_path;
+	f->groups = s->pol.groups;
+	f->ngroups = s->pol.ngroups;
+	f->target = s->pol.target;
+	f->req = a->req;
+	f->resolve = c->pol != NULL;
+	if (facts_get(f, a) == 0 && c->pol != NULL) {
+		policy_decide(c->pol, &f->q, &f->d);
+		if (!f->d.permit)
+			facts_refuse(f, STEP_POLICY, (int)f->d.reason,
+			    deny_reason_str(f->d.reason));
+	}
+	if (c->audit != NULL && record_decision(c, s) != 0 &&
+	    !c->o->audit_fail_open && f->d.permit)
+		facts_refuse(f, STEP_AUDIT, errno, "audit log not writable");
+	*fail = f->fail;
+	if (!f->d.permit) {
+		log_notice("session %llu: uid %u pid %d: refused: %s",
+		    (unsigned long long)s->id, (unsigned)s->peer.uid,
+		    (int)s->peer.pid, f->reason);
+		return -1;
+	}
+	/* Exactly what was decided: this program, this rule's options. */
+	a->exec_path = c->pol != NULL ? f->path : NULL;
+	a->rule = f->d.rule;
+	return 0;
+}
+
+void
+decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
+    const struct msg_failed *fail)
+{
+	struct audit_record r;
+	struct timespec now;
+	char id[48];
+
+	if (c->audit == NULL || !s->pol.decided || s->pol.ended ||
+	    !s->pol.f.d.permit)
+		return;
+	s->pol.ended = true;
+	record_base(c, &r, AUDIT_END, s->id, id, sizeof(id));
+	r.client.uid = s->peer.uid;
+	if (fail != NULL) {
+		r.result = AUDIT_FAILED;
+		r.step = spawn_step_str(fail->step);
+		r.error = fail->err != 0 ? strerror(fail->err) : NULL;
+	} else {
+		r.pid = s->child;
+		r.result = c->o->children_daemon ? AUDIT_DETACHED :
+		    si->si_code == CLD_EXITED ? AUDIT_EXITED :
+		    si->si_code == CLD_DUMPED ? AUDIT_DUMPED : AUDIT_KILLED;
+		r.value = si->si_status;
+	}
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	r.duration_ms = (uint64_t)(now.tv_sec - s->pol.t_start.tv_sec) * 1000 +
+	    (uint64_t)(now.tv_nsec / 1000000) -
+	    (uint64_t)(s->pol.t_start.tv_nsec / 1000000);
+	(void)record(c, &r, s->id);
+}
+
+void
+decide_conn(struct ctx *c, const struct ucred *peer, uint64_t id,
+    const char *why)
+{
+	struct audit_record r;
+	struct timespec now;
+	char ids[48];
+	uint64_t supp;
+
+	if (c->audit == NULL)
+		return;
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!audit_rate_take(&c->rate, (uint64_t)now.tv_sec * 1000 +
+	    (uint64_t)now.tv_nsec / 1000000, &supp))
+		return;
+	record_base(c, &r, AUDIT_CONNECTION, id, ids, sizeof(ids));
+	r.client.uid = peer->uid;
+	r.client.gid = peer->gid;
+	r.client.pid = peer->pid;
+	r.reason = why;
+	r.suppressed = supp;
+	(void)record(c, &r, id);
+}
+
+/* At accept: what only the client's socket can tell. */
+int
+decide_accepted(struct ctx *c, struct session *s, int fd)
+{
+	if (c->pol == NULL && c->audit == NULL)
+		return 0;
+	/* Without its groups, a :group rule could not deny it: refuse. */
+	if (peer_groups(fd, &s->pol.groups, &s->pol.ngroups) != 0)
+		return E_UNAVAILABLE;
+	if (c->audit != NULL)
+		peer_proc(fd, s->peer.pid, &s->pol.proc);
+	return 0;
+}
+
+/* MSG_MON_USER: only with a policy that decides it, once. */
+int
+decide_user(struct ctx *c, struct session *s)
+{
+	const char *name;
+	int r;
+
+	if (c->pol == NULL || c->o->no_setuid || s->pol.target != NULL)
+		return E_NOT_ALLOWED;
+	if ((r = msg_decode_user(&s->rd.payload, &name)) != 0)
+		return r;
+	return (s->pol.target = strdup(name)) == NULL ? E_NOMEM : 0;
+}
+
+void
+decide_free(struct session *s)
+{
+	facts_free(&s->pol.f);
+	free(s->pol.groups);
+	peer_proc_free(&s->pol.proc);
+	free(s->pol.target);
+	memset(&s->pol, 0, sizeof(s->pol));
+}
