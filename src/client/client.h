@@ -51,6 +51,7 @@ struct ptystate {
 
 struct client {
 	const char *sockpath;
+	const char *user;	/* -u USER: run as USER (a server policy) */
 	char **args;		/* PROGRAM ARGS... (may be empty) */
 	int nargs;
 	int waitmode;		/* DIVE_WAITMODE: 0 status, 1 none, 2 fd */

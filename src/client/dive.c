@@ -31,8 +31,8 @@ restore_terminal(void)
 }
 
 static const char usage_text[] =
-    "usage: dive [-t | -T] SOCKET [PROGRAM [ARGS...]]\n"
-    "       dive [-t | -T] @ABSTRACT [PROGRAM [ARGS...]]\n"
+    "usage: dive [-t | -T] [-u USER] SOCKET [PROGRAM [ARGS...]]\n"
+    "       dive [-t | -T] [-u USER] @ABSTRACT [PROGRAM [ARGS...]]\n"
     "       dive --help | --version\n"
     "\n"
     "Ask the dived(8) listening on SOCKET to start PROGRAM with this\n"
@@ -42,6 +42,8 @@ static const char usage_text[] =
     "  -t  a new pseudo-terminal for the program, also as its standard\n"
     "      input, output and error (DIVE_PTY=1)\n"
     "  -T  no pseudo-terminal: pass the caller's terminal (DIVE_PTY=0)\n"
+    "  -u USER  run PROGRAM as USER, if the server's policy permits it\n"
+    "      (dived --config)\n"
     "\n"
     "Environment:\n"
     "  DIVE_CURDIR     directory to start in (default: the current one)\n"
@@ -58,8 +60,9 @@ static const char usage_text[] =
     "  DIVE_SERVERUID  refuse a server that does not run as this uid\n"
     "\n"
     "Exit status: the program's, or 1 socket or local error, 2 cannot\n"
-    "connect, 3 incompatible server, 4 usage, 126 cannot execute,\n"
-    "127 connection dropped, request refused or program not found.\n";
+    "connect, 3 incompatible server, 4 usage, 126 cannot execute or\n"
+    "denied by policy, 127 connection dropped, request refused or\n"
+    "program not found.\n";
 
 void
 die(int status, const char *fmt, ...)
@@ -88,6 +91,19 @@ warnx_(const char *fmt, ...)
 	fputs(cl.pty.raw ? "\r\n" : "\n", stderr);
 }
 
+/* -u USER or -uUSER, at argv[*i]. */
+static void
+user_option(struct client *c, int argc, char **argv, int *i)
+{
+	c->user = argv[*i][2] != '\0' ? argv[*i] + 2 : *i + 1 < argc ?
+	    argv[++*i] : NULL;
+	if (c->user == NULL)
+		die(DIVE_EXIT_USAGE, "-u needs a user name or uid");
+	if (msg_check_user(c->user) != 0)
+		die(DIVE_EXIT_USAGE, "-u: '%s' is not a user name or uid",
+		    c->user);
+}
+
 static void
 parse_args(struct client *c, int argc, char **argv)
 {
@@ -102,10 +118,16 @@ parse_args(struct client *c, int argc, char **argv)
 		printf("dive %s (protocol %u)\n", DIVE_VERSION, MSG_VERSION);
 		exit(0);
 	}
-	/* Before SOCKET, which never starts with '-'. */
-	for (; i < argc && (strcmp(argv[i], "-t") == 0 ||
-	    strcmp(argv[i], "-T") == 0); i++)
-		c->ptymode = argv[i][1] == 't';
+	/* Before SOCKET, which never starts with '-'; dive 1.9 had no
+	 * options there, so its command lines keep their meaning. */
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "-T") == 0)
+			c->ptymode = argv[i][1] == 't';
+		else if (strncmp(argv[i], "-u", 2) == 0)
+			user_option(c, argc, argv, &i);
+		else
+			break;
+	}
 	if (i < argc && strcmp(argv[i], "--") == 0) {
 		dashdash = true;
 		i++;
@@ -255,6 +277,12 @@ read_hello(struct client *c)
 	    msg_decode_hello(&rd.payload, &c->hello) != 0)
 		die(DIVE_EXIT_VERSION, "%s: unexpected greeting from the "
 		    "server", c->sockpath);
+	/* Nothing is sent (no descriptor either) to a server that would
+	 * refuse it. */
+	if (c->user != NULL && !(c->hello.flags & HELLO_TARGET_USER))
+		die(DIVE_EXIT_DROPPED, "%s: -u %s: the server does not let "
+		    "clients choose the user (it has no policy, dived "
+		    "--config)", c->sockpath, c->user);
 	msgreader_free(&rd);
 }
 

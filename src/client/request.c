@@ -250,6 +250,15 @@ transmit(struct client *c, const struct req_exec *r, struct sendset *s)
 	size_t i;
 	int ret;
 
+	if (c->user != NULL) {		/* MSG_REQ_USER goes first */
+		buf_init(&b, MSG_MAX_SMALL + MSG_MAX_USER + 8);
+		if ((ret = msg_encode_user(&b, c->user)) != 0 ||
+		    (ret = fdpass_send(c->sock, MSG_REQ_USER, &b, NULL, 0)) != 0)
+			die(ret == E_EOF ? DIVE_EXIT_DROPPED : DIVE_EXIT_SOCKET,
+			    "cannot send the request: %s",
+			    ret == E_SYS ? strerror(errno) : err_str(ret));
+		buf_free(&b);
+	}
 	buf_init(&b, c->hello.max_bytes);
 	if ((ret = msg_encode_req_exec(&b, r)) != 0)
 		die(DIVE_EXIT_SOCKET, "cannot encode the request: %s%s",

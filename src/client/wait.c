@@ -85,6 +85,13 @@ failed(struct client *c, struct buf *p)
 	if (msg_decode_failed(p, &f) != 0)
 		die(DIVE_EXIT_DROPPED, "malformed answer from the server");
 	pty_drain(c);	/* what -a or the program said through the pty */
+	if (f.step == STEP_POLICY)
+		die(DIVE_EXIT_NOEXEC, "denied by policy: %s",
+		    deny_reason_str((uint32_t)f.err));
+	if (f.step == STEP_AUDIT)
+		die(DIVE_EXIT_DROPPED, "refused: the server cannot record the "
+		    "request in its audit log%s%s", f.err != 0 ? ": " : "",
+		    f.err != 0 ? strerror(f.err) : "");
 	if (f.step == STEP_DENIED)
 		die(DIVE_EXIT_DROPPED, "request denied by the server%s%s",
 		    f.err != 0 ? ": " : "", f.err != 0 ? strerror(f.err) : "");
