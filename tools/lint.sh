@@ -49,13 +49,28 @@ if ls "$objdir"/src/listener/*.o >/dev/null 2>&1; then
 		echo "lint: listener code calls monitor/spawner code: $x"
 		status=1
 	fi
+	# The policy is the monitor's: the listener binary holds none of it.
+	lbin=$(dirname "$objdir")/bin/dived-listener
+	if [ -f "$lbin" ] && x=$(nm --defined-only "$lbin" 2>/dev/null |
+	    grep -E ' [Tt] (policy|conf|audit|auditlog|peer)_'); then
+		echo "lint: the listener links policy or audit code: $x"
+		status=1
+	fi
 	lines=$(cat src/monitor/*.[ch] | wc -l)
 	echo "lint: src/monitor is $lines lines (budget: about 1000)"
 else
 	echo "lint: no objects in $objdir; build first for the split check"
 	status=1
 fi
-# 5. Static analysis: clang-tidy (.clang-tidy) and cppcheck, no findings.
+# 5. Manual pages: mandoc finds nothing at warning level or above.
+if command -v mandoc >/dev/null; then
+	if ! mandoc -Tlint -W warning man/*.[1-8] >/dev/null; then
+		mandoc -Tlint -W warning man/*.[1-8]
+		echo "lint: mandoc -Tlint found problems in man/"
+		status=1
+	fi
+fi
+# 6. Static analysis: clang-tidy (.clang-tidy) and cppcheck, no findings.
 flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
 -Isrc/monitor -I$objdir -isystem /usr/include/bsd -DLIBBSD_OVERLAY"
 if command -v clang-tidy >/dev/null; then

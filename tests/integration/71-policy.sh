@@ -1,0 +1,282 @@
+#!/bin/bash
+# The policy (dived --config, dived.conf(5)) with real users: permitted
+# and denied requests by user, group and uid; the last matching rule
+# wins; "as" another user through dive -u; commands with and without
+# exact arguments, found without the client's PATH; the environment
+# options; nofds; a denied client's descriptors closed and nothing run;
+# abstract sockets with --allow-users and --allow-groups.
+. "$(dirname "$0")/lib.sh"
+plan 74
+
+cd "$T" || exit 1
+U1=$(id -u divetest1)
+U2=$(id -u divetest2)
+G2=$(id -g divetest2)
+H1=$(getent passwd divetest1 | cut -d: -f6)
+HN=$(getent passwd nobody | cut -d: -f6)
+RAW=$BUILD/bin/tests/rawsock
+CONF=$T/dived.conf
+EXTRA=()
+
+# policy RULE...: dived on $SOCK with these rules (one per argument).
+policy() {
+	printf '%s\n' "$@" > "$CONF"
+	chmod 644 "$CONF"
+	start_dived --config "$CONF" --audit-log "$T/audit.json" \
+	    "${EXTRA[@]}"
+}
+
+# try USER DIVE-ARGS...: $out, $err, $st of dive run as USER.
+try() {
+	local u=$1
+	shift
+	out=$(run_as "$u" "$DIVE" "$@" 2>"$T/err")
+	st=$?
+	err=$(cat "$T/err")
+}
+
+NORULE="dive: denied by policy: no rule permits this request"
+DENYRULE="dive: denied by policy: a rule denies this request"
+
+# ---- by user, uid and group ----
+policy "permit divetest1 cmd /usr/bin/id"
+try divetest1 "$SOCK" /usr/bin/id -u
+is "permitted by user name: runs as the client" "$st/$out" "0/$U1"
+try divetest2 "$SOCK" /usr/bin/id -u
+is "no rule for the user: exit 126" "$st" 126
+is "... one line on stderr naming the reason" "$err" "$NORULE"
+is "... and nothing ran" "$out" ""
+try nobody "$SOCK" /usr/bin/id -u
+is "nobody is denied too" "$st/$err" "126/$NORULE"
+
+policy "permit $U2"
+try divetest2 "$SOCK" /usr/bin/id -u
+is "permitted by uid" "$st/$out" "0/$U2"
+try divetest1 "$SOCK" /usr/bin/id -u
+is "... only that uid" "$st" 126
+
+policy "permit :divetestx"
+try divetest1 "$SOCK" /usr/bin/id -u
+is "permitted by a supplementary group" "$st/$out" "0/$U1"
+try divetest2 "$SOCK" /usr/bin/id -u
+is "not in the group: denied" "$st" 126
+setpriv --reuid=divetest1 --regid=divetest1 --clear-groups -- \
+    "$DIVE" "$SOCK" /usr/bin/id -u >/dev/null 2>&1
+is "the kernel's groups decide: a client that dropped them is denied" $? 126
+
+policy "permit :$G2"
+try divetest2 "$SOCK" /usr/bin/id -u
+is "permitted by the primary group's gid" "$st/$out" "0/$U2"
+
+policy "permit *" "deny divetest2"
+try divetest1 "$SOCK" /usr/bin/id -u
+is "permit *: anyone" "$st/$out" "0/$U1"
+try divetest2 "$SOCK" /usr/bin/id -u
+is "a later deny rule wins: exit 126" "$st" 126
+is "... saying a rule denies it" "$err" "$DENYRULE"
+policy "deny divetest2" "permit *"
+try divetest2 "$SOCK" /usr/bin/id -u
+is "a later permit rule wins" "$st/$out" "0/$U2"
+policy "# nothing but comments" ""
+try divetest1 "$SOCK" /usr/bin/id -u
+is "an empty policy denies everything" "$st/$err" "126/$NORULE"
+
+# ---- as another user: dive -u ----
+policy "permit divetest1 as nobody cmd /usr/bin/id" "permit divetest1"
+try divetest1 -u nobody "$SOCK" /usr/bin/id -un
+is "dive -u nobody: permitted by 'as nobody'" "$st/$out" "0/nobody"
+try divetest1 -u 65534 "$SOCK" /usr/bin/id -un
+is "dive -u with a uid" "$st/$out" "0/nobody"
+try divetest1 -u nobody "$SOCK" /usr/bin/id -Gn
+is "... with the target's groups" "$out" "$(id -Gn nobody)"
+try divetest1 "$SOCK" /usr/bin/id -un
+is "without -u: the client itself (no 'as')" "$st/$out" "0/divetest1"
+try divetest1 -u divetest1 "$SOCK" /usr/bin/id -un
+is "-u naming the client itself is the default" "$st/$out" "0/divetest1"
+try divetest1 -u root "$SOCK" /usr/bin/id -u
+is "-u root: no rule, denied" "$st/$err" "126/$NORULE"
+try divetest1 -u nobody "$SOCK" /bin/true
+is "'as nobody' only for its command" "$st" 126
+try divetest2 -u nobody "$SOCK" /usr/bin/id -un
+is "'as nobody' only for its client" "$st" 126
+try divetest1 -u no-such-user-x "$SOCK" /usr/bin/id
+is "-u with an unknown user: denied, says so" "$st/$err" \
+    "126/dive: denied by policy: no such user"
+try divetest1 -u 'bad name' "$SOCK" /usr/bin/id
+is "-u with a malformed name: usage error" "$st" 4
+
+policy "permit divetest1 as *"
+try divetest1 -u divetest2 "$SOCK" /usr/bin/id -un
+is "'as *': any user" "$st/$out" "0/divetest2"
+
+EXTRA=(-u divetest2)
+policy "permit divetest1"
+try divetest1 "$SOCK" /usr/bin/id -un
+is "with dived -u, its user is the default target" "$st/$out" "0/divetest2"
+try divetest1 -u divetest1 "$SOCK" /usr/bin/id -un
+is "... and the client itself is another user" "$st" 126
+EXTRA=()
+
+start_dived
+try divetest1 -u nobody "$SOCK" /usr/bin/id
+is "-u without a policy: refused (127)" "$st" 127
+like "... saying the server has no policy" "$err" \
+    "does not let clients choose the user"
+# A client that sends MSG_REQ_USER anyway: MSG_ERROR 33 (E_NO_POLICY).
+frame=44560001000e0000000000090000000572$(printf root | od -An -tx1 |
+    tr -d ' \n' | cut -c3-)00
+hex=$("$RAW" connect "$SOCK" "$frame" 2>&1)
+like "... and so does the listener, to a client that asks anyway" "$hex" \
+    "44560001000900000000000400000021$"
+
+# ---- commands and arguments ----
+policy "permit divetest1 cmd /usr/bin/id args -u" \
+    "permit divetest1 cmd /bin/true args"
+try divetest1 "$SOCK" /usr/bin/id -u
+is "exact arguments: permitted" "$st/$out" "0/$U1"
+try divetest1 "$SOCK" /usr/bin/id -G
+is "other arguments: denied" "$st" 126
+try divetest1 "$SOCK" /usr/bin/id -u -u
+is "more arguments: denied" "$st" 126
+try divetest1 "$SOCK" /usr/bin/id
+is "no arguments where they are required: denied" "$st" 126
+try divetest1 "$SOCK" /bin/true
+is "'args' alone: no arguments, permitted" "$st" 0
+try divetest1 "$SOCK" /bin/true x
+is "... and an argument is denied" "$st" 126
+
+mkdir -m 755 "$T/evil"
+printf '#!/bin/sh\necho evil\n' > "$T/evil/id"
+chmod 755 "$T/evil/id"
+out=$(run_as divetest1 env PATH="$T/evil:/usr/bin:/bin" "$DIVE" "$SOCK" \
+    id -u 2>&1)
+is "a bare name is looked up in dived's fixed path, not the client's PATH" \
+    "$out" "$U1"
+out=$(cd "$T/evil" && run_as divetest1 "$DIVE" "$SOCK" ./id -u 2>&1)
+is "a relative path is denied" "$out" "dive: denied by policy: name the \
+program by an absolute path or a bare name"
+try divetest1 "$SOCK" //usr/bin/./id -u
+is "an absolute path is matched in plain form" "$st/$out" "0/$U1"
+try divetest1 "$SOCK" "$T/evil/id" -u
+is "another program with the same name is denied" "$st" 126
+policy "permit divetest1"
+try divetest1 "$SOCK" no-such-program-x
+is "a name not found: 127, command not found" "$st/$err" \
+    "127/dive: no-such-program-x: command not found"
+try divetest1 "$SOCK" "$T/evil/id"
+is "without cmd: any program, executed by its path" "$st/$out" "0/evil"
+
+# ---- a forced command line ----
+policy "permit divetest1 cmd /usr/bin/id args -u"
+start_dived --config "$CONF" --audit-log "$T/audit.json" -- id
+try divetest1 "$SOCK" -u
+is "forced command: its path and the client's arguments match" \
+    "$st/$out" "0/$U1"
+try divetest1 "$SOCK" -G
+is "forced command: other arguments are denied" "$st" 126
+
+# ---- the environment ----
+envof() {	# USER DIVE-ARGS...: the program's environment, sorted
+	local u=$1
+	shift
+	run_as "$u" env -i FOO=bar BAR=baz TERM=xterm-test HOME=/tmp/x \
+	    LC_ALL=C PATH=/usr/bin:/bin "$DIVE" "$@" /usr/bin/env | sort
+}
+getv() { printf '%s\n' "$1" | sed -n "s/^$2=//p"; }
+policy "permit divetest1 cmd /usr/bin/env"
+e=$(envof divetest1 "$SOCK")
+is "no keepenv: the client's variables are dropped" \
+    "$(getv "$e" FOO)$(getv "$e" BAR)$(getv "$e" LC_ALL)" ""
+is "... TERM is kept" "$(getv "$e" TERM)" xterm-test
+is "... HOME, USER, LOGNAME, SHELL are the target's" \
+    "$(getv "$e" HOME) $(getv "$e" USER) $(getv "$e" LOGNAME) $(getv "$e" SHELL)" \
+    "$H1 divetest1 divetest1 $(getent passwd divetest1 | cut -d: -f7)"
+is "... PATH is the fixed one" "$(getv "$e" PATH)" \
+    /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+is "... DIVE_UID still describes the client" "$(getv "$e" DIVE_UID)" "$U1"
+policy "permit divetest1 as nobody cmd /usr/bin/env"
+e=$(envof divetest1 -u nobody "$SOCK")
+is "as nobody: nobody's HOME and USER" \
+    "$(getv "$e" HOME) $(getv "$e" USER)" "$HN nobody"
+policy "permit keepenv divetest1 cmd /usr/bin/env"
+e=$(envof divetest1 "$SOCK")
+is "keepenv: the client's environment" \
+    "$(getv "$e" FOO) $(getv "$e" HOME) $(getv "$e" PATH)" \
+    "bar /tmp/x /usr/bin:/bin"
+policy "permit keepenv { FOO LC_* } setenv { X=1 \"Y=a b\" -TERM } \
+divetest1 cmd /usr/bin/env"
+e=$(envof divetest1 "$SOCK")
+is "keepenv { }: the names listed, prefixes too" \
+    "$(getv "$e" FOO) $(getv "$e" LC_ALL) [$(getv "$e" BAR)]" "bar C []"
+is "setenv { }: set and removed" \
+    "$(getv "$e" X)/$(getv "$e" Y)/[$(getv "$e" TERM)]" "1/a b/[]"
+
+# ---- nofds ----
+policy "permit divetest1 cmd /bin/ls"
+fds=$(run_as divetest1 "$DIVE" "$SOCK" /bin/ls /proc/self/fd 5</dev/null |
+    tr '\n' ' ')
+like "without nofds: descriptor 5 reaches the program" "$fds" "(^| )5 "
+policy "permit nofds divetest1 cmd /bin/ls"
+fds=$(run_as divetest1 "$DIVE" "$SOCK" /bin/ls /proc/self/fd 5</dev/null |
+    tr '\n' ' ')
+is "nofds: only 0, 1 and 2 (and ls's own 3)" "$fds" "0 1 2 3 "
+
+# ---- a denied client: descriptors closed on the server, nothing run ----
+mkdir -m 777 "$T/w"
+denied_run() {	# PROGRAM: run it as divetest2 with fd 5 on a pipe
+	rm -f "$T/w/started" "$T/p"
+	mkfifo -m 666 "$T/p"
+	(run_as divetest2 "$DIVE" "$SOCK" "$1" "$T/w/started" 5>"$T/p" \
+	    2>/dev/null; echo $? > "$T/st") &
+	local sub=$!
+	timeout 20 cat "$T/p" > /dev/null
+	eof=$?
+	wait "$sub"
+}
+policy "permit divetest2 cmd /usr/bin/id"
+denied_run /usr/bin/touch
+is "denied: exit 126" "$(cat "$T/st")" 126
+is "... the pipe it passed sees its end: no copy left in dived" "$eof" 0
+check "... and the program never ran" test ! -e "$T/w/started"
+policy "permit divetest2 cmd /usr/bin/touch"
+denied_run /usr/bin/touch
+check "(the same request, permitted, does run)" test -e "$T/w/started"
+
+# ---- abstract sockets ----
+SOCK_OVERRIDE=@dive-pol-$$ start_dived --allow-users divetest1 \
+    --audit-log "$T/audit.json"
+try divetest1 "$SOCK" /usr/bin/id -u
+is "abstract socket, --allow-users: the user is served" "$st/$out" "0/$U1"
+try divetest2 "$SOCK" /usr/bin/id -u
+is "... others are denied" "$st/$err" "126/$NORULE"
+try nobody "$SOCK" /usr/bin/id -u
+is "... nobody too" "$st" 126
+e=$(run_as divetest1 env FOO=bar "$DIVE" "$SOCK" /usr/bin/env)
+like "... with their environment, as without a policy" "$e" "FOO=bar"
+is "... and no warning" "$(grep -c "abstract socket has no" "$LOG")" 0
+SOCK_OVERRIDE=@dive-pol2-$$ start_dived --allow-groups divetestx,divetestg \
+    --audit-log "$T/audit.json"
+try divetest1 "$SOCK" /usr/bin/id -u
+is "abstract socket, --allow-groups: a member is served" "$st/$out" "0/$U1"
+try divetest2 "$SOCK" /usr/bin/id -u
+is "... others are denied" "$st" 126
+SOCK_OVERRIDE=@dive-pol3-$$ start_dived
+like "an abstract socket without a policy: a warning at start-up" \
+    "$(cat "$LOG")" "@dive-pol3-$$: an abstract socket has no permissions"
+try nobody "$SOCK" /usr/bin/id -u
+is "... (and anyone is served)" "$st" 0
+unset SOCK_OVERRIDE
+start_dived
+is "a socket file without a policy: no warning" \
+    "$(grep -c "abstract socket" "$LOG")" 0
+
+# ---- --allow-users with a file: the file's rules refine ----
+printf 'deny divetest1 cmd /bin/false\n' > "$CONF"
+start_dived --allow-users divetest1,divetest2 --config "$CONF" \
+    --audit-log "$T/audit.json"
+try divetest1 "$SOCK" /bin/false
+is "--config rules come after --allow-users: a deny wins" "$st" 126
+try divetest1 "$SOCK" /usr/bin/id -u
+is "... the rest stays permitted" "$st/$out" "0/$U1"
+try divetest2 "$SOCK" /bin/false
+is "... for the others too" "$st" 1
