@@ -5,7 +5,7 @@
 # before a request and their rate limit, and the same records through
 # syslog (a stand-in syslog daemon on /dev/log, in a mount namespace).
 . "$(dirname "$0")/lib.sh"
-plan 66
+plan 67
 
 RAW=$BUILD/bin/tests/rawsock
 SINK=$BUILD/bin/tests/dgramsink
@@ -154,6 +154,12 @@ is "reject: a relative path, the program not resolved" \
     "name the program by an absolute path or a bare name/null/./x"
 is "every decision and end is valid JSON" "$(jq -c . "$AUD" >/dev/null;
     echo $?)" 0
+
+start_dived --config "$CONF" --audit-log "$T/sync.json" --audit-fsync
+run_as divetest1 "$DIVE" "$SOCK" /bin/true
+is "--audit-fsync: the records are there too" \
+    "$(jq -r .type "$T/sync.json" | tr '\n' ' ')" "decision end "
+start_dived --config "$CONF" --audit-log "$AUD"
 
 # ---- connections that end before a request ----
 nconn() { jq -s 'map(select(.type == "connection")) | length' "$AUD"; }
