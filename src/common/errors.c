@@ -43,7 +43,6 @@ static const char *const err_text[E_MAX_CODE + 1] = {
 	[33] = "the server has no policy that lets a client choose the user",
 	[34] = "malformed user name",
 	[35] = "configuration error",
-	[36] = "the server cannot write its audit log",
 	[37] = "the server requires a pseudo-terminal (dived --pty)",
 	[38] = "the server offers no pseudo-terminal",
 	[39] = "terminal size out of range",

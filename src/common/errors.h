@@ -44,7 +44,6 @@ enum dive_err {
 	E_NO_POLICY = -33,	/* choosing the user needs a server policy */
 	E_BAD_USER = -34,	/* malformed user name */
 	E_CONF = -35,		/* configuration error (details elsewhere) */
-	E_AUDIT = -36,		/* the audit log cannot be written */
 	E_PTY_REQUIRED = -37,	/* the server needs REQ_F_PTY (dived --pty) */
 	E_PTY_REFUSED = -38,	/* the server offers no pseudo-terminal */
 	E_BAD_WINSIZE = -39,	/* terminal size out of range */
