@@ -119,7 +119,7 @@ comp() {
 		_dive; printf "%s\n" "${COMPREPLY[@]}"' _ \
 	    "$ROOT/completion/dive" "$@" 2>&1
 }
-is "completion: dive - offers -t and -T" \
-    "$(comp dive - | sort | tr '\n' ' ')" "-- --help --version -T -t "
+is "completion: dive - offers -t and -T (and -u)" \
+    "$(comp dive - | sort | tr '\n' ' ')" "-- --help --version -T -t -u "
 is "completion: after -t comes the socket" \
     "$(cd "$T" && comp dive -t "" | grep -v '^@' | grep sock)" sock
