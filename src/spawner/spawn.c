@@ -87,10 +87,17 @@ report_started(const struct spawn *sp)
  * would survive execve, so programs get them back as they should be.
  */
 static void
-reset_signals(void)
+reset_signals(const struct spawn_args *a)
 {
 	sigset_t none;
+	int sig;
 
+	/* Dispositions too: dived started in the background of a script
+	 * ignores SIGINT and SIGQUIT, and exec would hand that on, so that
+	 * Ctrl-C could never stop a program.  -J stays a plain wrapper. */
+	for (sig = 1; sig < NSIG && !a->inplace; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)signal(sig, SIG_DFL);
 	(void)signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
@@ -491,7 +498,7 @@ spawn_run(const struct spawn_args *a)
 	sp.a = a;
 	sp.statusfd = a->statusfd;
 	sp.lfd = a->lfd;
-	reset_signals();
+	reset_signals(a);
 	prepare(&sp);
 	set_rlimits(&sp);
 	if ((err = ns_setns(o)) != 0)

@@ -2,7 +2,7 @@
 # Signals sent to dive reach the program: by dive itself (same user, same
 # pid namespace), or delivered by dived with --signals / --signals-pgid.
 . "$(dirname "$0")/lib.sh"
-plan 11
+plan 13
 
 # The program traps USR1, says it is ready, and waits up to 5 s.
 cat > "$T/trap.sh" <<'SH'
@@ -77,3 +77,13 @@ is "--signals-pgid: to the program's whole process group" \
     "$(signal_dive nobody group.sh)" "child parent "
 "$DIVED" "$T/s" --signals-pgid -S 2>/dev/null
 is "--signals-pgid with -S: usage error" $? 4
+
+# dived started in the background of a script ignores SIGINT and SIGQUIT
+# (so does any daemon started that way); its programs must not inherit
+# that, or Ctrl-C could never stop them.
+start_dived
+is "dived here ignores SIGINT and SIGQUIT (the case under test)" \
+    "$(( 0x$(awk '/^SigIgn/ { print $2 }' "/proc/$DPID/status") & 6 ))" 6
+is "the program ignores no signal" \
+    "$(run_as nobody "$DIVE" "$SOCK" awk '/^SigIgn/ { print $2 }' \
+    /proc/self/status)" 0000000000000000

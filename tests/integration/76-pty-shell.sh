@@ -32,17 +32,17 @@ check "a new one, not the caller's ($outer)" test "$inner" != "$outer"
 type_line 'case $- in *m*) echo "@@"monitor=on;; esac'
 expect "with job control (set -m)" '^@@monitor=on'
 
-type_line 'sleep 100 &'
-expect "sleep 100 & starts a background job" '^\[1\] [0-9]+'
+type_line 'sleep 1000 &'
+expect "sleep 1000 & starts a background job" '^\[1\] [0-9]+'
 type_line 'jobs'
-expect "jobs lists it running" '^\[1\]\+ +Running +sleep 100 &'
+expect "jobs lists it running" '^\[1\]\+ +Running +sleep 1000 &'
 type_line 'fg'
-wait_for '^sleep 100$' >/dev/null
+wait_fg "${inner#/dev/}" sleep
 key C-z
-expect "Ctrl-Z stops the foreground job" '^\[1\]\+ +Stopped +sleep 100'
+expect "Ctrl-Z stops the foreground job" '^\[1\]\+ +Stopped +sleep 1000'
 wait_prompt "$IN"
 type_line 'fg'
-wait_for '^sleep 100$' >/dev/null
+wait_fg "${inner#/dev/}" sleep
 key C-c
 wait_prompt "$IN"
 type_line 'echo "@@"jobs=$(jobs | wc -l)'
@@ -64,8 +64,8 @@ type_line 'echo "@@"ctty2=$(ps -o tty= -p $$)'
 wait_for '^@@ctty2=' >/dev/null
 is "the caller's shell keeps its controlling terminal" "$(value ctty2)" \
     "$ctty"
-type_line 'sleep 100'
-wait_for '^sleep 100$' >/dev/null
+type_line 'sleep 1000'
+wait_fg "${outer#/dev/}" sleep
 key C-c
 wait_prompt "$OUT"
 type_line 'echo "@@"back'
@@ -74,9 +74,9 @@ expect "Ctrl-C works in the caller's shell afterwards" '^@@back'
 # An unprivileged caller; the terminal belongs to the program's user.
 tmux_start divetest1
 inner_shell
-type_line 'sleep 100 & jobs'
+type_line 'sleep 1000 & jobs'
 expect "an unprivileged caller gets a shell with job control" \
-    '^\[1\]\+ +Running +sleep 100 &'
+    '^\[1\]\+ +Running +sleep 1000 &'
 type_line 'echo "@@"tty=$(stat -c %U:%G:%a $(tty))'
 wait_for '^@@tty=' >/dev/null
 is "its terminal is the caller's user's, group tty, mode 620" \
