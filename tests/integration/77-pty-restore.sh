@@ -27,8 +27,7 @@ modes() {
 # run_prog [VAR=VALUE...]: start dive on $PROG; sets dpid (dive's pid).
 run_prog() {
 	rm -f "$TDIR/prog"
-	tm clear-history -t t
-	key C-l
+	clear_screen
 	wait_prompt "$OUT"
 	type_line "$* \$DIVE \$SOCK $PROG"
 	wait_for '^@@running' >/dev/null

@@ -53,6 +53,7 @@ key G
 expect "G goes to the end" '^line 200$'
 key q
 wait_prompt "$OUT"
+clear_screen		# the earlier @@rc= must not answer for this one
 type_line 'echo "@@"rc=$?; stty -g > $TDIR/after'
 expect "q: less exits, dive with status 0" '^@@rc=0'
 is "the terminal's modes are back" "$(cat "$TDIR/after")" \

@@ -83,6 +83,20 @@ wait_prompt() {
 	return 1
 }
 
+# wait_fg TTY COMMAND [SECONDS]: until COMMAND runs in the foreground
+# process group of TTY (e.g. pts/3), not stopped: then a key like C-c or
+# C-z typed next reaches it, and not the shell that started it.
+wait_fg() {
+	local i n=$((${3:-60} * 10))
+	for ((i = 0; i < n; i++)); do
+		ps -o stat=,comm= -t "$1" 2>/dev/null |
+		    awk -v c="$2" '$2 == c && $1 ~ /\+/ && $1 !~ /T/ { f = 1 }
+		    END { exit !f }' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # expect DESC REGEX: a test that the screen comes to show REGEX.
 expect() {
 	if wait_for "$2"; then
@@ -101,8 +115,16 @@ value() {
 	screen | sed -n "s/^@@$1=//p" | tail -n 1
 }
 
-# clear_screen: forget what was shown (history included).
+# clear_screen: forget what was shown (history included), and wait
+# until the shell has redrawn it, so that no marker of an earlier step
+# can be taken for one of the next.
 clear_screen() {
-	tm clear-history -t t
-	key C-l
+	local i
+	for ((i = 0; i < 600; i++)); do
+		tm clear-history -t t
+		key C-l
+		sleep 0.1
+		screen | grep -q '^@@' || return 0
+	done
+	return 1
 }
