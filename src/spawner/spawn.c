@@ -507,6 +507,8 @@ spawn_run(const struct spawn_args *a)
 	if ((err = caps_before_ids(o, &step)) != 0 ||
 	    (err = ids_apply(&sp.id, &step)) != 0)
 		fail(&sp, (uint32_t)step, err);
+	if ((err = caps_setuid_fixup(o)) != 0)
+		fail(&sp, STEP_CAPS, err);
 	if (userns)	/* as the program's user: root only inside */
 		enter_namespaces(&sp, &h);
 	if ((err = caps_after_ids(o, &step)) != 0)

@@ -223,6 +223,8 @@ int ns_set_root(const struct dived_opts *o, const struct rootctx *rc,
 /* caps.c: bounding set, securebits, capabilities, no_new_privs. */
 int caps_before_ids(const struct dived_opts *o, int *step);
 int caps_after_ids(const struct dived_opts *o, int *step);
+/* caps_setuid_fixup: -L: drop what setresuid() would have; 0 or errno. */
+int caps_setuid_fixup(const struct dived_opts *o);
 
 /*
  * auth.c: -a CMD with the client's stdio (the pty slave where the
