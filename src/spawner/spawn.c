@@ -83,15 +83,23 @@ report_started(const struct spawn *sp)
 }
 
 /*
- * The monitor blocks signals for its signalfd and ignores SIGPIPE; both
- * would survive execve, so programs get them back as they should be.
+ * The monitor blocks signals for its signalfd and ignores SIGPIPE, and it
+ * may have been started with signals ignored (SIGINT and SIGQUIT in a
+ * script's background job, SIGHUP under nohup): all of it would survive
+ * execve, so programs start with every signal at its default, as a login
+ * does.  -J is an execve of dived's own caller: it keeps what it got.
  */
 static void
-reset_signals(void)
+reset_signals(const struct spawn_args *a)
 {
 	sigset_t none;
+	int s;
 
-	(void)signal(SIGPIPE, SIG_DFL);
+	if (a->inplace)
+		return;
+	for (s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			(void)signal(s, SIG_DFL);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
@@ -491,7 +499,7 @@ spawn_run(const struct spawn_args *a)
 	sp.a = a;
 	sp.statusfd = a->statusfd;
 	sp.lfd = a->lfd;
-	reset_signals();
+	reset_signals(a);
 	prepare(&sp);
 	set_rlimits(&sp);
 	if ((err = ns_setns(o)) != 0)

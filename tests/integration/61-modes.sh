@@ -1,0 +1,64 @@
+#!/bin/bash
+# The modes without a socket: -J and -j (dived becomes the program), -i
+# (one client on stdin, as from inetd).
+. "$(dirname "$0")/lib.sh"
+plan 15
+
+ACCEPT1=$BUILD/bin/tests/accept1
+chmod 755 "$T"
+
+# -J, -j
+"$DIVED" -J -- /bin/sh -c 'exit 44'
+is "-J: the program's exit status is dived's" $? 44
+out=$("$DIVED" -J -p "$T/j.pid" -- /bin/sh -c 'echo $$')
+is "-J: the program is dived's own process (its pidfile)" "$out" \
+    "$(cat "$T/j.pid")"
+is "-J: stdio and environment are the caller's" \
+    "$(echo in | J_VAR=here "$DIVED" -J -- /bin/sh -c 'read l; echo $l $J_VAR')" \
+    "in here"
+is "-J: other options apply (-u)" "$("$DIVED" -J -u nobody -- /usr/bin/id -u)" \
+    65534
+is "-J: without -u the ids stay (an unprivileged caller)" \
+    "$(run_as nobody "$DIVED" -J -- /usr/bin/id -u)" 65534
+sid=$(ps -o sid= -p $$ | tr -d ' ')
+is "-J: the program leads a new session" \
+    "$(setsid -w "$DIVED" -J -- /bin/sh -c 'test "$(ps -o sid= -p $$)" -eq $$ && echo leader')" \
+    leader
+is "-j (-J -S -T -P): no new session" \
+    "$("$DIVED" -j -- /bin/sh -c 'ps -o sid= -p $$' | tr -d ' ')" "$sid"
+is "-j: ids stay as they are" "$("$DIVED" -j -- /usr/bin/id -u)" 0
+err=$("$DIVED" -J -R "$T/nonexistent" -- /bin/true 2>&1)
+is "-J: a failing step: exit 127" $? 127
+like "-J: ... with a message naming it" "$err" \
+    "^dived: cannot change the root directory: No such file or directory$"
+
+# -i: accept1 is a minimal inetd ("nowait": one dived -i per connection,
+# the connection on its stdin, stdout and stderr; SIGCHLD ignored, which
+# dived must not inherit).
+"$ACCEPT1" "$T/inetd.sock" "$DIVED" -i > /dev/null 2>&1 &
+inetd=$!
+for i in $(seq 100); do [ -S "$T/inetd.sock" ] && break; sleep 0.05; done
+chmod 777 "$T/inetd.sock"
+# (timeout: a dived that never reaps its program never answers)
+out=$(timeout 60 "$DIVE" "$T/inetd.sock" /bin/sh -c 'echo hi; exit 7')
+is "-i: the client is served and gets the exit status" "$?/$out" 7/hi
+is "-i: as an unprivileged client, as that client" \
+    "$(run_as divetest1 timeout 60 "$DIVE" "$T/inetd.sock" /usr/bin/id -un)" \
+    divetest1
+for i in $(seq 100); do
+	pgrep -P $inetd -x dived >/dev/null || break
+	sleep 0.05
+done
+check "-i: each dived -i ends after its one client" \
+    test -z "$(pgrep -P $inetd -x dived)"
+is "programs start with every signal at its default" \
+    "$(timeout 60 "$DIVE" "$T/inetd.sock" /bin/grep ^SigIgn: /proc/self/status |
+    cut -f2)" \
+    0000000000000000
+kill $inetd
+wait $inetd 2>/dev/null
+start_dived
+is "... also from a daemon started with SIGINT ignored (a script's job)" \
+    "$("$DIVE" "$SOCK" /bin/grep ^SigIgn: /proc/self/status | cut -f2)" \
+    0000000000000000
+
