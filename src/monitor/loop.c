@@ -178,7 +178,8 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.nofile_soft = c->su->nofile_soft;
 	a.peer = s->peer;
 	a.req = req;
-	a.lfd = c->o->no_fork ? s->lfd : -1;	/* -F reports itself */
+	/* -F and -D report the start themselves: only they know the pid. */
+	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;
 	a.timeout = c->o->timeout;
 	if (decide_exec(c, s, &a, &f) != 0) {	/* the policy, the audit */
 		send_failed(c, s, f.step, f.err);
@@ -341,13 +342,17 @@ on_status(struct ctx *c, struct session *s)
 	} else {
 		/* End of file without a report: the program was executed. */
 		s->state = S_RUNNING;
-		buf_init(&b, MSG_MAX_SMALL);
-		if (msg_encode_i32(&b, (int32_t)s->child) == 0)
-			send_small(c, s, MSG_MON_STARTED, &b);
-		else
-			buf_free(&b);
-		if (no_wait(c))		/* nothing more to say */
-			listener_gone(c, s);
+		if (!c->o->children_daemon) {	/* -D: the spawner said it */
+			buf_init(&b, MSG_MAX_SMALL);
+			if (msg_encode_i32(&b, (int32_t)s->child) == 0)
+				send_small(c, s, MSG_MON_STARTED, &b);
+			else
+				buf_free(&b);
+		}
+		if (no_wait(c) && s->lfd >= 0) {	/* nothing more to say */
+			listener_gone(c, s);	/* (and frees s when it can) */
+			return;
+		}
 	}
 	maybe_free(c, s);
 }

@@ -31,7 +31,7 @@ extern char **environ;
 struct spawn {
 	const struct spawn_args *a;
 	int statusfd;			/* -1 with -F and -J */
-	int lfd;			/* -F: the listener, else -1 */
+	int lfd;			/* -F, -D: the listener, else -1 */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
@@ -68,17 +68,22 @@ fail(struct spawn *sp, uint32_t step, int err)
 	_exit(127);
 }
 
-/* -F: nobody watches a status pipe, so say so before executing. */
+/*
+ * -F and -D: the monitor does not know the program's pid (it is dived
+ * itself, or not dived's child), so the spawner tells the listener, just
+ * before it installs the descriptors and executes.  A later failure still
+ * follows as MSG_MON_FAILED.
+ */
 static void
 report_started(const struct spawn *sp)
 {
 	struct buf b;
 
-	if (sp->statusfd >= 0 || sp->lfd < 0)
+	if (sp->lfd < 0)
 		return;
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_i32(&b, (int32_t)getpid()) == 0)
-		report(sp, MSG_MON_STARTED, &b);
+		(void)!fdpass_send(sp->lfd, MSG_MON_STARTED, &b, NULL, 0);
 	buf_free(&b);
 }
 
@@ -412,7 +417,6 @@ execute(struct spawn *sp)
 		    sp->a->nofile_soft : rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	report_started(sp);
 	if (sp->a->exec_path != NULL) {
 		/* Decided by the policy: this path and no other. */
 		execve(sp->a->exec_path, sp->argv, sp->envp);
@@ -523,6 +527,7 @@ spawn_run(const struct spawn_args *a)
 		fail(&sp, (uint32_t)step, err);
 	if ((sp.envp = env_build(a, &sp.id)) == NULL)
 		fail(&sp, STEP_ENV, ENOMEM);
+	report_started(&sp);
 	install_fds(&sp);
 	execute(&sp);
 	_exit(127);

@@ -1,8 +1,9 @@
 #!/bin/bash
-# The modes without a socket: -J and -j (dived becomes the program), -i
-# (one client on stdin, as from inetd).
+# The modes without a socket or without a child: -J and -j (dived becomes
+# the program), -i (one client on stdin, as from inetd), -D (programs
+# daemonized, no exit status).
 . "$(dirname "$0")/lib.sh"
-plan 15
+plan 23
 
 ACCEPT1=$BUILD/bin/tests/accept1
 chmod 755 "$T"
@@ -62,3 +63,29 @@ is "... also from a daemon started with SIGINT ignored (a script's job)" \
     "$("$DIVE" "$SOCK" /bin/grep ^SigIgn: /proc/self/status | cut -f2)" \
     0000000000000000
 
+
+# -D
+start_dived -D
+out=$("$DIVE" "$SOCK" /bin/sh -c 'echo $PPID $(ps -o comm= -p $PPID)' \
+    2>"$T/err")
+is "-D: dive exits 0 once the program is done with its descriptors" $? 0
+like "-D: dive says it gets no exit status" "$(cat "$T/err")" \
+    "does not report exit statuses"
+check "-D: the program is not dived's child" test "${out% *}" != "$DPID"
+check "-D: nor the child of any dived process" test "${out#* }" != dived
+rm -f "$T/ready" "$T/sig"
+"$DIVE" "$SOCK" /bin/sh -c 'trap "echo got > $0/sig; exit 0" TERM
+    touch $0/ready; while :; do sleep 0.05; done' "$T" 2>/dev/null &
+client=$!
+for i in $(seq 100); do [ -e "$T/ready" ] && break; sleep 0.05; done
+kill -TERM $client
+wait $client
+for i in $(seq 100); do [ -e "$T/sig" ] && break; sleep 0.05; done
+is "-D: dive forwards signals to the program itself" "$(cat "$T/sig")" got
+is "-D: dived goes on serving" "$("$DIVE" "$SOCK" /bin/echo on 2>/dev/null)" on
+start_dived -D -R "$T/nonexistent"
+err=$("$DIVE" "$SOCK" /bin/true 2>&1)
+is "-D: a failing step is still reported: exit 127" $? 127
+like "-D: ... with its message" "$err" \
+    "could not change the root directory: No such file or directory"
+stop_dived
