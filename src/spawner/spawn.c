@@ -32,6 +32,7 @@ struct spawn {
 	const struct spawn_args *a;
 	int statusfd;			/* -1 with -F and -J */
 	int lfd;			/* -F, -D: the listener, else -1 */
+	pid_t pid;			/* the program's, seen by dived; 0: ours */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
@@ -82,7 +83,8 @@ report_started(const struct spawn *sp)
 	if (sp->lfd < 0)
 		return;
 	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_i32(&b, (int32_t)getpid()) == 0)
+	if (msg_encode_i32(&b, (int32_t)(sp->pid != 0 ? sp->pid :
+	    getpid())) == 0)
 		(void)!fdpass_send(sp->lfd, MSG_MON_STARTED, &b, NULL, 0);
 	buf_free(&b);
 }
@@ -351,6 +353,9 @@ become_pid1(struct spawn *sp)
 	size_t i;
 	int err;
 
+	/* The waiter stands for the program towards dived, dive and their
+	 * signals: in the new namespace the program's own pid is 1. */
+	sp->pid = getpid();
 	if ((pid = fork()) < 0)
 		fail(sp, STEP_NAMESPACES, errno);
 	if (pid == 0) {

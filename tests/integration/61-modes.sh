@@ -1,9 +1,9 @@
 #!/bin/bash
 # The modes without a socket or without a child: -J and -j (dived becomes
-# the program), -i (one client on stdin, as from inetd), -D (programs
-# daemonized, no exit status).
+# the program), -i (one client on stdin, as from inetd), -F (one client,
+# no fork), -D (programs daemonized, no exit status).
 . "$(dirname "$0")/lib.sh"
-plan 23
+plan 29
 
 ACCEPT1=$BUILD/bin/tests/accept1
 chmod 755 "$T"
@@ -63,6 +63,39 @@ is "... also from a daemon started with SIGINT ignored (a script's job)" \
     "$("$DIVE" "$SOCK" /bin/grep ^SigIgn: /proc/self/status | cut -f2)" \
     0000000000000000
 
+
+# -F
+start_dived -F
+dpid=$DPID
+out=$("$DIVE" "$SOCK" /bin/sh -c 'echo $$' 2>"$T/err")
+is "-F: the program is dived itself" "$?/$out" "0/$dpid"
+like "-F: dive says it gets no exit status" "$(cat "$T/err")" \
+    "does not report exit statuses"
+wait "$dpid" 2>/dev/null
+DPID=
+check "-F: dived is gone afterwards" test ! -e "/proc/$dpid"
+check "-F: and so is its socket" test ! -e "$SOCK"
+# The program as pid 1 of a new pid namespace, with dive forwarding a
+# signal: it must reach the program, never pid 1 of dived's namespace.
+# All of it in a pid namespace of its own, whose pid 1 notes a signal.
+cat > "$T/pid1.sh" <<'SH'
+trap 'echo init-got-TERM >> "$T/sig"' TERM
+"$DIVED" "$T/p.sock" -C 0777 -F -s pid 2>>"$LOG" &
+for i in $(seq 100); do [ -S "$T/p.sock" ] && break; sleep 0.05; done
+"$DIVE" "$T/p.sock" /bin/sh -c \
+    'trap "echo program-got-TERM >> $T/sig; exit 0" TERM
+     echo $$ > "$T/p1"; i=0
+     while [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done' 2>/dev/null &
+for i in $(seq 100); do [ -s "$T/p1" ] && break; sleep 0.05; done
+kill -TERM $!
+wait $!
+wait
+SH
+T=$T DIVE=$DIVE DIVED=$DIVED LOG=$LOG \
+    unshare --pid --fork --mount-proc /bin/bash "$T/pid1.sh"
+is "-F -s pid: the program is pid 1 of its namespace" "$(cat "$T/p1")" 1
+is "-F -s pid: a signal dive forwards reaches the program, not pid 1" \
+    "$(cat "$T/sig")" program-got-TERM
 
 # -D
 start_dived -D
