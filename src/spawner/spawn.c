@@ -33,6 +33,7 @@ struct spawn {
 	int statusfd;			/* -1 with -F and -J */
 	int lfd;			/* -F, -D: the listener, else -1 */
 	pid_t pid;			/* the program's, seen by dived; 0: ours */
+	const struct opt_rlimit *nofile;	/* -l nofile=, or NULL */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
@@ -201,18 +202,54 @@ session_and_terminal(struct spawn *sp)
 		fail(sp, STEP_TERMINAL, errno);
 }
 
+/*
+ * -l, while still root (raising a hard limit needs it).  RLIMIT_NOFILE
+ * only rises here if it must: the client's descriptors are installed at
+ * their numbers later, and a lower limit would refuse them; it is set
+ * exactly just before execve (lowering needs no privilege).
+ */
 static void
 set_rlimits(struct spawn *sp)
 {
 	const struct dived_opts *o = sp->a->o;
+	const struct opt_rlimit *l;
 	struct rlimit rl;
 	int i;
 
 	for (i = 0; i < o->nrlimits; i++) {
-		rl.rlim_cur = o->rlimits[i].soft;
-		rl.rlim_max = o->rlimits[i].hard;
-		if (setrlimit(o->rlimits[i].resource, &rl) != 0)
+		l = &o->rlimits[i];
+		rl.rlim_cur = l->soft;
+		rl.rlim_max = l->hard;
+		if (l->resource == RLIMIT_NOFILE) {
+			sp->nofile = l;
+			if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+				fail(sp, STEP_RLIMITS, errno);
+			if (rl.rlim_max >= l->hard)
+				continue;
+			rl.rlim_cur = rl.rlim_max = l->hard;
+		}
+		if (setrlimit(l->resource, &rl) != 0)
 			fail(sp, STEP_RLIMITS, errno);
+	}
+}
+
+/* The program's RLIMIT_NOFILE: -l's, else the one dived started with. */
+static void
+set_nofile(struct spawn *sp)
+{
+	struct rlimit rl;
+
+	if (sp->nofile != NULL) {
+		rl.rlim_cur = sp->nofile->soft;
+		rl.rlim_max = sp->nofile->hard;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			fail(sp, STEP_RLIMITS, errno);
+	} else if (sp->a->nofile_soft != 0 &&
+	    getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		/* The soft limit dived was started with, not the raised one. */
+		rl.rlim_cur = sp->a->nofile_soft < rl.rlim_max ?
+		    sp->a->nofile_soft : rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
 
@@ -414,14 +451,7 @@ daemonize(struct spawn *sp)
 static void
 execute(struct spawn *sp)
 {
-	struct rlimit rl;
-
-	/* The soft limit dived was started with, not the raised one. */
-	if (sp->a->nofile_soft != 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = sp->a->nofile_soft < rl.rlim_max ?
-		    sp->a->nofile_soft : rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	set_nofile(sp);
 	if (sp->a->exec_path != NULL) {
 		/* Decided by the policy: this path and no other. */
 		execve(sp->a->exec_path, sp->argv, sp->envp);
@@ -510,11 +540,11 @@ spawn_run(const struct spawn_args *a)
 	sp.lfd = a->lfd;
 	reset_signals(a);
 	prepare(&sp);
-	set_rlimits(&sp);
 	if ((err = ns_setns(o)) != 0)
 		fail(&sp, STEP_NAMESPACES, err);
 	if (!userns)
 		enter_namespaces(&sp, NULL);
+	set_rlimits(&sp);
 	session_and_terminal(&sp);
 	if (!o->no_umask && !a->inplace)
 		(void)umask((mode_t)a->req->umask);

@@ -3,7 +3,7 @@
 # the program), -i (one client on stdin, as from inetd), -F (one client,
 # no fork), -D (programs daemonized, no exit status).
 . "$(dirname "$0")/lib.sh"
-plan 29
+plan 30
 
 ACCEPT1=$BUILD/bin/tests/accept1
 chmod 755 "$T"
@@ -19,6 +19,9 @@ is "-J: stdio and environment are the caller's" \
     "in here"
 is "-J: other options apply (-u)" "$("$DIVED" -J -u nobody -- /usr/bin/id -u)" \
     65534
+is "-J: other options apply (-l)" \
+    "$("$DIVED" -J -l nofile=64:32 -- /bin/sh -c 'ulimit -Hn; ulimit -Sn')" \
+    "$(printf '64\n32')"
 is "-J: without -u the ids stay (an unprivileged caller)" \
     "$(run_as nobody "$DIVED" -J -- /usr/bin/id -u)" 65534
 sid=$(ps -o sid= -p $$ | tr -d ' ')
