@@ -436,7 +436,8 @@ static const struct {
 	const char *name;
 	int flag;
 } ns_names[] = {
-	{ "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET }, { "fs", CLONE_FS },
+	/* "fs" is dive 1.9's name for a mount namespace. */
+	{ "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET }, { "fs", CLONE_NEWNS },
 	{ "mnt", CLONE_NEWNS }, { "pid", CLONE_NEWPID },
 	{ "uts", CLONE_NEWUTS }, { "user", CLONE_NEWUSER },
 	{ "cgroup", CLONE_NEWCGROUP },

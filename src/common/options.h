@@ -96,7 +96,7 @@ struct dived_opts {
 	int nrlimits;
 	const char *setns[OPT_MAX_SETNS];	/* -N, in order */
 	int nsetns;
-	int unshare;			/* -s: CLONE_NEW* and CLONE_FS */
+	int unshare;			/* -s: CLONE_NEW* */
 	struct opt_write writes[OPT_MAX_WRITES];	/* -t, -tt */
 	int nwrites;
 	const char *chroot_dir;		/* -R */
