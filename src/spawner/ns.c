@@ -54,13 +54,15 @@ ns_unshare(const struct dived_opts *o)
 	return 0;
 }
 
+/* As dive 1.9: the file is created if need be, and truncated. */
 static int
 write_file(const char *path, const char *data)
 {
 	size_t n = strlen(data);
 	int fd, r = 0;
 
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOCTTY, 0666)) < 0)
 		return errno;
 	if (write(fd, data, n) != (ssize_t)n)
 		r = errno != 0 ? errno : EIO;

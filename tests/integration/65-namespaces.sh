@@ -4,7 +4,7 @@
 # pid 1), -tt (uid and gid maps of a new user namespace), -t FILE STRING
 # (written after the namespaces are set up).
 . "$(dirname "$0")/lib.sh"
-plan 29
+plan 31
 
 chmod 755 "$T"
 # ns KIND [USER]: the program's namespace of that kind
@@ -108,6 +108,13 @@ is "-tt with -u: the map names -u's user, the program is root inside" \
 # -t FILE STRING.  The hostname tests run in a uts namespace of the
 # test's own, so a file written in the wrong namespace changes nothing
 # but that one (which is checked).
+printf 'a long line that must go entirely\n' > "$T/written"
+start_dived -t "$T/written" short -t "$T/created" first -t "$T/created" second
+"$DIVE" "$SOCK" /bin/true
+is "-t: the file holds the string (truncated first)" "$(cat "$T/written")" \
+    short
+is "-t: a missing file is created, and -t applies in order" \
+    "$(cat "$T/created")" second
 start_dived -t "$T/nonexistent/file" x
 err=$("$DIVE" "$SOCK" /bin/true 2>&1)
 like "-t to a file that cannot be written: 127, named" "$?/$err" \
