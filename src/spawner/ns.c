@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -71,12 +72,24 @@ write_file(const char *path, const char *data)
 	return r;
 }
 
+/* A user namespace's maps: written from outside, by the map helper. */
+static bool
+is_map(const char *file)
+{
+	return strcmp(file, OPT_UIDMAP_FILE) == 0 ||
+	    strcmp(file, OPT_GIDMAP_FILE) == 0 ||
+	    strcmp(file, OPT_SETGROUPS_FILE) == 0;
+}
+
+enum which { W_ALL, W_MAPS, W_OTHERS };
+
 /*
  * -t FILE STRING, and -tt: root of the new user namespace is uid/gid.
  * pid > 0: write another process's /proc/self files (the map helper).
  */
 static int
-write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid)
+write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid,
+    enum which w)
 {
 	char map[64], path[4096];
 	const char *data, *file;
@@ -85,6 +98,8 @@ write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid)
 	for (i = 0; i < o->nwrites; i++) {
 		data = o->writes[i].data;
 		file = o->writes[i].file;
+		if (w != W_ALL && is_map(file) != (w == W_MAPS))
+			continue;
 		if (data == NULL) {
 			(void)snprintf(map, sizeof(map), "0 %u 1",
 			    strcmp(file, OPT_UIDMAP_FILE) == 0 ?
@@ -103,27 +118,33 @@ write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid)
 }
 
 int
-ns_write_content(const struct dived_opts *o, uid_t uid, gid_t gid)
+ns_write_content(const struct dived_opts *o, bool userns, uid_t uid,
+    gid_t gid)
 {
-	return write_contents(o, uid, gid, 0);
+	/* The helper wrote the maps of a new user namespace already. */
+	return write_contents(o, uid, gid, 0, userns ? W_OTHERS : W_ALL);
 }
 
 /*
  * With a new user namespace the spawner is no longer root when it creates
  * it, and a process that is not dumpable cannot write its own maps.  So a
  * helper forked while still root writes them, from outside, once told.
+ * Only the maps: every other file is written from inside, in the new
+ * namespaces (from outside it would be the host's).
  */
 int
 ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
     struct ns_helper *h)
 {
 	pid_t parent = getpid();
-	int p[2];
+	int p[2], i;
 	char c;
 
 	h->pid = -1;
 	h->go = -1;
-	if (o->nwrites == 0)
+	for (i = 0; i < o->nwrites && !is_map(o->writes[i].file); i++)
+		;
+	if (i == o->nwrites)
 		return 0;
 	if (pipe2(p, O_CLOEXEC) != 0 || (h->pid = fork()) < 0)
 		return errno;
@@ -131,7 +152,8 @@ ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
 		(void)close(p[1]);
 		if (read(p[0], &c, 1) != 1)
 			_exit(0);	/* the spawner failed first */
-		_exit(write_contents(o, uid, gid, parent) == 0 ? 0 : 1);
+		_exit(write_contents(o, uid, gid, parent, W_MAPS) == 0 ? 0 :
+		    1);
 	}
 	(void)close(p[0]);
 	h->go = p[1];

@@ -412,8 +412,8 @@ become_pid1(struct spawn *sp)
 }
 
 /*
- * Namespaces, then the files -t writes in them (by the helper, for a new
- * user namespace), then root and directory.
+ * Namespaces, then the files -t writes in them (the maps of a new user
+ * namespace by the helper, from outside), then root and directory.
  */
 static void
 enter_namespaces(struct spawn *sp, struct ns_helper *h)
@@ -425,12 +425,12 @@ enter_namespaces(struct spawn *sp, struct ns_helper *h)
 		fail(sp, STEP_NAMESPACES, err);
 	if (h != NULL && (err = ns_helper_finish(h)) != 0)
 		fail(sp, STEP_WRITE_CONTENT, err);
-	if (h != NULL && o->nwrites > 0 && (setresgid(0, 0, 0) != 0 ||
-	    setresuid(0, 0, 0) != 0))	/* root, inside only */
+	if (h != NULL && h->pid > 0 && (setresgid(0, 0, 0) != 0 ||
+	    setresuid(0, 0, 0) != 0))	/* mapped: root, inside only */
 		fail(sp, STEP_SETUID, errno);
 	if (o->unshare & CLONE_NEWPID)
 		become_pid1(sp);
-	if (h == NULL && (err = ns_write_content(o, getuid(), getgid())) != 0)
+	if ((err = ns_write_content(o, h != NULL, getuid(), getgid())) != 0)
 		fail(sp, STEP_WRITE_CONTENT, err);
 	if ((err = ns_set_root(o, &sp->rc, &step)) != 0)
 		fail(sp, (uint32_t)step, err);

@@ -208,7 +208,9 @@ struct ns_helper {
 int ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
     struct ns_helper *h);
 int ns_helper_finish(struct ns_helper *h);
-int ns_write_content(const struct dived_opts *o, uid_t uid, gid_t gid);
+/* -t, -tt; userns: all but the maps, which the helper wrote. */
+int ns_write_content(const struct dived_opts *o, bool userns, uid_t uid,
+    gid_t gid);
 
 /* Where the program's root and current directory come from. */
 struct rootctx {

@@ -4,7 +4,7 @@
 # pid 1), -tt (uid and gid maps of a new user namespace), -t FILE STRING
 # (written after the namespaces are set up).
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 32
 
 chmod 755 "$T"
 # ns KIND [USER]: the program's namespace of that kind
@@ -145,3 +145,6 @@ uts() {
 }
 is "-t after the namespaces: -s uts -t /proc/sys/kernel/hostname" \
     "$(uts -s uts -t /proc/sys/kernel/hostname from-t)" "from-t outer"
+is "... with a new user namespace too, never outside it" \
+    "$(uts -s user,uts -tt -t /proc/sys/kernel/hostname from-t)" \
+    "from-t outer"
