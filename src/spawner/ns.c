@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -47,10 +48,18 @@ ns_die_with_parent(void)
 	return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ? errno : 0;
 }
 
+/*
+ * A new mount namespace is a copy that may share its mounts with dived's
+ * (systemd makes / shared): the program's mounts must not appear outside.
+ * Mounts made outside still reach it, as with systemd's private mounts.
+ */
 int
 ns_unshare(const struct dived_opts *o)
 {
 	if (o->unshare != 0 && unshare(o->unshare) != 0)
+		return errno;
+	if ((o->unshare & CLONE_NEWNS) &&
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		return errno;
 	return 0;
 }

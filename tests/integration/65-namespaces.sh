@@ -4,7 +4,7 @@
 # pid 1), -tt (uid and gid maps of a new user namespace), -t FILE STRING
 # (written after the namespaces are set up).
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 33
 
 chmod 755 "$T"
 # ns KIND [USER]: the program's namespace of that kind
@@ -148,3 +148,22 @@ is "-t after the namespaces: -s uts -t /proc/sys/kernel/hostname" \
 is "... with a new user namespace too, never outside it" \
     "$(uts -s user,uts -tt -t /proc/sys/kernel/hostname from-t)" \
     "from-t outer"
+
+# A new mount namespace shares nothing back: a program's mount does not
+# appear outside even under a shared mount (as systemd makes /).
+cat > "$T/mnt.sh" <<'SH'
+. "$T/serve.sh"
+mkdir -p "$T/shared"
+mount -t tmpfs shared "$T/shared" && mount --make-shared "$T/shared"
+mkdir -m 0755 "$T/shared/sub"
+serve mnt -s mnt
+"$DIVE" "$T/mnt.sock" /bin/sh -c "mount -t tmpfs inner $T/shared/sub &&
+    mountpoint -q $T/shared/sub && echo inside" > "$T/mnt.out"
+mountpoint -q "$T/shared/sub" && echo leaked >> "$T/mnt.out"
+kill $!
+wait $!
+umount -l "$T/shared"
+SH
+T=$T DIVE=$DIVE DIVED=$DIVED LOG=$LOG unshare --mount /bin/bash "$T/mnt.sh" \
+    > /dev/null 2>&1
+is "-s mnt: a program's mount stays inside" "$(cat "$T/mnt.out")" inside
