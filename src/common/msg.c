@@ -683,6 +683,8 @@ spawn_step_str(uint32_t step)
 		[STEP_POLICY] = "start the program: denied by policy",
 		[STEP_AUDIT] = "record the request in the audit log",
 		[STEP_PTY] = "allocate a pseudo-terminal",
+		[STEP_NO_CLIENT_ROOT] = "use the client's root directory: "
+		    "none was sent (dived -r)",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)
@@ -704,4 +706,14 @@ deny_reason_str(uint32_t reason)
 	if (reason < 1 || reason > DENY_MAX)
 		return "the request is not permitted";
 	return text[reason];
+}
+
+const char *
+spawn_err_str(const struct msg_failed *f, char *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	if (f->step == STEP_POLICY)
+		return deny_reason_str((uint32_t)f->err);
+	return f->err != 0 ? strerror(f->err) : "";
 }

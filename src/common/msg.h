@@ -177,7 +177,8 @@ enum spawn_step {
 	STEP_POLICY = 23,	/* err: a DENY_* reason, not an errno */
 	STEP_AUDIT = 24,	/* the audit record could not be written */
 	STEP_PTY = 25,		/* allocate the pseudo-terminal */
-	STEP_MAX = 25,
+	STEP_NO_CLIENT_ROOT = 30,
+	STEP_MAX = 30,
 };
 
 struct msg_failed {
@@ -275,6 +276,14 @@ const char *spawn_step_str(uint32_t step);
 
 /* deny_reason_str: a DENY_* reason as text (static). */
 const char *deny_reason_str(uint32_t reason);
+
+/*
+ * spawn_err_str: the reason of a failed step, for "cannot <step>:
+ * <reason>": strerror(f->err) (for STEP_POLICY the DENY_* reason's
+ * text), formatted into buf (len bytes) if need be.  Returns "" if there
+ * is none to give.
+ */
+const char *spawn_err_str(const struct msg_failed *f, char *buf, size_t len);
 
 /* Valid signal numbers for MSG_REQ_SIGNAL: 1 to MSG_SIG_MAX. */
 #define MSG_SIG_MAX 64

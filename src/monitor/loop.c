@@ -322,6 +322,8 @@ on_status(struct ctx *c, struct session *s)
 	struct msg_failed f;
 	struct buf b;
 	uint8_t data[16];
+	char why[128];
+	const char *w;
 	ssize_t n;
 
 	if ((n = read(s->statusfd, data, sizeof(data))) < 0 &&
@@ -330,9 +332,10 @@ on_status(struct ctx *c, struct session *s)
 	ep_close(c, &s->statusfd);
 	buf_view(&b, data, n > 0 ? (size_t)n : 0);
 	if (n > 0 && msg_decode_failed(&b, &f) == 0) {
-		log_notice("session %llu: uid %u: cannot %s: %s",
+		w = spawn_err_str(&f, why, sizeof(why));
+		log_notice("session %llu: uid %u: cannot %s%s%s",
 		    (unsigned long long)s->id, (unsigned)s->peer.uid,
-		    spawn_step_str(f.step), strerror(f.err));
+		    spawn_step_str(f.step), *w != '\0' ? ": " : "", w);
 		decide_end(c, s, NULL, &f);
 		send_failed(c, s, f.step, f.err);
 	} else if (n != 0) {

@@ -56,7 +56,7 @@ report(const struct spawn *sp, uint16_t type, struct buf *b)
 static void __attribute__((noreturn))
 fail(struct spawn *sp, uint32_t step, int err)
 {
-	struct msg_failed f = { step, err > 0 && err < 4096 ? err : EIO };
+	struct msg_failed f = { step, err >= 0 && err < 4096 ? err : EIO };
 	struct buf b;
 
 	if (sp->a->inplace) {
@@ -505,6 +505,9 @@ prepare(struct spawn *sp)
 	int err;
 
 	receive(sp);
+	/* -r: a client that keeps its root to itself gets no other. */
+	if (o->client_chroot && sp->root < 0)
+		fail(sp, STEP_NO_CLIENT_ROOT, 0);
 	build_argv(sp);
 	if (sp->a->id != NULL)		/* resolved for the policy */
 		sp->id = *sp->a->id;

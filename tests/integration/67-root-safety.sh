@@ -1,0 +1,108 @@
+#!/bin/bash
+# What a client's root must never give it (dived -r, and -R):
+# - dived runs no code of the client's: a root with its own
+#   /etc/nsswitch.conf and libnss_*.so is never used for a name lookup;
+# - the client's directory counts only inside its root;
+# - a client that sends no root at all is refused.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/roots.sh"
+
+chmod 755 "$T"
+R=$T/planted
+mkroot "$R"
+mkdir -m 0755 "$T/elsewhere"
+echo "outside the root" > "$T/outside"
+chmod 644 "$T/outside"
+
+# The planted name service: its constructor notes that it ran, and as
+# whom, in the root it is loaded from (/pwned) and outside it.
+cat > "$T/planted.c" <<EOF
+#include <fcntl.h>
+#include <nss.h>
+#include <pwd.h>
+#include <grp.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void note(const char *path)
+{
+	char b[64];
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0666);
+
+	if (fd >= 0) {
+		snprintf(b, sizeof(b), "ran as uid %d\n", (int)geteuid());
+		(void)!write(fd, b, strlen(b));
+		close(fd);
+	}
+}
+
+__attribute__((constructor)) static void planted(void)
+{
+	note("/pwned");
+	note("$T/pwned-outside");
+}
+
+enum nss_status _nss_planted_getpwnam_r(const char *n, struct passwd *p,
+    char *b, size_t l, int *e) { *e = 0; return NSS_STATUS_NOTFOUND; }
+enum nss_status _nss_planted_getpwuid_r(uid_t u, struct passwd *p,
+    char *b, size_t l, int *e) { *e = 0; return NSS_STATUS_NOTFOUND; }
+enum nss_status _nss_planted_getgrnam_r(const char *n, struct group *g,
+    char *b, size_t l, int *e) { *e = 0; return NSS_STATUS_NOTFOUND; }
+enum nss_status _nss_planted_getgrgid_r(gid_t i, struct group *g,
+    char *b, size_t l, int *e) { *e = 0; return NSS_STATUS_NOTFOUND; }
+EOF
+if ! cc -shared -fPIC -o "$T/libnss_planted.so.2" "$T/planted.c" 2>"$T/cc.err"; then
+	echo "1..0 # SKIP no C compiler to build the planted module"
+	exit 0
+fi
+for d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu lib64 usr/lib lib; do
+	mkdir -p "$R/$d"
+	cp "$T/libnss_planted.so.2" "$R/$d/"
+done
+printf 'passwd: planted\ngroup: planted\nshadow: planted\ninitgroups: planted\n' \
+    > "$R/etc/nsswitch.conf"
+chmod -R a+rX "$R"
+plan 11
+
+# The control: a lookup inside that root does run the planted code.
+chroot "$R" /bin/probe getpw divetest1 > /dev/null
+is "control: a lookup in the planted root runs its code" "$(cat "$R/pwned")" \
+    "ran as uid 0"
+rm -f "$R/pwned"
+
+start_dived -r
+out=$(cd "$R/sub" && run_as divetest1 env DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" \
+    /bin/sh -c 'probe root; probe ids')
+is "-r with the planted root: the program runs in it, as the client" \
+    "$out" "$(devino "$R")
+$(ids_of divetest1)"
+check "... and no code of the client's ran" \
+    test ! -e "$R/pwned" -a ! -e "$T/pwned-outside"
+start_dived -r -u divetest2 -g divetestx,divetestg
+is "-r -u -g: names resolved outside the planted root" \
+    "$(cd "$R" && run_as divetest1 env DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" /bin/probe ids)" \
+    "uid=$(id -u divetest2)/$(id -u divetest2)/$(id -u divetest2) gid=$(getent group divetestx | cut -d: -f3)/$(getent group divetestx | cut -d: -f3)/$(getent group divetestx | cut -d: -f3) groups=$(getent group divetestg divetestx | cut -d: -f3 | sort -n | paste -sd,)"
+check "... and no code of the client's ran" \
+    test ! -e "$R/pwned" -a ! -e "$T/pwned-outside"
+start_dived -r -a 'id -un'
+is "-r -a: the command runs in dived's root" \
+    "$(cd "$R" && DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" /bin/probe cwd)" "root
+/"
+check "... and no code of the client's ran" \
+    test ! -e "$R/pwned" -a ! -e "$T/pwned-outside"
+
+# The directory
+start_dived -r
+is "-r: a directory outside the client's root becomes that root" \
+    "$(cd "$T/elsewhere" && DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" /bin/probe cwd)" /
+is "-r: one inside is kept" \
+    "$(cd "$R/sub" && DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" /bin/probe cwd)" /sub
+
+# A client that sends no root directory gets none of dived's.
+start_dived -r
+out=$("$BUILD/bin/tests/hostile" "$SOCK" fields | grep '^base ')
+like "-r: a request without a root directory is refused" "$out" \
+    "^base [0-9]+ failed 30 0$"
+like "... and logged" "$(cat "$LOG")" \
+    "cannot use the client's root directory: none was sent \(dived -r\)"
