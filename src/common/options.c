@@ -86,6 +86,7 @@ static const struct opt_def opt_table[] = {
 	{ "-V", "--pivot-root", T_PIVOT, 0, 0, 0 },
 	{ "-r", "--client-chroot", T_BOOL, F(client_chroot), 0, 0 },
 	{ "-W", "--root-to-current", T_BOOL, F(root_to_current), 0, 0 },
+	{ NULL, "--allow-outside-dirs", T_BOOL, F(allow_outside_dirs), 0, 0 },
 	{ "-v", "--verbose", T_BOOL, F(verbose), 0, 0 },
 	{ NULL, "--listener-user", T_STR, F(listener_user), 0, 0 },
 	{ NULL, "--config", T_STR, F(config), 0, 0 },
@@ -166,6 +167,8 @@ static const char usage_text[] =
     "  -R --chroot DIR         change root to DIR\n"
     "  -V --pivot-root NEW OLD pivot_root(2) to NEW, old root at OLD\n"
     "  -W --root-to-current    start in dived's root directory\n"
+    "     --allow-outside-dirs  let the client's descriptors hold\n"
+    "                          directories outside the new root\n"
     "Capabilities and limits:\n"
     "  -B --retain-capabilities LIST  bounding set keeps only LIST\n"
     "  -b --remove-capabilities LIST  remove LIST from the bounding set\n"

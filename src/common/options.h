@@ -105,6 +105,7 @@ struct dived_opts {
 	const char *pivot_old;
 	bool client_chroot;		/* -r */
 	bool root_to_current;		/* -W */
+	bool allow_outside_dirs;	/* --allow-outside-dirs */
 	/* Policy and audit (dived.conf(5), dived(8) AUDIT LOG). */
 	const char *config;		/* --config FILE */
 	const char *allow_users;	/* --allow-users LIST */

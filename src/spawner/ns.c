@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -208,6 +209,47 @@ cwd_inside_root(void)
 	return n > 0 && buf[0] == '/';
 }
 
+/* The root changes (-r without a root of the client's is refused). */
+static bool
+root_changes(const struct dived_opts *o, const struct rootctx *rc)
+{
+	return o->chroot_dir != NULL || o->pivot_new != NULL ||
+	    (o->client_chroot && rc->client_root >= 0);
+}
+
+/*
+ * After a change of root, a directory among the program's descriptors
+ * that lies outside the new root lets the program climb out with "..".
+ * The kernel knows where a directory lies: getcwd() there does not give
+ * a path below the root.  So each one is entered and looked at, and the
+ * current directory restored.
+ */
+int
+ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
+    const int *fds, size_t n, size_t *bad)
+{
+	struct stat st;
+	size_t i;
+	int here, r = 0;
+
+	*bad = n;
+	if (!root_changes(o, rc) || o->allow_outside_dirs || n == 0)
+		return 0;
+	if ((here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errno;
+	for (i = 0; i < n && *bad == n && r == 0; i++) {
+		if (fstat(fds[i], &st) != 0)
+			r = errno;
+		else if (S_ISDIR(st.st_mode) &&
+		    (fchdir(fds[i]) != 0 || !cwd_inside_root()))
+			*bad = i;	/* (one dived cannot enter: refused) */
+	}
+	if (fchdir(here) != 0 && r == 0)
+		r = errno;
+	(void)close(here);
+	return r;
+}
+
 static int
 change_root(const struct dived_opts *o, const struct rootctx *rc)
 {
@@ -230,8 +272,7 @@ change_root(const struct dived_opts *o, const struct rootctx *rc)
 int
 ns_set_root(const struct dived_opts *o, const struct rootctx *rc, int *step)
 {
-	bool changed = o->chroot_dir != NULL || o->pivot_new != NULL ||
-	    (o->client_chroot && rc->client_root >= 0);
+	bool changed = root_changes(o, rc);
 	int r;
 
 	*step = STEP_CHDIR;

@@ -411,6 +411,24 @@ become_pid1(struct spawn *sp)
 	wait_pid1(pid);
 }
 
+/* No directory outside the new root among the program's descriptors. */
+static void
+check_dirs(struct spawn *sp)
+{
+	const struct req_exec *r = sp->a->req;
+	size_t bad;
+	int err;
+
+	if (sp->a->inplace)
+		return;
+	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, r->nfdmap,
+	    &bad)) != 0)
+		fail(sp, STEP_CHDIR, err);
+	if (bad < r->nfdmap)	/* the number travels as err, + 1 */
+		fail(sp, STEP_OUTSIDE_DIR, r->fdnum[bad] < 4095 ?
+		    (int)r->fdnum[bad] + 1 : 0);
+}
+
 /*
  * Namespaces, then the files -t writes in them (the maps of a new user
  * namespace by the helper, from outside), then root and directory.
@@ -434,6 +452,7 @@ enter_namespaces(struct spawn *sp, struct ns_helper *h)
 		fail(sp, STEP_WRITE_CONTENT, err);
 	if ((err = ns_set_root(o, &sp->rc, &step)) != 0)
 		fail(sp, (uint32_t)step, err);
+	check_dirs(sp);
 }
 
 /* -D: the program is not dived's child; nobody waits for it. */

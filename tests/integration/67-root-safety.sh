@@ -3,6 +3,8 @@
 # - dived runs no code of the client's: a root with its own
 #   /etc/nsswitch.conf and libnss_*.so is never used for a name lookup;
 # - the client's directory counts only inside its root;
+# - a directory descriptor outside the new root is refused (it would let
+#   the program climb out with ".."), unless --allow-outside-dirs;
 # - a client that sends no root at all is refused.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/roots.sh"
@@ -63,7 +65,7 @@ done
 printf 'passwd: planted\ngroup: planted\nshadow: planted\ninitgroups: planted\n' \
     > "$R/etc/nsswitch.conf"
 chmod -R a+rX "$R"
-plan 11
+plan 21
 
 # The control: a lookup inside that root does run the planted code.
 chroot "$R" /bin/probe getpw divetest1 > /dev/null
@@ -98,6 +100,43 @@ is "-r: a directory outside the client's root becomes that root" \
     "$(cd "$T/elsewhere" && DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" /bin/probe cwd)" /
 is "-r: one inside is kept" \
     "$(cd "$R/sub" && DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" /bin/probe cwd)" /sub
+
+# Directory descriptors.  probe escape FD FILE climbs with ".." from FD's
+# directory and reads FILE from where it stops.
+rel=${T#/}/outside
+err=$(DIVE_ROOTDIR="$R" run_as divetest1 "$DIVE" "$SOCK" /bin/probe escape 5 \
+    "$rel" 5<"$T/elsewhere" 2>&1)
+is "-r: a directory outside the root among the descriptors: refused, 127" \
+    "$?" 127
+like "... naming the descriptor" "$err" \
+    "could not pass on a directory outside the program's root: descriptor 5 \(dived --allow-outside-dirs allows it\)"
+like "... and logged" "$(cat "$LOG")" \
+    "uid $(id -u divetest1): cannot pass on a directory outside the program's root: descriptor 5"
+err=$(DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" /bin/true < "$T/elsewhere" 2>&1)
+like "... descriptor 0 too" "$?/$err" "^127/.*: descriptor 0 "
+is "a directory inside the root is fine" \
+    "$(DIVE_ROOTDIR="$R" run_as divetest1 "$DIVE" "$SOCK" /bin/probe escape 5 \
+    marker 5<"$R/sub")" "root $R"
+is "so is a file outside it" \
+    "$(DIVE_ROOTDIR="$R" run_as divetest1 "$DIVE" "$SOCK" /bin/sh -c 'cat <&5' \
+    5<"$T/outside")" "outside the root"
+start_dived -r --allow-outside-dirs
+is "--allow-outside-dirs: allowed, and the program does get out" \
+    "$(DIVE_ROOTDIR="$R" run_as divetest1 "$DIVE" "$SOCK" /bin/probe escape 5 \
+    "$rel" 5<"$T/elsewhere")" "outside the root"
+start_dived -R "$R"
+err=$(run_as divetest1 "$DIVE" "$SOCK" /bin/probe escape 5 "$rel" \
+    5<"$T/elsewhere" 2>&1)
+like "-R: refused the same way" "$?/$err" \
+    "^127/.*outside the program's root: descriptor 5 "
+start_dived -R "$R" --allow-outside-dirs
+is "-R --allow-outside-dirs" \
+    "$(run_as divetest1 "$DIVE" "$SOCK" /bin/probe escape 5 "$rel" \
+    5<"$T/elsewhere")" "outside the root"
+start_dived
+is "no root change: directories are just passed on" \
+    "$(run_as divetest1 "$DIVE" "$SOCK" "$PROBE" escape 5 "$rel" \
+    5<"$T/elsewhere")" "outside the root"
 
 # A client that sends no root directory gets none of dived's.
 start_dived -r

@@ -130,6 +130,8 @@ static const struct {
 	    offsetof(struct dived_opts, client_chroot) },
 	{ "-W", "--root-to-current",
 	    offsetof(struct dived_opts, root_to_current) },
+	{ NULL, "--allow-outside-dirs",
+	    offsetof(struct dived_opts, allow_outside_dirs) },
 	{ "-v", "--verbose", offsetof(struct dived_opts, verbose) },
 };
 
@@ -674,6 +676,8 @@ Test(options, unshare_list)
 {
 	OK("sock", "-s", "net,ipc,user");
 	cr_assert_eq(o.unshare, CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUSER);
+	OK("sock", "-s", "fs");		/* dive 1.9: a mount namespace */
+	cr_assert_eq(o.unshare, CLONE_NEWNS);
 	FAILS_NAMING("bogus", "sock", "-s", "net,bogus");
 	FAILS("sock", "-s", "");
 	FAILS("sock", "-s", "net,");
