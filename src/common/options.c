@@ -750,6 +750,12 @@ check_combinations(const struct dived_opts *o, char *err, size_t errlen)
 	    o->client_chroot > 1)
 		return fail(err, errlen, "choose one of --chroot, --pivot-root "
 		    "and --client-chroot");
+	/* pivot_root(2) moves every process of the mount namespace. */
+	if (o->pivot_new != NULL && !(o->unshare & CLONE_NEWNS) &&
+	    o->nsetns == 0)
+		return fail(err, errlen, "--pivot-root needs --unshare mnt: in "
+		    "dived's own mount namespace it would move dived's root "
+		    "(and every other process's) too");
 	for (int i = 0; i < o->nwrites; i++)
 		if (o->writes[i].data == NULL && !(o->unshare & CLONE_NEWUSER))
 			return fail(err, errlen, "--setup-uidgidmap needs "

@@ -402,7 +402,7 @@ Test(options, two_argument_options_need_both)
 {
 	FAILS("sock", "-V", "/new");
 	FAILS("sock", "-t", "/file");
-	OK("sock", "-V", "/new", "/new/old");
+	OK("sock", "-V", "/new", "/new/old", "-s", "mnt");
 	cr_assert_str_eq(o.pivot_new, "/new");
 	cr_assert_str_eq(o.pivot_old, "/new/old");
 }
@@ -659,8 +659,19 @@ Test(options, no_argv_needs_a_forced_command)
 Test(options, one_of_chroot_pivot_client_chroot)
 {
 	FAILS("sock", "-R", "/srv", "-r");
-	FAILS("sock", "-R", "/srv", "-V", "/a", "/a/b");
-	FAILS("sock", "-r", "-V", "/a", "/a/b");
+	FAILS("sock", "-R", "/srv", "-V", "/a", "/a/b", "-s", "mnt");
+	FAILS("sock", "-r", "-V", "/a", "/a/b", "-s", "mnt");
+}
+
+Test(options, pivot_root_needs_a_mount_namespace)
+{
+	FAILS_NAMING("--unshare mnt", "sock", "-V", "/a", "/a/b");
+	FAILS_NAMING("--unshare mnt", "-J", "-V", "/a", "/a/b", "--", "x");
+	OK("sock", "-V", "/a", "/a/b", "-s", "mnt");
+	cr_assert_str_eq(o.pivot_new, "/a");
+	cr_assert_str_eq(o.pivot_old, "/a/b");
+	OK("sock", "-V", "/a", "/a/b", "-s", "fs");
+	OK("sock", "-V", "/a", "/a/b", "-N", "/proc/1/ns/mnt");
 }
 
 Test(options, retain_and_remove_capabilities_exclusive)
