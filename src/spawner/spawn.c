@@ -516,7 +516,7 @@ spawn_find_program(const char *prog, const char *path)
 	return cand;
 }
 
-/* Steps 1 to 4: descriptors, identity, pty, authentication, -D. */
+/* The first steps: descriptors, identity, pty, authentication, -D. */
 static void
 prepare(struct spawn *sp)
 {
@@ -547,6 +547,13 @@ prepare(struct spawn *sp)
 		fail(sp, STEP_ROOT, err);
 }
 
+/*
+ * The order of dived(8), ORDER OF OPERATIONS.  Where it differs from the
+ * plain list it has to: the session and terminal, the bounding set and
+ * the securebits need root, so they come before the identity change;
+ * with a new user namespace, which belongs to the program's user, the
+ * namespaces, root and directory come after it.
+ */
 void
 spawn_run(const struct spawn_args *a)
 {
@@ -561,31 +568,31 @@ spawn_run(const struct spawn_args *a)
 	sp.statusfd = a->statusfd;
 	sp.lfd = a->lfd;
 	reset_signals(a);
-	prepare(&sp);
+	prepare(&sp);		/* descriptors, identity, -a, -D */
 	if ((err = ns_setns(o)) != 0)
 		fail(&sp, STEP_NAMESPACES, err);
-	if (!userns)
+	if (!userns)		/* -s, -t, root, directory */
 		enter_namespaces(&sp, NULL);
 	set_rlimits(&sp);
 	session_and_terminal(&sp);
-	if (!o->no_umask && !a->inplace)
-		(void)umask((mode_t)a->req->umask);
 	if (userns && (err = ns_helper_start(o, sp.id.change ? sp.id.ruid :
 	    getuid(), sp.id.change ? sp.id.rgid : getgid(), &h)) != 0)
 		fail(&sp, STEP_WRITE_CONTENT, err);
-	if ((err = caps_before_ids(o, &step)) != 0 ||
+	if ((err = caps_before_ids(o, &step)) != 0 ||	/* -B, -b, -L */
 	    (err = ids_apply(&sp.id, &step)) != 0)
 		fail(&sp, (uint32_t)step, err);
 	if ((err = caps_setuid_fixup(o)) != 0)
 		fail(&sp, STEP_CAPS, err);
 	if (userns)	/* as the program's user: root only inside */
 		enter_namespaces(&sp, &h);
-	if ((err = caps_after_ids(o, &step)) != 0)
+	if ((err = caps_after_ids(o, &step)) != 0)	/* -c, -m, -X */
 		fail(&sp, (uint32_t)step, err);
+	if (!o->no_umask && !a->inplace)
+		(void)umask((mode_t)a->req->umask);
 	if ((sp.envp = env_build(a, &sp.id)) == NULL)
 		fail(&sp, STEP_ENV, ENOMEM);
 	report_started(&sp);
 	install_fds(&sp);
-	execute(&sp);
+	execute(&sp);		/* RLIMIT_NOFILE, then execve */
 	_exit(127);
 }
