@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "fdpass.h"
+#include "log.h"
 #include "msg.h"
 #include "spawner.h"
 
@@ -57,6 +58,8 @@ static void __attribute__((noreturn))
 fail(struct spawn *sp, uint32_t step, int err)
 {
 	struct msg_failed f = { step, err >= 0 && err < 4096 ? err : EIO };
+	const char *why;
+	char wb[128];
 	struct buf b;
 
 	if (sp->a->inplace) {
@@ -64,6 +67,12 @@ fail(struct spawn *sp, uint32_t step, int err)
 		    err != 0 ? ": " : "", err != 0 ? strerror(err) : "");
 		_exit(127);
 	}
+	/* -F: this is the monitor; no one else would log it. */
+	why = spawn_err_str(&f, wb, sizeof(wb));
+	if (sp->statusfd < 0)
+		log_notice("uid %u pid %d: cannot %s%s%s",
+		    (unsigned)sp->a->peer.uid, (int)sp->a->peer.pid,
+		    spawn_step_str(step), *why != '\0' ? ": " : "", why);
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_failed(&b, &f) == 0)
 		report(sp, MSG_MON_FAILED, &b);

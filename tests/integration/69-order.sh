@@ -5,7 +5,7 @@
 # never runs half set up.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/roots.sh"
-plan 21
+plan 24
 
 chmod 777 "$T"
 install -m 0755 "$PROBE" "$T/probe"
@@ -69,6 +69,14 @@ for c in "${cases[@]}"; do
 	    "uid $(id -u divetest1): cannot $msg"
 done
 
+# With -F the monitor is the spawner: it logs the failure itself.
+start_dived -F -R "$T/nonexistent"
+err=$("$DIVE" "$SOCK" /bin/true 2>&1)
+is "-F: a failing step fails the request too" $? 127
+like "... and is logged" "$(cat "$LOG")" \
+    "uid 0 pid [0-9]+: cannot change the root directory: No such file or directory"
+wait "$DPID" 2>/dev/null
+DPID=
 # -J: said on dived's own stderr, the program not run.
 rm -f "$T/ran"
 err=$("$DIVED" -J -u divetest1 -B cap_kill -m cap_chown -- /bin/sh -c "echo > $T/ran" 2>&1)
