@@ -631,6 +631,21 @@ parse_check(int argc, char **argv, int *i, struct dived_opts *o, char *err,
 	return OPT_OK;
 }
 
+/* The long name of a mode (-i, -J, -j, --check-config), or NULL. */
+static const char *
+mode_name(const char *a)
+{
+	if (strcmp(a, "-i") == 0 || strcmp(a, "--inetd") == 0)
+		return "--inetd";
+	if (strcmp(a, "-J") == 0 || strcmp(a, "--just-execute") == 0)
+		return "--just-execute";
+	if (strcmp(a, "-j") == 0 || strcmp(a, "--just-execute2") == 0)
+		return "--just-execute2";
+	if (strncmp(a, "--check-config", 14) == 0)
+		return "--check-config";
+	return NULL;
+}
+
 /* The first argument: a socket, or one of the modes without a socket. */
 static int
 parse_mode(const char *a, struct dived_opts *o, char *err, size_t errlen)
@@ -791,13 +806,12 @@ opt_parse(int argc, char **argv, struct dived_opts *o, char *err,
 			o->forced_argc = argc - i - 1;
 			break;
 		}
-		if (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-J") == 0 ||
-		    strcmp(argv[i], "-j") == 0 ||
-		    strcmp(argv[i], "--inetd") == 0 ||
-		    strncmp(argv[i], "--just-execute", 14) == 0 ||
-		    strncmp(argv[i], "--check-config", 14) == 0)
+		if (mode_name(argv[i]) != NULL && o->socket == NULL)
+			return fail(err, errlen, "%s and %s cannot be combined",
+			    mode_name(argv[1]), mode_name(argv[i]));
+		if (mode_name(argv[i]) != NULL)
 			return fail(err, errlen, "%s must be the first "
-			    "argument", argv[i]);
+			    "argument, instead of the socket", argv[i]);
 		if ((r = parse_one(argc, argv, &i, o, err, errlen)) != OPT_OK)
 			return r;
 	}

@@ -536,7 +536,12 @@ Test(options, mode_options_only_first)
 	FAILS("sock", "-i");
 	FAILS("sock", "-J", "--", "/bin/true");
 	FAILS("sock", "--just-execute2", "--", "/bin/true");
-	FAILS("-i", "-J");
+	FAILS_NAMING("must be the first", "sock", "-i");
+	FAILS_NAMING("--inetd and --just-execute cannot be combined", "-i",
+	    "-J");
+	FAILS_NAMING("--just-execute and --inetd cannot be combined", "-J",
+	    "--inetd", "--", "/bin/true");
+	FAILS_NAMING("--just-execute2 and --inetd", "-j", "-i");
 }
 
 Test(options, just_execute_needs_a_command)
