@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Capabilities (-B, -b, -c, -m), securebits (-L) and no_new_privs (-X).
+ * Capabilities (-B, -b, -c, -m), securebits (-L) and no_new_privs (-X,
+ * and -r).
  * The bounding set and securebits need CAP_SETPCAP, so they are set
  * before the identity changes; the other sets after it, from capabilities
  * kept across setresuid() only when -c or -m asks for some.
@@ -139,8 +140,12 @@ caps_after_ids(const struct dived_opts *o, int *step)
 		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0)
 			return errno;
 	}
+	/* -r implies -X: in a root the client made, a set-user-ID program
+	 * could be fed its files (the classic attack that makes chroot(2)
+	 * need root). */
 	*step = STEP_NO_NEW_PRIVS;
-	if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+	if ((o->no_new_privs || o->client_chroot) &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return errno;
 	return 0;
 }

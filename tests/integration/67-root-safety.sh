@@ -5,7 +5,8 @@
 # - the client's directory counts only inside its root;
 # - a directory descriptor outside the new root is refused (it would let
 #   the program climb out with ".."), unless --allow-outside-dirs;
-# - a client that sends no root at all is refused.
+# - a client that sends no root at all is refused;
+# - no set-user-ID program gives anything in it (-r implies -X).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/roots.sh"
 
@@ -65,7 +66,7 @@ done
 printf 'passwd: planted\ngroup: planted\nshadow: planted\ninitgroups: planted\n' \
     > "$R/etc/nsswitch.conf"
 chmod -R a+rX "$R"
-plan 21
+plan 24
 
 # The control: a lookup inside that root does run the planted code.
 chroot "$R" /bin/probe getpw divetest1 > /dev/null
@@ -145,3 +146,18 @@ like "-r: a request without a root directory is refused" "$out" \
     "^base [0-9]+ failed 30 0$"
 like "... and logged" "$(cat "$LOG")" \
     "cannot use the client's root directory: none was sent \(dived -r\)"
+
+# A set-user-ID program in the client's root (the classic chroot attack
+# feeds it the files of its choice): -r implies no_new_privs.
+cp "$PROBE" "$R/bin/suid-probe"
+chmod 4755 "$R/bin/suid-probe"
+start_dived -r
+is "-r: a set-user-ID program in the client's root gives nothing" \
+    "$(cd "$R" && run_as divetest1 env DIVE_ROOTDIR="$R" "$DIVE" "$SOCK" /bin/suid-probe ids)" \
+    "$(ids_of divetest1)"
+is "-r implies -X" \
+    "$(DIVE_ROOTDIR=/ run_as divetest1 "$DIVE" "$SOCK" /bin/grep ^NoNewPrivs: /proc/self/status | cut -f2)" 1
+start_dived -R "$R"
+is "(without -r it would: the test can fail)" \
+    "$(run_as divetest1 "$DIVE" "$SOCK" /bin/suid-probe ids | cut -d' ' -f1)" \
+    "uid=$(id -u divetest1)/0/0"
