@@ -69,7 +69,7 @@ struct msg_hdr {
 };
 
 /* MSG_HELLO flags: what this server does with a request. */
-#define HELLO_NO_WAIT		0x0001u	/* no exit status (dived -w) */
+#define HELLO_NO_WAIT		0x0001u	/* no exit status (-w, -D, -F) */
 #define HELLO_SIGNALS		0x0002u	/* accepts MSG_REQ_SIGNAL */
 #define HELLO_CLIENT_ROOT	0x0004u	/* uses the client's root (-r) */
 #define HELLO_NO_FDS		0x0008u	/* no client fds (-O) */

@@ -73,7 +73,7 @@ dpid=$DPID
 out=$("$DIVE" "$SOCK" /bin/sh -c 'echo $$' 2>"$T/err")
 is "-F: the program is dived itself" "$?/$out" "0/$dpid"
 like "-F: dive says it gets no exit status" "$(cat "$T/err")" \
-    "does not report exit statuses"
+    "does not report exit statuses \(dived -w, -D or -F\)"
 wait "$dpid" 2>/dev/null
 DPID=
 check "-F: dived is gone afterwards" test ! -e "/proc/$dpid"
@@ -106,7 +106,7 @@ out=$("$DIVE" "$SOCK" /bin/sh -c 'echo $PPID $(ps -o comm= -p $PPID)' \
     2>"$T/err")
 is "-D: dive exits 0 once the program is done with its descriptors" $? 0
 like "-D: dive says it gets no exit status" "$(cat "$T/err")" \
-    "does not report exit statuses"
+    "does not report exit statuses \(dived -w, -D or -F\)"
 check "-D: the program is not dived's child" test "${out% *}" != "$DPID"
 check "-D: nor the child of any dived process" test "${out#* }" != dived
 rm -f "$T/ready" "$T/sig"
