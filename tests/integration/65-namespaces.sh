@@ -4,6 +4,7 @@
 # pid 1), -tt (uid and gid maps of a new user namespace), -t FILE STRING
 # (written after the namespaces are set up).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/roots.sh"
 plan 33
 
 chmod 755 "$T"
@@ -119,16 +120,7 @@ start_dived -t "$T/nonexistent/file" x
 err=$("$DIVE" "$SOCK" /bin/true 2>&1)
 like "-t to a file that cannot be written: 127, named" "$?/$err" \
     "^127/.*could not write a file \(--write-content\): No such file or directory"
-# Helpers run inside those namespaces: serve NAME OPTIONS... starts a
-# dived on $T/NAME.sock (which exists once it listens).
-cat > "$T/serve.sh" <<'SH'
-serve() {
-	local name=$1 i
-	shift
-	"$DIVED" "$T/$name.sock" -C 0777 "$@" 2>>"$LOG" &
-	for i in $(seq 100); do [ -S "$T/$name.sock" ] && break; sleep 0.05; done
-}
-SH
+# (serve, from roots.sh, starts a dived inside those namespaces.)
 cat > "$T/uts.sh" <<'SH'
 . "$T/serve.sh"
 echo outer > /proc/sys/kernel/hostname
