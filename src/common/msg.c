@@ -684,10 +684,10 @@ spawn_step_str(uint32_t step)
 		[STEP_POLICY] = "start the program: denied by policy",
 		[STEP_AUDIT] = "record the request in the audit log",
 		[STEP_PTY] = "allocate a pseudo-terminal",
-		[STEP_OUTSIDE_DIR] = "pass on a directory outside the "
-		    "program's root",
-		[STEP_NO_CLIENT_ROOT] = "use the client's root directory: "
-		    "none was sent (dived -r)",
+		[STEP_OUTSIDE_DIR] =
+		    "pass on a directory outside the program's root",
+		[STEP_NO_CLIENT_ROOT] =
+		    "use the client's root directory: none was sent (dived -r)",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)
@@ -714,13 +714,15 @@ deny_reason_str(uint32_t reason)
 const char *
 spawn_err_str(const struct msg_failed *f, char *buf, size_t len)
 {
+	static const char allow[] = "dived --allow-outside-dirs allows it";
+
 	if (f->step == STEP_OUTSIDE_DIR) {
 		if (f->err > 0)
-			(void)snprintf(buf, len, "descriptor %d (dived "
-			    "--allow-outside-dirs allows it)", (int)f->err - 1);
+			(void)snprintf(buf, len, "descriptor %d (%s)",
+			    (int)f->err - 1, allow);
 		else
-			(void)snprintf(buf, len, "a descriptor above 4094 (dived "
-			    "--allow-outside-dirs allows it)");
+			(void)snprintf(buf, len, "a descriptor above 4094 (%s)",
+			    allow);
 		return buf;
 	}
 	if (f->step == STEP_POLICY)

@@ -352,8 +352,9 @@ on_status(struct ctx *c, struct session *s)
 			else
 				buf_free(&b);
 		}
-		if (no_wait(c) && s->lfd >= 0) {	/* nothing more to say */
-			listener_gone(c, s);	/* (and frees s when it can) */
+		/* Nothing more to say; listener_gone() frees s if it can. */
+		if (no_wait(c) && s->lfd >= 0) {
+			listener_gone(c, s);
 			return;
 		}
 	}

@@ -33,7 +33,7 @@ struct spawn {
 	const struct spawn_args *a;
 	int statusfd;			/* -1 with -F and -J */
 	int lfd;			/* -F, -D: the listener, else -1 */
-	pid_t pid;			/* the program's, seen by dived; 0: ours */
+	pid_t pid;			/* the program's for dived; 0: ours */
 	const struct opt_rlimit *nofile;	/* -l nofile=, or NULL */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
 	size_t nfds;

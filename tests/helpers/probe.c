@@ -87,7 +87,6 @@ main(int argc, char **argv)
 	struct passwd *pw;
 	struct stat st;
 	char buf[4096];
-	long n;
 
 	if (argc == 2 && strcmp(argv[1], "ids") == 0)
 		return ids();
@@ -98,7 +97,7 @@ main(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "cwd") == 0) {
 		/* The system call: "(unreachable)..." outside the root. */
-		if ((n = syscall(SYS_getcwd, buf, sizeof(buf))) <= 0) {
+		if (syscall(SYS_getcwd, buf, sizeof(buf)) <= 0) {
 			printf("getcwd: %s\n", strerror(errno));
 			return 1;
 		}
