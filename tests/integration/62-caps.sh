@@ -3,7 +3,7 @@
 # bounding set, names and numbers), -m (ambient), -c (the sets before
 # execve), -X (no_new_privs), -L (securebits).
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 24
 
 PROBE=$BUILD/bin/tests/probe
 install -m 0755 "$PROBE" "$T/probe"

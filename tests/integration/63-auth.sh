@@ -4,7 +4,7 @@
 # environment and umask, DIVE_* describing the client; a non-zero exit
 # refuses the client; no signal the client forwards reaches it.
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 17
 
 chmod 777 "$T"
 mkdir -m 0755 "$T/dived-dir" "$T/client-dir"
