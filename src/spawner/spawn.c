@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -109,6 +110,7 @@ report_started(const struct spawn *sp)
 static void
 reset_signals(const struct spawn_args *a)
 {
+	unsigned long ksa[8];	/* a struct kernel_sigaction, and more */
 	sigset_t none;
 	int s;
 
@@ -117,6 +119,12 @@ reset_signals(const struct spawn_args *a)
 	for (s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			(void)signal(s, SIG_DFL);
+	/* The C library keeps the signals below SIGRTMIN for itself and
+	 * refuses to touch them; an inherited SIG_IGN of theirs would
+	 * survive execve all the same.  All zero: SIG_DFL, in any layout. */
+	memset(ksa, 0, sizeof(ksa));
+	for (s = 32; s < SIGRTMIN; s++)
+		(void)syscall(SYS_rt_sigaction, s, ksa, NULL, (NSIG + 6) / 8);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
