@@ -566,10 +566,10 @@ prepare(struct spawn *sp)
 
 /*
  * The order of dived(8), ORDER OF OPERATIONS.  Where it differs from the
- * plain list it has to: the session and terminal, the bounding set and
- * the securebits need root, so they come before the identity change;
- * with a new user namespace, which belongs to the program's user, the
- * namespaces, root and directory come after it.
+ * plain list it has to: the limits, the session and terminal, the
+ * bounding set and the securebits need root, so they come before the
+ * identity change; with a new user namespace, which belongs to the
+ * program's user, the namespaces, root and directory come after it.
  */
 void
 spawn_run(const struct spawn_args *a)
