@@ -33,7 +33,7 @@ cases=(
 	"--pivot-root needs --unshare mnt|@s|-V|/a|/a/b"
 	"--setup-uidgidmap needs --unshare user|@s|-tt"
 	"--just-execute needs a command line after --|-J"
-	"--just-execute has no client: no -n, -w, -F, -D, -r or -a|-J|-r|--|/bin/true"
+	"--just-execute has no client: no -n, -w, -F, -D, -r|-J|-r|--|/bin/true"
 	"--just-execute has no client|-J|-a|true|--|/bin/true"
 	"-V needs two arguments|@s|-V|/a"
 	"-t needs two arguments|@s|-t|/a"
