@@ -15,12 +15,12 @@ quiet=0
 # mandoc and the pages the man pages refer to (manpages, manpages-dev,
 # systemd, man-db), systemd-socket-activate and systemd-analyze (systemd),
 # the Debian package (dpkg-dev, debhelper, lintian), tmux, less and tput
-# (ncurses-bin: terminal tests), jq (reads the JSON audit log back);
-# static checks: clang-tidy, cppcheck.
+# (ncurses-bin: terminal tests), jq (reads the JSON audit log back),
+# setcap (libcap2-bin); static checks: clang-tidy, cppcheck.
 packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
 libcriterion-dev musl-tools util-linux bsdutils procps passwd mandoc
 clang-tidy cppcheck manpages manpages-dev man-db systemd dpkg-dev debhelper
-lintian tmux less ncurses-bin jq"
+lintian tmux less ncurses-bin jq libcap2-bin"
 
 missing=()
 for p in $packages; do

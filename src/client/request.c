@@ -299,8 +299,8 @@ send_request(struct client *c)
 
 	check_program(c);
 	if (c->waitmode == 0 && (c->hello.flags & HELLO_NO_WAIT)) {
-		warnx_("the server does not report exit statuses (dived -w); "
-		    "waiting for the program's descriptors instead "
+		warnx_("the server does not report exit statuses (dived -w, "
+		    "-D or -F); waiting for the program's descriptors instead "
 		    "(DIVE_WAITMODE=2)");
 		c->waitmode = 2;
 	}

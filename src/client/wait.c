@@ -81,6 +81,8 @@ failed(struct client *c, struct buf *p)
 {
 	struct msg_failed f;
 	const char *prog = c->nargs > 0 ? c->args[0] : "the forced command";
+	const char *why;
+	char buf[128];
 
 	if (msg_decode_failed(p, &f) != 0)
 		die(DIVE_EXIT_DROPPED, "malformed answer from the server");
@@ -103,9 +105,9 @@ failed(struct client *c, struct buf *p)
 	if (f.step == STEP_EXEC)
 		die(DIVE_EXIT_NOEXEC, "cannot execute %s: %s", prog,
 		    strerror(f.err));
+	why = spawn_err_str(&f, buf, sizeof(buf));
 	die(DIVE_EXIT_DROPPED, "the server could not %s%s%s",
-	    spawn_step_str(f.step), f.err != 0 ? ": " : "",
-	    f.err != 0 ? strerror(f.err) : "");
+	    spawn_step_str(f.step), *why != '\0' ? ": " : "", why);
 }
 
 /* Pty mode catches its own signals even without forwarding. */

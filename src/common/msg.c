@@ -4,6 +4,7 @@
  * checked against its limit and against the bytes left before anything is
  * allocated; strings must end in their only NUL.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -683,6 +684,10 @@ spawn_step_str(uint32_t step)
 		[STEP_POLICY] = "start the program: denied by policy",
 		[STEP_AUDIT] = "record the request in the audit log",
 		[STEP_PTY] = "allocate a pseudo-terminal",
+		[STEP_OUTSIDE_DIR] =
+		    "pass on a directory outside the program's root",
+		[STEP_NO_CLIENT_ROOT] =
+		    "use the client's root directory: none was sent (dived -r)",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)
@@ -704,4 +709,23 @@ deny_reason_str(uint32_t reason)
 	if (reason < 1 || reason > DENY_MAX)
 		return "the request is not permitted";
 	return text[reason];
+}
+
+const char *
+spawn_err_str(const struct msg_failed *f, char *buf, size_t len)
+{
+	static const char allow[] = "dived --allow-outside-dirs allows it";
+
+	if (f->step == STEP_OUTSIDE_DIR) {
+		if (f->err > 0)
+			(void)snprintf(buf, len, "descriptor %d (%s)",
+			    (int)f->err - 1, allow);
+		else
+			(void)snprintf(buf, len, "a descriptor above 4094 (%s)",
+			    allow);
+		return buf;
+	}
+	if (f->step == STEP_POLICY)
+		return deny_reason_str((uint32_t)f->err);
+	return f->err != 0 ? strerror(f->err) : "";
 }

@@ -69,7 +69,7 @@ struct msg_hdr {
 };
 
 /* MSG_HELLO flags: what this server does with a request. */
-#define HELLO_NO_WAIT		0x0001u	/* no exit status (dived -w) */
+#define HELLO_NO_WAIT		0x0001u	/* no exit status (-w, -D, -F) */
 #define HELLO_SIGNALS		0x0002u	/* accepts MSG_REQ_SIGNAL */
 #define HELLO_CLIENT_ROOT	0x0004u	/* uses the client's root (-r) */
 #define HELLO_NO_FDS		0x0008u	/* no client fds (-O) */
@@ -177,12 +177,15 @@ enum spawn_step {
 	STEP_POLICY = 23,	/* err: a DENY_* reason, not an errno */
 	STEP_AUDIT = 24,	/* the audit record could not be written */
 	STEP_PTY = 25,		/* allocate the pseudo-terminal */
-	STEP_MAX = 25,
+	STEP_OUTSIDE_DIR = 29,	/* err: the descriptor's number + 1, or 0 */
+	STEP_NO_CLIENT_ROOT = 30,
+	STEP_MAX = 30,
 };
 
 struct msg_failed {
 	uint32_t step;
-	int32_t err;		/* errno value, 0 if none */
+	int32_t err;		/* errno value, 0 if none (STEP_OUTSIDE_DIR:
+				 * the descriptor number + 1, if below 4095) */
 };
 
 /* Why a policy denied a request (MSG_FAILED with STEP_POLICY). */
@@ -275,6 +278,14 @@ const char *spawn_step_str(uint32_t step);
 
 /* deny_reason_str: a DENY_* reason as text (static). */
 const char *deny_reason_str(uint32_t reason);
+
+/*
+ * spawn_err_str: the reason of a failed step, for "cannot <step>:
+ * <reason>": strerror(f->err), the DENY_* reason's text for STEP_POLICY
+ * or the descriptor of STEP_OUTSIDE_DIR, formatted into buf (len bytes).
+ * Returns "" if there is none to give.
+ */
+const char *spawn_err_str(const struct msg_failed *f, char *buf, size_t len);
 
 /* Valid signal numbers for MSG_REQ_SIGNAL: 1 to MSG_SIG_MAX. */
 #define MSG_SIG_MAX 64

@@ -86,6 +86,7 @@ static const struct opt_def opt_table[] = {
 	{ "-V", "--pivot-root", T_PIVOT, 0, 0, 0 },
 	{ "-r", "--client-chroot", T_BOOL, F(client_chroot), 0, 0 },
 	{ "-W", "--root-to-current", T_BOOL, F(root_to_current), 0, 0 },
+	{ NULL, "--allow-outside-dirs", T_BOOL, F(allow_outside_dirs), 0, 0 },
 	{ "-v", "--verbose", T_BOOL, F(verbose), 0, 0 },
 	{ NULL, "--listener-user", T_STR, F(listener_user), 0, 0 },
 	{ NULL, "--config", T_STR, F(config), 0, 0 },
@@ -145,7 +146,7 @@ static const char usage_text[] =
     "  -H --no-chdir           ignore the client's current directory\n"
     "  -O --no-fds             ignore the client's descriptors\n"
     "  -M --no-umask           ignore the client's umask\n"
-    "  -r --client-chroot      use the client's root directory\n"
+    "  -r --client-chroot      use the client's root directory (and -X)\n"
     "Session and signals:\n"
     "  -S --no-setsid          do not make the program a session leader\n"
     "  -T --no-csctty          do not set a controlling terminal\n"
@@ -159,13 +160,16 @@ static const char usage_text[] =
     "  -N --setns FILE         enter this namespace (repeatable, in order)\n"
     "  -s --unshare LIST       new namespaces for each program:\n"
     "                          ipc,net,fs,mnt,pid,uts,user,cgroup\n"
-    "  -t --write-content FILE STRING  write STRING to FILE afterwards\n"
+    "  -t --write-content FILE STRING  write STRING to FILE after them\n"
     "  -tt --setup-uidgidmap   map root in the new user namespace to the\n"
     "                          program's user\n"
     "  -h --chdir DIR          change to DIR (before -R)\n"
     "  -R --chroot DIR         change root to DIR\n"
     "  -V --pivot-root NEW OLD pivot_root(2) to NEW, old root at OLD\n"
+    "                          (with -s mnt)\n"
     "  -W --root-to-current    start in dived's root directory\n"
+    "     --allow-outside-dirs  let the client's descriptors hold\n"
+    "                          directories outside the new root\n"
     "Capabilities and limits:\n"
     "  -B --retain-capabilities LIST  bounding set keeps only LIST\n"
     "  -b --remove-capabilities LIST  remove LIST from the bounding set\n"
@@ -176,7 +180,7 @@ static const char usage_text[] =
     "  -l --rlimit LIST        e.g. cpu=10,nofile=256:128,core=0\n"
     "                          as cpu fsize data stack core locks\n"
     "                          sigpending msgqueue nice rtprio rttime\n"
-    "                          nofile nproc memlock, or numbers\n"
+    "                          nofile nproc memlock rss, or numbers\n"
     "Policy (dived.conf(5)) and audit:\n"
     "     --config FILE        who may run what as whom; default deny\n"
     "     --allow-users U1,U2,...   these users may use the socket\n"
@@ -436,7 +440,8 @@ static const struct {
 	const char *name;
 	int flag;
 } ns_names[] = {
-	{ "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET }, { "fs", CLONE_FS },
+	/* "fs" is dive 1.9's name for a mount namespace. */
+	{ "ipc", CLONE_NEWIPC }, { "net", CLONE_NEWNET }, { "fs", CLONE_NEWNS },
 	{ "mnt", CLONE_NEWNS }, { "pid", CLONE_NEWPID },
 	{ "uts", CLONE_NEWUTS }, { "user", CLONE_NEWUSER },
 	{ "cgroup", CLONE_NEWCGROUP },
@@ -627,6 +632,21 @@ parse_check(int argc, char **argv, int *i, struct dived_opts *o, char *err,
 	return OPT_OK;
 }
 
+/* The long name of a mode (-i, -J, -j, --check-config), or NULL. */
+static const char *
+mode_name(const char *a)
+{
+	if (strcmp(a, "-i") == 0 || strcmp(a, "--inetd") == 0)
+		return "--inetd";
+	if (strcmp(a, "-J") == 0 || strcmp(a, "--just-execute") == 0)
+		return "--just-execute";
+	if (strcmp(a, "-j") == 0 || strcmp(a, "--just-execute2") == 0)
+		return "--just-execute2";
+	if (strncmp(a, "--check-config", 14) == 0)
+		return "--check-config";
+	return NULL;
+}
+
 /* The first argument: a socket, or one of the modes without a socket. */
 static int
 parse_mode(const char *a, struct dived_opts *o, char *err, size_t errlen)
@@ -746,6 +766,12 @@ check_combinations(const struct dived_opts *o, char *err, size_t errlen)
 	    o->client_chroot > 1)
 		return fail(err, errlen, "choose one of --chroot, --pivot-root "
 		    "and --client-chroot");
+	/* pivot_root(2) moves every process of the mount namespace. */
+	if (o->pivot_new != NULL && !(o->unshare & CLONE_NEWNS) &&
+	    o->nsetns == 0)
+		return fail(err, errlen, "--pivot-root needs --unshare mnt: in "
+		    "dived's own mount namespace it would move dived's root "
+		    "(and every other process's) too");
 	for (int i = 0; i < o->nwrites; i++)
 		if (o->writes[i].data == NULL && !(o->unshare & CLONE_NEWUSER))
 			return fail(err, errlen, "--setup-uidgidmap needs "
@@ -781,13 +807,12 @@ opt_parse(int argc, char **argv, struct dived_opts *o, char *err,
 			o->forced_argc = argc - i - 1;
 			break;
 		}
-		if (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-J") == 0 ||
-		    strcmp(argv[i], "-j") == 0 ||
-		    strcmp(argv[i], "--inetd") == 0 ||
-		    strncmp(argv[i], "--just-execute", 14) == 0 ||
-		    strncmp(argv[i], "--check-config", 14) == 0)
+		if (mode_name(argv[i]) != NULL && o->socket == NULL)
+			return fail(err, errlen, "%s and %s cannot be combined",
+			    mode_name(argv[1]), mode_name(argv[i]));
+		if (mode_name(argv[i]) != NULL)
 			return fail(err, errlen, "%s must be the first "
-			    "argument", argv[i]);
+			    "argument, instead of the socket", argv[i]);
 		if ((r = parse_one(argc, argv, &i, o, err, errlen)) != OPT_OK)
 			return r;
 	}

@@ -96,7 +96,7 @@ struct dived_opts {
 	int nrlimits;
 	const char *setns[OPT_MAX_SETNS];	/* -N, in order */
 	int nsetns;
-	int unshare;			/* -s: CLONE_NEW* and CLONE_FS */
+	int unshare;			/* -s: CLONE_NEW* */
 	struct opt_write writes[OPT_MAX_WRITES];	/* -t, -tt */
 	int nwrites;
 	const char *chroot_dir;		/* -R */
@@ -105,6 +105,7 @@ struct dived_opts {
 	const char *pivot_old;
 	bool client_chroot;		/* -r */
 	bool root_to_current;		/* -W */
+	bool allow_outside_dirs;	/* --allow-outside-dirs */
 	/* Policy and audit (dived.conf(5), dived(8) AUDIT LOG). */
 	const char *config;		/* --config FILE */
 	const char *allow_users;	/* --allow-users LIST */

@@ -178,7 +178,8 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.nofile_soft = c->su->nofile_soft;
 	a.peer = s->peer;
 	a.req = req;
-	a.lfd = c->o->no_fork ? s->lfd : -1;	/* -F reports itself */
+	/* -F and -D report the start themselves: only they know the pid. */
+	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;
 	a.timeout = c->o->timeout;
 	if (decide_exec(c, s, &a, &f) != 0) {	/* the policy, the audit */
 		send_failed(c, s, f.step, f.err);
@@ -321,6 +322,8 @@ on_status(struct ctx *c, struct session *s)
 	struct msg_failed f;
 	struct buf b;
 	uint8_t data[16];
+	char why[128];
+	const char *w;
 	ssize_t n;
 
 	if ((n = read(s->statusfd, data, sizeof(data))) < 0 &&
@@ -329,9 +332,10 @@ on_status(struct ctx *c, struct session *s)
 	ep_close(c, &s->statusfd);
 	buf_view(&b, data, n > 0 ? (size_t)n : 0);
 	if (n > 0 && msg_decode_failed(&b, &f) == 0) {
-		log_notice("session %llu: uid %u: cannot %s: %s",
+		w = spawn_err_str(&f, why, sizeof(why));
+		log_notice("session %llu: uid %u: cannot %s%s%s",
 		    (unsigned long long)s->id, (unsigned)s->peer.uid,
-		    spawn_step_str(f.step), strerror(f.err));
+		    spawn_step_str(f.step), *w != '\0' ? ": " : "", w);
 		decide_end(c, s, NULL, &f);
 		send_failed(c, s, f.step, f.err);
 	} else if (n != 0) {
@@ -341,13 +345,18 @@ on_status(struct ctx *c, struct session *s)
 	} else {
 		/* End of file without a report: the program was executed. */
 		s->state = S_RUNNING;
-		buf_init(&b, MSG_MAX_SMALL);
-		if (msg_encode_i32(&b, (int32_t)s->child) == 0)
-			send_small(c, s, MSG_MON_STARTED, &b);
-		else
-			buf_free(&b);
-		if (no_wait(c))		/* nothing more to say */
+		if (!c->o->children_daemon) {	/* -D: the spawner said it */
+			buf_init(&b, MSG_MAX_SMALL);
+			if (msg_encode_i32(&b, (int32_t)s->child) == 0)
+				send_small(c, s, MSG_MON_STARTED, &b);
+			else
+				buf_free(&b);
+		}
+		/* Nothing more to say; listener_gone() frees s if it can. */
+		if (no_wait(c) && s->lfd >= 0) {
 			listener_gone(c, s);
+			return;
+		}
 	}
 	maybe_free(c, s);
 }

@@ -231,6 +231,9 @@ setup_signals(void)
 {
 	sigset_t set;
 
+	/* An inherited SIG_IGN would reap children behind our back (inetd
+	 * helpers ignore SIGCHLD) and no exit status would ever be seen. */
+	(void)signal(SIGCHLD, SIG_DFL);
 	(void)signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "spawner.h"
 
 /* The client's descriptor that will be number n, or -1. */
@@ -78,5 +79,11 @@ auth_run(const struct spawn_args *a, const struct identity *id,
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : EACCES;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	log_notice("uid %u pid %d: refused by the authentication command "
+	    "(%s %d)", (unsigned)a->peer.uid, (int)a->peer.pid,
+	    WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ?
+	    WEXITSTATUS(st) : WTERMSIG(st));
+	return EACCES;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Capabilities (-B, -b, -c, -m), securebits (-L) and no_new_privs (-X).
+ * Capabilities (-B, -b, -c, -m), securebits (-L) and no_new_privs (-X,
+ * and -r).
  * The bounding set and securebits need CAP_SETPCAP, so they are set
  * before the identity changes; the other sets after it, from capabilities
  * kept across setresuid() only when -c or -m asks for some.
@@ -10,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <cap-ng.h>
 
@@ -65,6 +67,35 @@ caps_before_ids(const struct dived_opts *o, int *step)
 	return 0;
 }
 
+/*
+ * -L sets SECBIT_NO_SETUID_FIXUP, so setresuid() left root's capabilities
+ * in place.  Do what the kernel does without it, so that dived never goes
+ * on for the program's user with them (-c and -m set the sets exactly,
+ * right after).
+ */
+int
+caps_setuid_fixup(const struct dived_opts *o)
+{
+	uid_t r, e, s;
+	int c, last = last_cap();
+
+	if (!o->lock_securebits || o->caps_set || o->ambient != 0)
+		return 0;
+	if (getresuid(&r, &e, &s) != 0)
+		return errno;
+	if (e == 0)
+		return 0;
+	if (capng_get_caps_process() != 0)
+		return EPERM;
+	if (r != 0 && s != 0)
+		capng_clear(CAPNG_SELECT_CAPS);
+	else	/* effective root given up: no effective capability */
+		for (c = 0; c <= last; c++)
+			(void)capng_update(CAPNG_DROP, CAPNG_EFFECTIVE,
+			    (unsigned int)c);
+	return capng_apply(CAPNG_SELECT_CAPS) != 0 ? EPERM : 0;
+}
+
 static void
 add_mask(capng_type_t type, uint64_t mask)
 {
@@ -109,8 +140,12 @@ caps_after_ids(const struct dived_opts *o, int *step)
 		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0)
 			return errno;
 	}
+	/* -r implies -X: in a root the client made, a set-user-ID program
+	 * could be fed its files (the classic attack that makes chroot(2)
+	 * need root). */
 	*step = STEP_NO_NEW_PRIVS;
-	if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+	if ((o->no_new_privs || o->client_chroot) &&
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return errno;
 	return 0;
 }

@@ -12,9 +12,12 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,21 +49,31 @@ ns_die_with_parent(void)
 	return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ? errno : 0;
 }
 
+/*
+ * A new mount namespace is a copy that may share its mounts with dived's
+ * (systemd makes / shared): the program's mounts must not appear outside.
+ * Mounts made outside still reach it, as with systemd's private mounts.
+ */
 int
 ns_unshare(const struct dived_opts *o)
 {
 	if (o->unshare != 0 && unshare(o->unshare) != 0)
 		return errno;
+	if ((o->unshare & CLONE_NEWNS) &&
+	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
+		return errno;
 	return 0;
 }
 
+/* As dive 1.9: the file is created if need be, and truncated. */
 static int
 write_file(const char *path, const char *data)
 {
 	size_t n = strlen(data);
 	int fd, r = 0;
 
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOCTTY, 0666)) < 0)
 		return errno;
 	if (write(fd, data, n) != (ssize_t)n)
 		r = errno != 0 ? errno : EIO;
@@ -69,12 +82,24 @@ write_file(const char *path, const char *data)
 	return r;
 }
 
+/* A user namespace's maps: written from outside, by the map helper. */
+static bool
+is_map(const char *file)
+{
+	return strcmp(file, OPT_UIDMAP_FILE) == 0 ||
+	    strcmp(file, OPT_GIDMAP_FILE) == 0 ||
+	    strcmp(file, OPT_SETGROUPS_FILE) == 0;
+}
+
+enum which { W_ALL, W_MAPS, W_OTHERS };
+
 /*
  * -t FILE STRING, and -tt: root of the new user namespace is uid/gid.
  * pid > 0: write another process's /proc/self files (the map helper).
  */
 static int
-write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid)
+write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid,
+    enum which w)
 {
 	char map[64], path[4096];
 	const char *data, *file;
@@ -83,6 +108,8 @@ write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid)
 	for (i = 0; i < o->nwrites; i++) {
 		data = o->writes[i].data;
 		file = o->writes[i].file;
+		if (w != W_ALL && is_map(file) != (w == W_MAPS))
+			continue;
 		if (data == NULL) {
 			(void)snprintf(map, sizeof(map), "0 %u 1",
 			    strcmp(file, OPT_UIDMAP_FILE) == 0 ?
@@ -101,27 +128,33 @@ write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid)
 }
 
 int
-ns_write_content(const struct dived_opts *o, uid_t uid, gid_t gid)
+ns_write_content(const struct dived_opts *o, bool userns, uid_t uid,
+    gid_t gid)
 {
-	return write_contents(o, uid, gid, 0);
+	/* The helper wrote the maps of a new user namespace already. */
+	return write_contents(o, uid, gid, 0, userns ? W_OTHERS : W_ALL);
 }
 
 /*
  * With a new user namespace the spawner is no longer root when it creates
  * it, and a process that is not dumpable cannot write its own maps.  So a
  * helper forked while still root writes them, from outside, once told.
+ * Only the maps: every other file is written from inside, in the new
+ * namespaces (from outside it would be the host's).
  */
 int
 ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
     struct ns_helper *h)
 {
 	pid_t parent = getpid();
-	int p[2];
+	int p[2], i;
 	char c;
 
 	h->pid = -1;
 	h->go = -1;
-	if (o->nwrites == 0)
+	for (i = 0; i < o->nwrites && !is_map(o->writes[i].file); i++)
+		;
+	if (i == o->nwrites)
 		return 0;
 	if (pipe2(p, O_CLOEXEC) != 0 || (h->pid = fork()) < 0)
 		return errno;
@@ -129,7 +162,8 @@ ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
 		(void)close(p[1]);
 		if (read(p[0], &c, 1) != 1)
 			_exit(0);	/* the spawner failed first */
-		_exit(write_contents(o, uid, gid, parent) == 0 ? 0 : 1);
+		_exit(write_contents(o, uid, gid, parent, W_MAPS) == 0 ? 0 :
+		    1);
 	}
 	(void)close(p[0]);
 	h->go = p[1];
@@ -175,6 +209,47 @@ cwd_inside_root(void)
 	return n > 0 && buf[0] == '/';
 }
 
+/* The root changes (-r without a root of the client's is refused). */
+static bool
+root_changes(const struct dived_opts *o, const struct rootctx *rc)
+{
+	return o->chroot_dir != NULL || o->pivot_new != NULL ||
+	    (o->client_chroot && rc->client_root >= 0);
+}
+
+/*
+ * After a change of root, a directory among the program's descriptors
+ * that lies outside the new root lets the program climb out with "..".
+ * The kernel knows where a directory lies: getcwd() there does not give
+ * a path below the root.  So each one is entered and looked at, and the
+ * current directory restored.
+ */
+int
+ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
+    const int *fds, size_t n, size_t *bad)
+{
+	struct stat st;
+	size_t i;
+	int here, r = 0;
+
+	*bad = n;
+	if (!root_changes(o, rc) || o->allow_outside_dirs || n == 0)
+		return 0;
+	if ((here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return errno;
+	for (i = 0; i < n && *bad == n && r == 0; i++) {
+		if (fstat(fds[i], &st) != 0)
+			r = errno;
+		else if (S_ISDIR(st.st_mode) &&
+		    (fchdir(fds[i]) != 0 || !cwd_inside_root()))
+			*bad = i;	/* (one dived cannot enter: refused) */
+	}
+	if (fchdir(here) != 0 && r == 0)
+		r = errno;
+	(void)close(here);
+	return r;
+}
+
 static int
 change_root(const struct dived_opts *o, const struct rootctx *rc)
 {
@@ -197,8 +272,7 @@ change_root(const struct dived_opts *o, const struct rootctx *rc)
 int
 ns_set_root(const struct dived_opts *o, const struct rootctx *rc, int *step)
 {
-	bool changed = o->chroot_dir != NULL || o->pivot_new != NULL ||
-	    (o->client_chroot && rc->client_root >= 0);
+	bool changed = root_changes(o, rc);
 	int r;
 
 	*step = STEP_CHDIR;

@@ -19,10 +19,12 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "fdpass.h"
+#include "log.h"
 #include "msg.h"
 #include "spawner.h"
 
@@ -31,7 +33,9 @@ extern char **environ;
 struct spawn {
 	const struct spawn_args *a;
 	int statusfd;			/* -1 with -F and -J */
-	int lfd;			/* -F: the listener, else -1 */
+	int lfd;			/* -F, -D: the listener, else -1 */
+	pid_t pid;			/* the program's for dived; 0: ours */
+	const struct opt_rlimit *nofile;	/* -l nofile=, or NULL */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
@@ -54,7 +58,9 @@ report(const struct spawn *sp, uint16_t type, struct buf *b)
 static void __attribute__((noreturn))
 fail(struct spawn *sp, uint32_t step, int err)
 {
-	struct msg_failed f = { step, err > 0 && err < 4096 ? err : EIO };
+	struct msg_failed f = { step, err >= 0 && err < 4096 ? err : EIO };
+	const char *why;
+	char wb[128];
 	struct buf b;
 
 	if (sp->a->inplace) {
@@ -62,43 +68,63 @@ fail(struct spawn *sp, uint32_t step, int err)
 		    err != 0 ? ": " : "", err != 0 ? strerror(err) : "");
 		_exit(127);
 	}
+	/* -F: this is the monitor; no one else would log it. */
+	why = spawn_err_str(&f, wb, sizeof(wb));
+	if (sp->statusfd < 0)
+		log_notice("uid %u pid %d: cannot %s%s%s",
+		    (unsigned)sp->a->peer.uid, (int)sp->a->peer.pid,
+		    spawn_step_str(step), *why != '\0' ? ": " : "", why);
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_failed(&b, &f) == 0)
 		report(sp, MSG_MON_FAILED, &b);
 	_exit(127);
 }
 
-/* -F: nobody watches a status pipe, so say so before executing. */
+/*
+ * -F and -D: the monitor does not know the program's pid (it is dived
+ * itself, or not dived's child), so the spawner tells the listener, just
+ * before it installs the descriptors and executes.  A later failure still
+ * follows as MSG_MON_FAILED.
+ */
 static void
 report_started(const struct spawn *sp)
 {
 	struct buf b;
 
-	if (sp->statusfd >= 0 || sp->lfd < 0)
+	if (sp->lfd < 0)
 		return;
 	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_i32(&b, (int32_t)getpid()) == 0)
-		report(sp, MSG_MON_STARTED, &b);
+	if (msg_encode_i32(&b, (int32_t)(sp->pid != 0 ? sp->pid :
+	    getpid())) == 0)
+		(void)!fdpass_send(sp->lfd, MSG_MON_STARTED, &b, NULL, 0);
 	buf_free(&b);
 }
 
 /*
- * The monitor blocks signals for its signalfd and ignores SIGPIPE; both
- * would survive execve, so programs get them back as they should be.
+ * The monitor blocks signals for its signalfd and ignores SIGPIPE, and it
+ * may have been started with signals ignored (SIGINT and SIGQUIT in a
+ * script's background job, SIGHUP under nohup): all of it would survive
+ * execve, so programs start with every signal at its default, as a login
+ * does.  -J is an execve of dived's own caller: it keeps what it got.
  */
 static void
 reset_signals(const struct spawn_args *a)
 {
+	unsigned long ksa[8];	/* a struct kernel_sigaction, and more */
 	sigset_t none;
-	int sig;
+	int s;
 
-	/* Dispositions too: dived started in the background of a script
-	 * ignores SIGINT and SIGQUIT, and exec would hand that on, so that
-	 * Ctrl-C could never stop a program.  -J stays a plain wrapper. */
-	for (sig = 1; sig < NSIG && !a->inplace; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			(void)signal(sig, SIG_DFL);
-	(void)signal(SIGPIPE, SIG_DFL);
+	if (a->inplace)
+		return;
+	for (s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			(void)signal(s, SIG_DFL);
+	/* The C library keeps the signals below SIGRTMIN for itself and
+	 * refuses to touch them; an inherited SIG_IGN of theirs would
+	 * survive execve all the same.  All zero: SIG_DFL, in any layout. */
+	memset(ksa, 0, sizeof(ksa));
+	for (s = 32; s < SIGRTMIN; s++)
+		(void)syscall(SYS_rt_sigaction, s, ksa, NULL, (NSIG + 6) / 8);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
 }
@@ -193,18 +219,54 @@ session_and_terminal(struct spawn *sp)
 		fail(sp, STEP_TERMINAL, errno);
 }
 
+/*
+ * -l, while still root (raising a hard limit needs it).  RLIMIT_NOFILE
+ * only rises here if it must: the client's descriptors are installed at
+ * their numbers later, and a lower limit would refuse them; it is set
+ * exactly just before execve (lowering needs no privilege).
+ */
 static void
 set_rlimits(struct spawn *sp)
 {
 	const struct dived_opts *o = sp->a->o;
+	const struct opt_rlimit *l;
 	struct rlimit rl;
 	int i;
 
 	for (i = 0; i < o->nrlimits; i++) {
-		rl.rlim_cur = o->rlimits[i].soft;
-		rl.rlim_max = o->rlimits[i].hard;
-		if (setrlimit(o->rlimits[i].resource, &rl) != 0)
+		l = &o->rlimits[i];
+		rl.rlim_cur = l->soft;
+		rl.rlim_max = l->hard;
+		if (l->resource == RLIMIT_NOFILE) {
+			sp->nofile = l;
+			if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+				fail(sp, STEP_RLIMITS, errno);
+			if (rl.rlim_max >= l->hard)
+				continue;
+			rl.rlim_cur = rl.rlim_max = l->hard;
+		}
+		if (setrlimit(l->resource, &rl) != 0)
 			fail(sp, STEP_RLIMITS, errno);
+	}
+}
+
+/* The program's RLIMIT_NOFILE: -l's, else the one dived started with. */
+static void
+set_nofile(struct spawn *sp)
+{
+	struct rlimit rl;
+
+	if (sp->nofile != NULL) {
+		rl.rlim_cur = sp->nofile->soft;
+		rl.rlim_max = sp->nofile->hard;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			fail(sp, STEP_RLIMITS, errno);
+	} else if (sp->a->nofile_soft != 0 &&
+	    getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		/* The soft limit dived was started with, not the raised one. */
+		rl.rlim_cur = sp->a->nofile_soft < rl.rlim_max ?
+		    sp->a->nofile_soft : rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
 
@@ -345,6 +407,9 @@ become_pid1(struct spawn *sp)
 	size_t i;
 	int err;
 
+	/* The waiter stands for the program towards dived, dive and their
+	 * signals: in the new namespace the program's own pid is 1. */
+	sp->pid = getpid();
 	if ((pid = fork()) < 0)
 		fail(sp, STEP_NAMESPACES, errno);
 	if (pid == 0) {
@@ -363,9 +428,27 @@ become_pid1(struct spawn *sp)
 	wait_pid1(pid);
 }
 
+/* No directory outside the new root among the program's descriptors. */
+static void
+check_dirs(struct spawn *sp)
+{
+	const struct req_exec *r = sp->a->req;
+	size_t bad;
+	int err;
+
+	if (sp->a->inplace)
+		return;
+	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, r->nfdmap,
+	    &bad)) != 0)
+		fail(sp, STEP_CHDIR, err);
+	if (bad < r->nfdmap)	/* the number travels as err, + 1 */
+		fail(sp, STEP_OUTSIDE_DIR, r->fdnum[bad] < 4095 ?
+		    (int)r->fdnum[bad] + 1 : 0);
+}
+
 /*
- * Namespaces, then the files -t writes in them (by the helper, for a new
- * user namespace), then root and directory.
+ * Namespaces, then the files -t writes in them (the maps of a new user
+ * namespace by the helper, from outside), then root and directory.
  */
 static void
 enter_namespaces(struct spawn *sp, struct ns_helper *h)
@@ -377,15 +460,16 @@ enter_namespaces(struct spawn *sp, struct ns_helper *h)
 		fail(sp, STEP_NAMESPACES, err);
 	if (h != NULL && (err = ns_helper_finish(h)) != 0)
 		fail(sp, STEP_WRITE_CONTENT, err);
-	if (h != NULL && o->nwrites > 0 && (setresgid(0, 0, 0) != 0 ||
-	    setresuid(0, 0, 0) != 0))	/* root, inside only */
+	if (h != NULL && h->pid > 0 && (setresgid(0, 0, 0) != 0 ||
+	    setresuid(0, 0, 0) != 0))	/* mapped: root, inside only */
 		fail(sp, STEP_SETUID, errno);
 	if (o->unshare & CLONE_NEWPID)
 		become_pid1(sp);
-	if (h == NULL && (err = ns_write_content(o, getuid(), getgid())) != 0)
+	if ((err = ns_write_content(o, h != NULL, getuid(), getgid())) != 0)
 		fail(sp, STEP_WRITE_CONTENT, err);
 	if ((err = ns_set_root(o, &sp->rc, &step)) != 0)
 		fail(sp, (uint32_t)step, err);
+	check_dirs(sp);
 }
 
 /* -D: the program is not dived's child; nobody waits for it. */
@@ -403,15 +487,7 @@ daemonize(struct spawn *sp)
 static void
 execute(struct spawn *sp)
 {
-	struct rlimit rl;
-
-	/* The soft limit dived was started with, not the raised one. */
-	if (sp->a->nofile_soft != 0 && getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = sp->a->nofile_soft < rl.rlim_max ?
-		    sp->a->nofile_soft : rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-	report_started(sp);
+	set_nofile(sp);
 	if (sp->a->exec_path != NULL) {
 		/* Decided by the policy: this path and no other. */
 		execve(sp->a->exec_path, sp->argv, sp->envp);
@@ -457,7 +533,7 @@ spawn_find_program(const char *prog, const char *path)
 	return cand;
 }
 
-/* Steps 1 to 4: descriptors, identity, pty, authentication, -D. */
+/* The first steps: descriptors, identity, pty, authentication, -D. */
 static void
 prepare(struct spawn *sp)
 {
@@ -465,6 +541,9 @@ prepare(struct spawn *sp)
 	int err;
 
 	receive(sp);
+	/* -r: a client that keeps its root to itself gets no other. */
+	if (o->client_chroot && sp->root < 0)
+		fail(sp, STEP_NO_CLIENT_ROOT, 0);
 	build_argv(sp);
 	if (sp->a->id != NULL)		/* resolved for the policy */
 		sp->id = *sp->a->id;
@@ -485,6 +564,13 @@ prepare(struct spawn *sp)
 		fail(sp, STEP_ROOT, err);
 }
 
+/*
+ * The order of dived(8), ORDER OF OPERATIONS.  Where it differs from the
+ * plain list it has to: the limits, the session and terminal, the
+ * bounding set and the securebits need root, so they come before the
+ * identity change; with a new user namespace, which belongs to the
+ * program's user, the namespaces, root and directory come after it.
+ */
 void
 spawn_run(const struct spawn_args *a)
 {
@@ -499,28 +585,31 @@ spawn_run(const struct spawn_args *a)
 	sp.statusfd = a->statusfd;
 	sp.lfd = a->lfd;
 	reset_signals(a);
-	prepare(&sp);
-	set_rlimits(&sp);
+	prepare(&sp);		/* descriptors, identity, -a, -D */
 	if ((err = ns_setns(o)) != 0)
 		fail(&sp, STEP_NAMESPACES, err);
-	if (!userns)
+	if (!userns)		/* -s, -t, root, directory */
 		enter_namespaces(&sp, NULL);
+	set_rlimits(&sp);
 	session_and_terminal(&sp);
-	if (!o->no_umask && !a->inplace)
-		(void)umask((mode_t)a->req->umask);
 	if (userns && (err = ns_helper_start(o, sp.id.change ? sp.id.ruid :
 	    getuid(), sp.id.change ? sp.id.rgid : getgid(), &h)) != 0)
 		fail(&sp, STEP_WRITE_CONTENT, err);
-	if ((err = caps_before_ids(o, &step)) != 0 ||
+	if ((err = caps_before_ids(o, &step)) != 0 ||	/* -B, -b, -L */
 	    (err = ids_apply(&sp.id, &step)) != 0)
 		fail(&sp, (uint32_t)step, err);
+	if ((err = caps_setuid_fixup(o)) != 0)
+		fail(&sp, STEP_CAPS, err);
 	if (userns)	/* as the program's user: root only inside */
 		enter_namespaces(&sp, &h);
-	if ((err = caps_after_ids(o, &step)) != 0)
+	if ((err = caps_after_ids(o, &step)) != 0)	/* -c, -m, -X */
 		fail(&sp, (uint32_t)step, err);
+	if (!o->no_umask && !a->inplace)
+		(void)umask((mode_t)a->req->umask);
 	if ((sp.envp = env_build(a, &sp.id)) == NULL)
 		fail(&sp, STEP_ENV, ENOMEM);
+	report_started(&sp);
 	install_fds(&sp);
-	execute(&sp);
+	execute(&sp);		/* RLIMIT_NOFILE, then execve */
 	_exit(127);
 }

@@ -208,7 +208,9 @@ struct ns_helper {
 int ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
     struct ns_helper *h);
 int ns_helper_finish(struct ns_helper *h);
-int ns_write_content(const struct dived_opts *o, uid_t uid, gid_t gid);
+/* -t, -tt; userns: all but the maps, which the helper wrote. */
+int ns_write_content(const struct dived_opts *o, bool userns, uid_t uid,
+    gid_t gid);
 
 /* Where the program's root and current directory come from. */
 struct rootctx {
@@ -219,10 +221,19 @@ struct rootctx {
 int ns_prepare_root(const struct dived_opts *o, struct rootctx *rc);
 int ns_set_root(const struct dived_opts *o, const struct rootctx *rc,
     int *step);
+/*
+ * ns_check_dirs: after the root changed, *bad is the index of the first
+ * of fds[0..n) that is a directory outside the new root, or n if none is
+ * (or --allow-outside-dirs).  Returns 0 or an errno value.
+ */
+int ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
+    const int *fds, size_t n, size_t *bad);
 
 /* caps.c: bounding set, securebits, capabilities, no_new_privs. */
 int caps_before_ids(const struct dived_opts *o, int *step);
 int caps_after_ids(const struct dived_opts *o, int *step);
+/* caps_setuid_fixup: -L: drop what setresuid() would have; 0 or errno. */
+int caps_setuid_fixup(const struct dived_opts *o);
 
 /*
  * auth.c: -a CMD with the client's stdio (the pty slave where the

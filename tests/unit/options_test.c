@@ -130,6 +130,8 @@ static const struct {
 	    offsetof(struct dived_opts, client_chroot) },
 	{ "-W", "--root-to-current",
 	    offsetof(struct dived_opts, root_to_current) },
+	{ NULL, "--allow-outside-dirs",
+	    offsetof(struct dived_opts, allow_outside_dirs) },
 	{ "-v", "--verbose", offsetof(struct dived_opts, verbose) },
 };
 
@@ -400,7 +402,7 @@ Test(options, two_argument_options_need_both)
 {
 	FAILS("sock", "-V", "/new");
 	FAILS("sock", "-t", "/file");
-	OK("sock", "-V", "/new", "/new/old");
+	OK("sock", "-V", "/new", "/new/old", "-s", "mnt");
 	cr_assert_str_eq(o.pivot_new, "/new");
 	cr_assert_str_eq(o.pivot_old, "/new/old");
 }
@@ -534,7 +536,12 @@ Test(options, mode_options_only_first)
 	FAILS("sock", "-i");
 	FAILS("sock", "-J", "--", "/bin/true");
 	FAILS("sock", "--just-execute2", "--", "/bin/true");
-	FAILS("-i", "-J");
+	FAILS_NAMING("must be the first", "sock", "-i");
+	FAILS_NAMING("--inetd and --just-execute cannot be combined", "-i",
+	    "-J");
+	FAILS_NAMING("--just-execute and --inetd cannot be combined", "-J",
+	    "--inetd", "--", "/bin/true");
+	FAILS_NAMING("--just-execute2 and --inetd", "-j", "-i");
 }
 
 Test(options, just_execute_needs_a_command)
@@ -657,8 +664,19 @@ Test(options, no_argv_needs_a_forced_command)
 Test(options, one_of_chroot_pivot_client_chroot)
 {
 	FAILS("sock", "-R", "/srv", "-r");
-	FAILS("sock", "-R", "/srv", "-V", "/a", "/a/b");
-	FAILS("sock", "-r", "-V", "/a", "/a/b");
+	FAILS("sock", "-R", "/srv", "-V", "/a", "/a/b", "-s", "mnt");
+	FAILS("sock", "-r", "-V", "/a", "/a/b", "-s", "mnt");
+}
+
+Test(options, pivot_root_needs_a_mount_namespace)
+{
+	FAILS_NAMING("--unshare mnt", "sock", "-V", "/a", "/a/b");
+	FAILS_NAMING("--unshare mnt", "-J", "-V", "/a", "/a/b", "--", "x");
+	OK("sock", "-V", "/a", "/a/b", "-s", "mnt");
+	cr_assert_str_eq(o.pivot_new, "/a");
+	cr_assert_str_eq(o.pivot_old, "/a/b");
+	OK("sock", "-V", "/a", "/a/b", "-s", "fs");
+	OK("sock", "-V", "/a", "/a/b", "-N", "/proc/1/ns/mnt");
 }
 
 Test(options, retain_and_remove_capabilities_exclusive)
@@ -674,6 +692,8 @@ Test(options, unshare_list)
 {
 	OK("sock", "-s", "net,ipc,user");
 	cr_assert_eq(o.unshare, CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUSER);
+	OK("sock", "-s", "fs");		/* dive 1.9: a mount namespace */
+	cr_assert_eq(o.unshare, CLONE_NEWNS);
 	FAILS_NAMING("bogus", "sock", "-s", "net,bogus");
 	FAILS("sock", "-s", "");
 	FAILS("sock", "-s", "net,");
