@@ -190,7 +190,13 @@ ns_helper_finish(struct ns_helper *h)
 int
 ns_prepare_root(const struct dived_opts *o, struct rootctx *rc)
 {
+	struct stat st;
+
 	rc->server_root = -1;
+	if (stat("/", &st) != 0)
+		return errno;
+	rc->root_dev = st.st_dev;
+	rc->root_ino = st.st_ino;
 	if (o->root_to_current && o->chroot_dir == NULL &&
 	    o->pivot_new == NULL &&
 	    (rc->server_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -209,12 +215,21 @@ cwd_inside_root(void)
 	return n > 0 && buf[0] == '/';
 }
 
-/* The root changes (-r without a root of the client's is refused). */
+/*
+ * The root changes (-r without a root of the client's is refused), or
+ * has changed: -N into a container's mount namespace gives its root.
+ */
 static bool
 root_changes(const struct dived_opts *o, const struct rootctx *rc)
 {
-	return o->chroot_dir != NULL || o->pivot_new != NULL ||
-	    (o->client_chroot && rc->client_root >= 0);
+	struct stat st;
+
+	if (o->chroot_dir != NULL || o->pivot_new != NULL ||
+	    (o->client_chroot && rc->client_root >= 0))
+		return true;
+	/* Not knowing counts as changed: the checks then run. */
+	return stat("/", &st) != 0 || st.st_dev != rc->root_dev ||
+	    st.st_ino != rc->root_ino;
 }
 
 /*

@@ -217,6 +217,8 @@ struct rootctx {
 	int client_root;	/* -r: the client's root, or -1 */
 	int client_cwd;		/* the client's directory, or -1 to keep */
 	int server_root;	/* -W: dived's root, or -1 */
+	dev_t root_dev;		/* dived's root before any change, */
+	ino_t root_ino;		/* to see -N move into another one */
 };
 int ns_prepare_root(const struct dived_opts *o, struct rootctx *rc);
 int ns_set_root(const struct dived_opts *o, const struct rootctx *rc,

@@ -66,7 +66,7 @@ done
 printf 'passwd: planted\ngroup: planted\nshadow: planted\ninitgroups: planted\n' \
     > "$R/etc/nsswitch.conf"
 chmod -R a+rX "$R"
-plan 24
+plan 27
 
 # The control: a lookup inside that root does run the planted code.
 chroot "$R" /bin/probe getpw divetest1 > /dev/null
@@ -138,6 +138,31 @@ start_dived
 is "no root change: directories are just passed on" \
     "$(run_as divetest1 "$DIVE" "$SOCK" "$PROBE" escape 5 "$rel" \
     5<"$T/elsewhere")" "outside the root"
+
+# -N into a container's mount namespace, whose root is not dived's: the
+# client's directory and directory descriptors are dived's, outside it.
+mkfifo -m 0600 "$R/hold"
+# (The old root stays mounted at /old: nothing here looks there.)
+unshare -m --propagation private sh -c "mount --bind '$R' '$R' && cd '$R' &&
+    pivot_root . old && exec /bin/cat /hold" &
+holder=$!
+for i in $(seq 100); do
+	[ "$(cat "/proc/$holder/root/marker" 2>/dev/null)" = "root $R" ] &&
+	    break
+	sleep 0.05
+done
+start_dived -N "/proc/$holder/ns/mnt"
+is "-N into a container: the program runs in its root" \
+    "$(cd "$R/sub" && run_as divetest1 "$DIVE" "$SOCK" /bin/cat /marker)" \
+    "root $R"
+is "-N: a directory of the client's outside that root becomes the root" \
+    "$(cd "$T/elsewhere" && run_as divetest1 "$DIVE" "$SOCK" /bin/probe cwd)" /
+err=$(run_as divetest1 "$DIVE" "$SOCK" /bin/probe escape 5 "$rel" \
+    5<"$T/elsewhere" 2>&1)
+like "-N: a directory descriptor outside that root is refused" "$?/$err" \
+    "^127/.*outside the program's root: descriptor 5 "
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 # A client that sends no root directory gets none of dived's.
 start_dived -r
