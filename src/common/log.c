@@ -68,7 +68,7 @@ escape(char *dst, size_t dlen, const char *src)
 	return n;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_v(int pri, const char *fmt, va_list ap)
 {
 	char raw[1024], line[1100];

@@ -210,7 +210,7 @@ opt_usage(void)
 	return usage_text;
 }
 
-static int
+static int __attribute__((format(printf, 3, 4)))
 fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;

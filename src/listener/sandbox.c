@@ -91,7 +91,7 @@ allow_args(scmp_filter_ctx ctx)
 		return r;
 	/* fstat(2) as glibc does it: on a descriptor, never on a path. */
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
-	    SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH));
+	    SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH, 0));
 }
 
 static int
@@ -111,7 +111,7 @@ allow_master(scmp_filter_ctx ctx)
 	    0)) != 0)
 		return r;
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-	    SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+	    SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME, 0));
 }
 
 /* Export a libseccomp filter as a BPF program we load ourselves. */
