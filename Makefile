@@ -31,11 +31,17 @@ WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wformat=2 -Wshadow \
 HARDEN   = -fstack-protector-strong -fstack-clash-protection -fPIE \
 	   $(call cc-option,-ftrivial-auto-var-init=zero) \
 	   $(call cc-option,-fzero-call-used-regs=used)
+# SAN=1: ASan+UBSan; SAN=fuzz: the same, instrumented for libFuzzer
+# (clang, see "make fuzz").
+SANITIZERS = address,undefined
+ifeq ($(SAN),fuzz)
+SANITIZERS := fuzzer-no-link,$(SANITIZERS)
+endif
 ifeq ($(SAN),)
 HARDEN  += -D_FORTIFY_SOURCE=3
 OPT     ?= -O2 -g
 else
-HARDEN  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+HARDEN  += -fsanitize=$(SANITIZERS) -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=undefined -DDIVE_SANITIZE
 OPT     ?= -O1 -g
 endif
@@ -94,6 +100,10 @@ SPAWNER_SRC  = $(wildcard src/spawner/*.c)
 LISTENER_SRC = $(wildcard src/listener/*.c)
 UNIT_SRC     = $(wildcard tests/unit/*_test.c)
 HELPER_SRC   = $(wildcard tests/helpers/*.c)
+# Fuzz targets: tests/fuzz/fuzz_NAME.c, each linked with the other files
+# of tests/fuzz and the common library; seeds in tests/fuzz/corpus/NAME.
+FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SHARED  = $(filter-out $(FUZZ_SRC),$(wildcard tests/fuzz/*.c))
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
@@ -105,9 +115,13 @@ COMPLETIONS = completion/dive completion/dived
 TBIN = $(BIN)/tests
 UNIT_BINS = $(patsubst tests/unit/%.c,$(TBIN)/%,$(UNIT_SRC))
 HELPER_BINS = $(patsubst tests/helpers/%.c,$(TBIN)/%,$(HELPER_SRC))
+FUZZ_BINS = $(patsubst tests/fuzz/%.c,$(TBIN)/%,$(FUZZ_SRC))
+FUZZ_DIR ?= build/fuzz
+FUZZ_SECONDS ?= 60
 
 .PHONY: all clean check check-root unit demo deps lint split-check \
-	tests asan install uninstall bench fuzz
+	tests asan install uninstall bench fuzz fuzz-build fuzz-bins \
+	fuzz-seeds
 
 all: $(PROGS) $(UNITS)
 
@@ -209,16 +223,39 @@ $(TBIN)/%: $(OBJ)/tests/helpers/%.o $(COMMON_LIB)
 
 tests: all $(UNIT_BINS) $(HELPER_BINS)
 
+# libFuzzer targets (SAN=fuzz only): the target and the shared files.
+$(TBIN)/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o \
+    $(patsubst %.c,$(OBJ)/%.o,$(FUZZ_SHARED)) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(DIVED_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# The fuzz build: clang, in $(FUZZ_DIR).  "make fuzz" runs each target
+# for FUZZ_SECONDS seconds (tools/fuzz.sh).
+fuzz-build:
+	@$(MAKE) --no-print-directory -s O=$(FUZZ_DIR) SAN=fuzz CC=clang \
+	    fuzz-bins >/dev/null
+
+fuzz: fuzz-build
+	@tools/fuzz.sh -b $(FUZZ_DIR) -t $(FUZZ_SECONDS)
+
+# Rewrites the generated seeds of tests/fuzz/corpus (other files stay).
+fuzz-seeds: $(TBIN)/fuzzseeds
+	$(TBIN)/fuzzseeds tests/fuzz/corpus
+
 # Installs the build and test dependencies that are missing (Debian).
 deps:
 	@tools/deps.sh
 
 check:
 	@tools/deps.sh --quiet
-	@echo "building (normal, and ASan+UBSan in build/asan)..."
+	@echo "building (normal, ASan+UBSan in build/asan, fuzz in $(FUZZ_DIR))..."
 	@$(MAKE) --no-print-directory -s tests >/dev/null
 	@$(MAKE) --no-print-directory -s O=build/asan SAN=1 tests >/dev/null
-	@tools/run-tests.sh --all
+	@$(MAKE) --no-print-directory -s fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/run-tests.sh --all
 
 lint: all
 	@tools/lint.sh $(OBJ)

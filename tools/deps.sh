@@ -16,11 +16,12 @@ quiet=0
 # systemd, man-db), systemd-socket-activate and systemd-analyze (systemd),
 # the Debian package (dpkg-dev, debhelper, lintian), tmux, less and tput
 # (ncurses-bin: terminal tests), jq (reads the JSON audit log back),
-# setcap (libcap2-bin); static checks: clang-tidy, cppcheck.
+# setcap (libcap2-bin); static checks: clang-tidy, cppcheck; fuzzing:
+# clang and its runtime libraries (libFuzzer, ASan, UBSan).
 packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
 libcriterion-dev musl-tools util-linux bsdutils procps passwd mandoc
 clang-tidy cppcheck manpages manpages-dev man-db systemd dpkg-dev debhelper
-lintian tmux less ncurses-bin jq libcap2-bin"
+lintian tmux less ncurses-bin jq libcap2-bin clang libclang-rt-14-dev"
 
 missing=()
 for p in $packages; do

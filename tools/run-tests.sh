@@ -9,7 +9,8 @@
 #   tools/run-tests.sh --all
 #     everything "make check" runs: lint, unit and integration tests of
 #     the normal build, then unit and integration tests again with the
-#     ASan+UBSan build in build/asan
+#     ASan+UBSan build in build/asan, then each fuzz target of build/fuzz
+#     for FUZZ_SECONDS seconds (60 by default)
 #
 # The test accounts are created first and removed at the end, unless
 # DIVE_KEEP_TEST_USERS=1 (for several runs at once on one machine).
@@ -87,6 +88,12 @@ all_of() {	# BUILD: unit and integration tests of one build
 	fi
 }
 
+run_fuzz() {
+	echo "# fuzz: ${FUZZ_SECONDS:-60} s per target"
+	tools/fuzz.sh -b build/fuzz -t "${FUZZ_SECONDS:-60}" > "$out" 2>&1
+	tally fuzz < "$out"
+}
+
 remove_users() {
 	[ "$(id -u)" = 0 ] && [ -z "${DIVE_KEEP_TEST_USERS:-}" ] &&
 	    tools/test-users.sh remove
@@ -97,6 +104,7 @@ if [ "${1:-}" = --all ]; then
 	[ "$(id -u)" = 0 ] && tools/test-users.sh create
 	all_of "$top"
 	all_of "$top/build/asan"
+	run_fuzz
 	remove_users
 elif [ $# -gt 0 ]; then
 	run_integration "$@"
