@@ -32,6 +32,7 @@ enum opt_type {
 	T_WRITE,	/* -t FILE STRING */
 	T_UIDMAP,	/* -tt */
 	T_PIVOT,	/* -V NEW OLD */
+	T_KEEPENV,	/* --keep-env list */
 	T_HELP,
 	T_VERSION,
 };
@@ -104,6 +105,7 @@ static const struct opt_def opt_table[] = {
 	{ NULL, "--max-fds", T_UINT, F(max_fds), 3, MSG_MAX_FDS },
 	{ NULL, "--max-request-bytes", T_UINT, F(max_bytes), 4096,
 	    MSG_MAX_LEN },
+	{ NULL, "--keep-env", T_KEEPENV, 0, 0, 0 },
 	{ NULL, "--help", T_HELP, 0, 0, 0 },
 	{ NULL, "--version", T_VERSION, 0, 0, 0 },
 };
@@ -200,6 +202,8 @@ static const char usage_text[] =
     "     --request-timeout SECS   time to send a request (10)\n"
     "     --max-fds N              descriptors per request (253)\n"
     "     --max-request-bytes N    request size (4194304)\n"
+    "     --keep-env NAME,PREFIX*  keep these variables even when the\n"
+    "                              program gains privileges (repeatable)\n"
     "     --help, --version\n"
     "  -- PROGRAM ARGS         forced command line, prepended to the\n"
     "                          client's arguments\n";
@@ -494,6 +498,36 @@ set_list(const char **list, int *n, int max, const char *name,
 	return OPT_OK;
 }
 
+/*
+ * --keep-env: NAME or PREFIX* items, comma-separated; names of letters,
+ * digits and '_' ("*" alone keeps every variable).
+ */
+static int
+add_keep_env(struct dived_opts *o, const char *val, char *err, size_t errlen)
+{
+	static const char name_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_";
+	const char *s = val;
+	size_t n, k;
+
+	for (;;) {
+		n = strcspn(s, ",");
+		k = n > 0 && s[n - 1] == '*' ? n - 1 : n;
+		if (n == 0 || strspn(s, name_chars) != k)
+			return fail(err, errlen, "--keep-env: '%.*s' is not a "
+			    "variable name (letters, digits and _, with a "
+			    "final * for a prefix)", (int)n, s);
+		if (s[n] == '\0')
+			break;
+		s += n + 1;
+	}
+	if (o->nkeep_env == OPT_MAX_KEEP_ENV)
+		return fail(err, errlen, "--keep-env: at most %d times",
+		    OPT_MAX_KEEP_ENV);
+	o->keep_env[o->nkeep_env++] = val;
+	return OPT_OK;
+}
+
 static int
 set_value(struct dived_opts *o, const struct opt_def *d, const char *name,
     const char *val, char *err, size_t errlen)
@@ -534,6 +568,8 @@ set_value(struct dived_opts *o, const struct opt_def *d, const char *name,
 		return parse_rlimits(o, val, err, errlen);
 	case T_UNSHARE:
 		return parse_unshare(o, val, err, errlen);
+	case T_KEEPENV:
+		return add_keep_env(o, val, err, errlen);
 	case T_BOOL:
 	case T_WRITE:
 	case T_UIDMAP:

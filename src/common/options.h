@@ -19,6 +19,7 @@
 #define OPT_MAX_SETNS		16
 #define OPT_MAX_WRITES		16
 #define OPT_MAX_RLIMITS		32
+#define OPT_MAX_KEEP_ENV	16
 
 /* Defaults of the limits (dived(8), LIMITS). */
 #define OPT_DEF_MAX_CONNS	1024u
@@ -117,6 +118,10 @@ struct dived_opts {
 	const char *check_config;	/* --check-config FILE: a mode */
 	const char *as_client;		/* --as-client USER (with it) */
 	const char *as_target;		/* --as-target USER (with it) */
+	/* --keep-env: lists of names (NAME, or PREFIX* ) kept even when
+	 * the program gains privileges; each checked by opt_parse. */
+	const char *keep_env[OPT_MAX_KEEP_ENV];
+	int nkeep_env;
 };
 
 enum opt_result {

@@ -2,16 +2,129 @@
 /*
  * The program's environment: the client's (or, with -E, the daemon's),
  * without any DIVE_* entry, plus DIVE_UID, DIVE_GID, DIVE_PID and
- * DIVE_USER describing the client as the kernel identified it.
- * Runs as: root (spawner).  Trusts: SO_PEERCRED.  Does not trust: the
- * client's entries, which can never set a DIVE_* variable.
+ * DIVE_USER describing the client as the kernel identified it.  When the
+ * program gains privileges over its client, the variables that make the
+ * dynamic loader, the C library or an interpreter load code or read
+ * files of the caller's choosing go too (dived(8), ENVIRONMENT), as the
+ * C library would remove them for a set-user-ID program: dived's
+ * programs are not set-user-ID, so nothing else does it for them.  Then
+ * the permitting rule of a policy, if any, shapes what is left.
+ * Runs as: root (spawner).  Trusts: SO_PEERCRED, the options.  Does not
+ * trust: the client's entries, which can never set a DIVE_* variable.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "policy.h"
 #include "spawner.h"
+
+/*
+ * Removed when the program gains privileges: the C library's list for
+ * set-user-ID programs, what sudo removes, and the interpreters' own
+ * start-up variables.  A name ending in '*' is a prefix.
+ */
+static const char *const unsafe_names[] = {
+	/* dynamic loader and C library */
+	"LD_*", "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES",
+	"LOCALDOMAIN", "LOCPATH", "MALLOC_*", "NIS_PATH", "NLSPATH",
+	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "PATH_LOCALE",
+	"_RLD*",
+	/* shells */
+	"BASH_ENV", "ENV", "BASHOPTS", "SHELLOPTS", "BASH_XTRACEFD", "PS4",
+	"IFS", "CDPATH", "GLOBIGNORE", "PROMPT_COMMAND", "FPATH", "NULLCMD",
+	"READNULLCMD", "ZDOTDIR", "TMPPREFIX", "BASH_FUNC_*",
+	/* terminal databases */
+	"TERMINFO", "TERMINFO_DIRS", "TERMPATH", "TERMCAP",
+	/* interpreters */
+	"PYTHON*", "PERL5*", "PERLLIB", "PERLIO*", "RUBY*", "GEM_HOME",
+	"GEM_PATH", "NODE_OPTIONS", "NODE_PATH", "LUA_INIT*", "LUA_PATH*",
+	"LUA_CPATH*", "TCLLIBPATH", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+	"_JAVA_OPTIONS", "CLASSPATH",
+};
+
+/* Does NAME=... match pattern p (a name, or a prefix ending in '*')? */
+static bool
+name_matches(const char *entry, size_t namelen, const char *p, size_t plen)
+{
+	if (plen > 0 && p[plen - 1] == '*')
+		return namelen >= plen - 1 && strncmp(entry, p, plen - 1) == 0;
+	return namelen == plen && strncmp(entry, p, plen) == 0;
+}
+
+static bool
+unsafe(const char *entry)
+{
+	size_t n = strcspn(entry, "="), i;
+	const char *v = entry + n + (entry[n] == '=');
+
+	for (i = 0; i < sizeof(unsafe_names) / sizeof(unsafe_names[0]); i++)
+		if (name_matches(entry, n, unsafe_names[i],
+		    strlen(unsafe_names[i])))
+			return true;
+	/* A shell function exported the old way ("NAME=() {...}"). */
+	if (strncmp(v, "() ", 3) == 0)
+		return true;
+	/* Locale names that are paths: files of the client's choosing. */
+	if ((name_matches(entry, n, "LANG", 4) ||
+	    name_matches(entry, n, "LANGUAGE", 8) ||
+	    name_matches(entry, n, "LC_*", 4)) && strchr(v, '/') != NULL)
+		return true;
+	/* A time zone file outside the system's zone database. */
+	if (name_matches(entry, n, "TZ", 2) && (strstr(v, "..") != NULL ||
+	    (strchr(v, '/') != NULL && strncmp(v + (*v == ':'),
+	    "/usr/share/zoneinfo/", 20) != 0)))
+		return true;
+	return false;
+}
+
+/*
+ * Kept by the operator: named by --keep-env, or by the keepenv { } list
+ * of the permitting rule (a plain keepenv names nothing).
+ */
+static bool
+kept(const struct spawn_args *a, const char *entry)
+{
+	const struct dived_opts *o = a->o;
+	size_t n = strcspn(entry, "="), k, j;
+	const char *s;
+	int i;
+
+	for (i = 0; i < o->nkeep_env; i++)
+		for (s = o->keep_env[i]; *s != '\0'; s += k + (s[k] == ',')) {
+			k = strcspn(s, ",");
+			if (name_matches(entry, n, s, k))
+				return true;
+		}
+	if (a->rule != NULL && (a->rule->opts & CONF_OPT_KEEPLIST))
+		for (j = 0; j < a->rule->nkeep; j++)
+			if (name_matches(entry, n, a->rule->keep[j],
+			    strlen(a->rule->keep[j])))
+				return true;
+	return false;
+}
+
+/*
+ * Does the program get more than its client has?  Another uid or gid
+ * (real or effective), groups chosen by -g, capabilities (-c, -m), or
+ * root: a root client may itself be confined (fewer capabilities, a
+ * container), so running as root counts as a gain too.  -P keeps
+ * dived's own ids, root.
+ */
+static bool
+gains_privileges(const struct spawn_args *a, const struct identity *id)
+{
+	const struct dived_opts *o = a->o;
+
+	if (!id->change)
+		return true;
+	return id->ruid != a->peer.uid || id->euid != a->peer.uid ||
+	    id->ruid == 0 || id->euid == 0 || id->rgid != a->peer.gid ||
+	    id->egid != a->peer.gid || o->groups != NULL || o->ambient != 0 ||
+	    (o->caps_set && (o->cap_eff | o->cap_prm | o->cap_inh) != 0);
+}
 
 static int
 is_dive_var(const char *e)
@@ -29,6 +142,51 @@ fmt_var(const char *name, long long v)
 	return s;
 }
 
+/* One line naming what was removed (names only; never the values). */
+static void
+log_removed(const struct spawn_args *a, const char *const *src, size_t n)
+{
+	char line[512];
+	size_t i, len = 0, k;
+
+	line[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (is_dive_var(src[i]) || !unsafe(src[i]) || kept(a, src[i]))
+			continue;
+		k = strcspn(src[i], "=");
+		if (len + k + 5 >= sizeof(line)) {
+			(void)strlcat(line, " ...", sizeof(line));
+			break;
+		}
+		(void)snprintf(line + len, sizeof(line) - len, " %.*s",
+		    (int)k, src[i]);
+		len += k + 1;
+	}
+	if (len > 0)
+		log_info("uid %u pid %d: the program gains privileges; removed "
+		    "from its environment:%s", (unsigned)a->peer.uid,
+		    (int)a->peer.pid, line);
+}
+
+/* The client's entries without the unsafe ones (the operator's stay). */
+static const char *const *
+filter_env(const struct spawn_args *a, const char *const *src)
+{
+	const char **out;
+	size_t n = 0, i, k = 0;
+
+	while (src != NULL && src[n] != NULL)
+		n++;
+	if ((out = calloc(n + 1, sizeof(*out))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!unsafe(src[i]) || kept(a, src[i]))
+			out[k++] = src[i];
+	out[k] = NULL;
+	log_removed(a, src, n);
+	return out;
+}
+
 char **
 env_build(const struct spawn_args *a, const struct identity *id)
 {
@@ -40,8 +198,13 @@ env_build(const struct spawn_args *a, const struct identity *id)
 
 	if (a->inplace)		/* -J: no client, dived's environment as is */
 		return a->daemon_env;
-	/* The permitting rule's environment options come first.  (Only
-	 * the spawner uses this, and it executes or exits next.) */
+	/* Only the client's own entries, never dived's (-E) nor what a
+	 * rule sets.  (Only the spawner uses these arrays, and it executes
+	 * or exits next.) */
+	if (!a->o->no_environment && gains_privileges(a, id) &&
+	    (src = filter_env(a, src)) == NULL)
+		return NULL;
+	/* The permitting rule's environment options come next. */
 	if (a->rule != NULL && (src = (const char *const *)policy_env(a->rule,
 	    src, &t)) == NULL)
 		return NULL;

@@ -36,6 +36,7 @@ check_ok(const struct dived_opts *o, int argc)
 	REQUIRE(o->nsetns >= 0 && o->nsetns <= OPT_MAX_SETNS);
 	REQUIRE(o->nwrites >= 0 && o->nwrites <= OPT_MAX_WRITES);
 	REQUIRE(o->nrlimits >= 0 && o->nrlimits <= OPT_MAX_RLIMITS);
+	REQUIRE(o->nkeep_env >= 0 && o->nkeep_env <= OPT_MAX_KEEP_ENV);
 	REQUIRE(o->forced_argc >= 0 && o->forced_argc < argc);
 	REQUIRE(o->forced_argc == 0 || o->forced_argv[o->forced_argc] == NULL);
 	REQUIRE(o->max_conns >= 1 && o->max_per_uid >= 1 && o->timeout >= 1);
@@ -54,6 +55,9 @@ check_ok(const struct dived_opts *o, int argc)
 	}
 	for (i = 0; i < o->nwrites; i++)
 		REQUIRE(o->writes[i].file != NULL);
+	for (i = 0; i < o->nkeep_env; i++)
+		REQUIRE(o->keep_env[i][0] != '\0' &&
+		    o->keep_env[i][strlen(o->keep_env[i]) - 1] != ',');
 	if (o->socket != NULL)
 		REQUIRE(o->socket[0] != '\0' && strcmp(o->socket, "@") != 0);
 }

@@ -770,3 +770,42 @@ Test(options, policy_combinations)
 	FAILS_NAMING("no client", "-J", "--config", "/x", "--", "/bin/true");
 	FAILS_NAMING("no client", "-J", "--audit-log", "/x", "--", "/bin/true");
 }
+
+Test(options, keep_env_names_and_prefixes)
+{
+	OK("sock", "--keep-env", "LD_LIBRARY_PATH,PYTHON*", "--keep-env=*");
+	cr_assert_eq(o.nkeep_env, 2);
+	cr_assert_str_eq(o.keep_env[0], "LD_LIBRARY_PATH,PYTHON*");
+	cr_assert_str_eq(o.keep_env[1], "*");
+	OK("sock", "--keep-env", "_a1");
+	FAILS_NAMING("--keep-env", "sock", "--keep-env", "");
+	FAILS_NAMING("'A=B'", "sock", "--keep-env", "A=B");
+	FAILS_NAMING("'B*C'", "sock", "--keep-env", "A,B*C");
+	FAILS("sock", "--keep-env", "A,");
+	FAILS("sock", "--keep-env", ",A");
+	FAILS("sock", "--keep-env", "A,,B");
+	FAILS("sock", "--keep-env", "**");
+	FAILS("sock", "--keep-env", "A B");
+	FAILS("sock", "--keep-env");
+}
+
+Test(options, keep_env_at_most_16)
+{
+	char *argv[2 + 2 * (OPT_MAX_KEEP_ENV + 1) + 1];
+	int i, argc = 0;
+
+	argv[argc++] = "dived";
+	argv[argc++] = "sock";
+	for (i = 0; i < OPT_MAX_KEEP_ENV; i++) {
+		argv[argc++] = "--keep-env";
+		argv[argc++] = "A";
+	}
+	argv[argc] = NULL;
+	cr_assert_eq(run(argv), OPT_OK, "%s", err);
+	cr_assert_eq(o.nkeep_env, OPT_MAX_KEEP_ENV);
+	argv[argc++] = "--keep-env";
+	argv[argc++] = "A";
+	argv[argc] = NULL;
+	cr_assert_eq(run(argv), OPT_ERROR);
+	cr_assert_not_null(strstr(err, "at most 16"));
+}
