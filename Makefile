@@ -210,6 +210,20 @@ $(BIN)/dived-listener: $(call obj,$(LISTENER_SRC)) $(COMMON_LIB)
 	    $(LISTENER_NONSS)) -o $@ $^ \
 	    $(if $(LISTENER_LDFLAGS),$(LISTENER_STATIC_LIBS),$(LISTENER_LIBS))
 
+# The listener with the test hooks of tests/hooks (never installed).
+HOOKS_OBJ = $(patsubst %.c,$(OBJ)/hooks/%.o,$(LISTENER_SRC) tests/hooks/hooks.c)
+
+$(OBJ)/hooks/%.o: %.c $(OBJ)/config.h
+	@mkdir -p $(@D)
+	@echo "  CC      $< (test hooks)"
+	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -DDIVE_TEST_HOOKS -Itests/hooks \
+	    -Isrc/listener -I$(OBJ) -c -o $@ $<
+
+$(TBIN)/dived-listener-hooks: $(HOOKS_OBJ) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LISTENER_LIBS)
+
 # Unit tests link the module they test with the common library.
 $(TBIN)/%_test: $(OBJ)/tests/unit/%_test.o $(COMMON_LIB)
 	@mkdir -p $(@D)
@@ -221,7 +235,7 @@ $(TBIN)/%: $(OBJ)/tests/helpers/%.o $(COMMON_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
-tests: all $(UNIT_BINS) $(HELPER_BINS)
+tests: all $(UNIT_BINS) $(HELPER_BINS) $(TBIN)/dived-listener-hooks
 
 # libFuzzer targets (SAN=fuzz only): the target and the shared files.
 $(TBIN)/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o \

@@ -23,6 +23,9 @@
 #include "log.h"
 #include "num.h"
 #include "version.h"
+#ifdef DIVE_TEST_HOOKS
+#include "hooks.h"	/* bin/tests/dived-listener-hooks only */
+#endif
 
 #define CONTROL_FD 3
 
@@ -156,7 +159,13 @@ main(int argc, char **argv)
 	if (signal(SIGCHLD, SIG_IGN) == SIG_ERR ||
 	    signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		fatal("signal: %s", strerror(errno));
+#ifdef DIVE_TEST_HOOKS
+	hook_master_start();
+#endif
 	sandbox_enter(&c, &f);
 	report_ready();
+#ifdef DIVE_TEST_HOOKS
+	hook_master_ready();
+#endif
 	serve(&c, &f);
 }

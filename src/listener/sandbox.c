@@ -28,6 +28,9 @@
 #include "errors.h"
 #include "listener.h"
 #include "log.h"
+#ifdef DIVE_TEST_HOOKS
+#include "hooks.h"	/* bin/tests/dived-listener-hooks only */
+#endif
 
 /* System calls a listener needs to serve one connection. */
 static const int listener_calls[] = {
@@ -149,6 +152,10 @@ build_filter(int master, struct sock_fprog *out)
 #ifdef DIVE_SANITIZE
 	if (allow_all(ctx, sanitizer_calls,
 	    sizeof(sanitizer_calls) / sizeof(sanitizer_calls[0])) != 0)
+		fatal("cannot build the seccomp filter");
+#endif
+#ifdef DIVE_TEST_HOOKS
+	if (master && hook_master_filter(ctx) != 0)
 		fatal("cannot build the seccomp filter");
 #endif
 	export_bpf(ctx, out);

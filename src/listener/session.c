@@ -21,6 +21,9 @@
 #include "errors.h"
 #include "fdpass.h"
 #include "listener.h"
+#ifdef DIVE_TEST_HOOKS
+#include "hooks.h"	/* bin/tests/dived-listener-hooks only */
+#endif
 
 struct lsess {
 	const struct lconf *c;
@@ -262,6 +265,9 @@ forward_request(struct lsess *ls)
 	if ((ret = msg_decode_req_exec(&ls->crd.payload,
 	    (uint16_t)ls->nfds, &r)) != 0)
 		client_error(ls, ret);
+#ifdef DIVE_TEST_HOOKS
+	hook_request(&r);
+#endif
 	if ((ret = check_allowed(ls->c, &r)) != 0 ||
 	    (ret = check_kinds(ls, &r)) != 0 || (ret = dedup_env(&r)) != 0)
 		client_error(ls, ret);
@@ -294,6 +300,10 @@ hand_fds(struct lsess *ls)
 
 	if (ls->mrd.nfds != 1 || msgreader_take_fds(&ls->mrd, &sock) != 1)
 		_exit(1);
+#ifdef DIVE_TEST_HOOKS
+	if (hook_hold_fds())
+		return;		/* the spawner waits, its socket open */
+#endif
 	/* The spawner checks the count; on error it reports the failure. */
 	(void)!fdpass_send(sock, MSG_SPAWN_FDS, NULL, ls->fds, ls->nfds);
 	fdpass_close_all(ls->fds, ls->nfds);

@@ -192,3 +192,29 @@ lm_stop(struct ctx *c)
 	while (waitpid(c->lm_pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
+
+/*
+ * The listener master is gone (si: how, or NULL when its socket closed
+ * first: then it is made to end and waited for).  Say how it ended, and
+ * stop: no listener can be started any more (fail closed).
+ */
+void
+lm_gone(struct ctx *c, const siginfo_t *si)
+{
+	siginfo_t w;
+
+	if (si == NULL) {
+		(void)kill(c->lm_pid, SIGKILL);
+		memset(&w, 0, sizeof(w));
+		while (waitid(P_PID, (id_t)c->lm_pid, &w, WEXITED) != 0)
+			if (errno != EINTR)
+				fatal("the listener master closed its socket; "
+				    "refusing to go on without it");
+		si = &w;
+	}
+	if (si->si_code == CLD_EXITED)
+		fatal("the listener master exited with status %d; refusing "
+		    "to go on without it", si->si_status);
+	fatal("the listener master was killed by signal %d (%s); refusing "
+	    "to go on without it", si->si_status, strsignal(si->si_status));
+}

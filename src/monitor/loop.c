@@ -403,8 +403,7 @@ on_sigchld(struct ctx *c)
 		    si.si_pid == 0)
 			return;
 		if (si.si_pid == c->lm_pid)
-			fatal("the listener master ended unexpectedly; "
-			    "refusing to go on without it");
+			lm_gone(c, &si);
 		for (s = c->sessions; s != NULL; s = s->next)
 			if (s->child == si.si_pid)
 				break;
@@ -564,7 +563,7 @@ loop_run(struct ctx *c)
 				on_signalfd(c);
 				break;
 			case EV_LM:
-				fatal("the listener master closed its socket");
+				lm_gone(c, NULL);
 			case EV_SESSION:
 				on_session(c, t->s);
 				break;

@@ -5,6 +5,7 @@
 #ifndef DIVE_MONITOR_H
 #define DIVE_MONITOR_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
@@ -117,6 +118,7 @@ int lm_open_listener_exe(void);
 int lm_hand_over(struct ctx *c, struct session *s, int client_fd);
 /* lm_stop: end the listener master and reap it (listeners live on). */
 void lm_stop(struct ctx *c);
+void lm_gone(struct ctx *c, const siginfo_t *si) __attribute__((noreturn));
 
 /* loop.c: the event loop. */
 void loop_run(struct ctx *c);
