@@ -16,7 +16,7 @@ setresuid clone-newuser unshare mmap-exec mprotect-exec ioctl prctl chroot
 io_uring"
 nl=$(echo $LISTENER_OPS | wc -w)
 nm=$(echo $MASTER_OPS | wc -w)
-plan $((nl + 2 + nm + 1 + 6))
+plan $((nl + 2 + nm + 1 + 5))
 
 # The sanitizer build lets its runtime call openat (sandbox.c): there the
 # filter cannot be asked to kill it.
