@@ -210,9 +210,12 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
+	/* A peer that closed with our bytes unread resets the connection:
+	 * the end, between frames, as much as a plain close. */
+	if (n < 0 && errno == ECONNRESET)
+		return r->got == 0 && !r->have_hdr ? E_EOF : E_TRUNCATED;
 	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? E_AGAIN :
-		    errno == ECONNRESET ? E_TRUNCATED : E_SYS;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? E_AGAIN : E_SYS;
 	if ((ret = take_cmsgs(r, &mh)) != 0)
 		return ret;
 	*got = (size_t)n;

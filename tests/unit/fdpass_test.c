@@ -498,6 +498,41 @@ Test(fdpass, eof_before_anything_is_eof)
 	(void)close(sv[1]);
 }
 
+/* The peer closes with bytes of ours unread: the kernel says ECONNRESET. */
+Test(fdpass, reset_at_frame_boundary_is_eof)
+{
+	struct msgreader r;
+	int sv[2];
+
+	make_pair(sv);
+	cr_assert_eq(fdpass_send(sv[0], MSG_STARTED, NULL, NULL, 0), 0);
+	cr_assert_eq(fdpass_send(sv[1], MSG_STARTED, NULL, NULL, 0), 0);
+	cr_assert_eq(close(sv[0]), 0);
+	msgreader_init(&r, 64, 0);
+	cr_assert_eq(read_frame(&r, sv[1]), 0);
+	msgreader_next(&r);
+	cr_assert_eq(read_frame(&r, sv[1]), E_EOF);
+	msgreader_free(&r);
+	(void)close(sv[1]);
+}
+
+Test(fdpass, reset_inside_a_frame_is_truncated)
+{
+	uint8_t hdr[MSG_HDR_LEN];
+	struct msgreader r;
+	int sv[2];
+
+	msg_hdr_pack(hdr, MSG_STARTED, 0, 4);
+	make_pair(sv);
+	raw_send(sv[0], hdr, 5, NULL, 0);
+	cr_assert_eq(fdpass_send(sv[1], MSG_STARTED, NULL, NULL, 0), 0);
+	cr_assert_eq(close(sv[0]), 0);
+	msgreader_init(&r, 64, 0);
+	cr_assert_eq(read_frame(&r, sv[1]), E_TRUNCATED);
+	msgreader_free(&r);
+	(void)close(sv[1]);
+}
+
 Test(fdpass, eof_inside_header_is_truncated)
 {
 	uint8_t hdr[MSG_HDR_LEN];
