@@ -277,6 +277,42 @@ daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
 	return r;
 }
 
+static int
+accept_one(int lfd)
+{
+	int fd;
+
+	do
+		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	while (fd < 0 && (errno == EINTR || errno == ECONNABORTED));
+	return fd;
+}
+
+int
+daemon_accept(int lfd, int *spare, bool *starved)
+{
+	int fd;
+
+	*starved = false;
+	if ((fd = accept_one(lfd)) >= 0 || (errno != EMFILE &&
+	    errno != ENFILE) || *spare < 0)
+		return fd;
+	(void)close(*spare);
+	*spare = -1;
+	if ((fd = accept_one(lfd)) >= 0)
+		*starved = true;
+	return fd;
+}
+
+int
+daemon_spare(int *spare)
+{
+	if (*spare >= 0)
+		(void)close(*spare);
+	*spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	return *spare >= 0 ? 0 : -1;
+}
+
 void
 daemon_unlink_socket(const struct daemon_sock *ds)
 {

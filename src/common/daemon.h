@@ -51,6 +51,24 @@ int daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
 int daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
     int *fd);
 
+/*
+ * daemon_accept: the next connection on the non-blocking listening socket
+ * lfd, itself non-blocking and close-on-exec.  When no descriptor is left
+ * (EMFILE, ENFILE), *spare, a descriptor held for this, is closed to take
+ * the connection anyway, so that it can be refused with an answer rather
+ * than left waiting (*starved is then set).  Returns the descriptor, or -1
+ * with errno: EAGAIN when no connection waits; EMFILE or ENFILE when none
+ * could be taken even so.
+ */
+int daemon_accept(int lfd, int *spare, bool *starved);
+
+/*
+ * daemon_spare: (re)open the spare descriptor of daemon_accept(), at the
+ * lowest free number, so that it is below any limit the others reach.
+ * Returns 0, or -1 (and *spare is -1) if it cannot be opened now.
+ */
+int daemon_spare(int *spare);
+
 /* daemon_unlink_socket: remove the socket file if it is still ours. */
 void daemon_unlink_socket(const struct daemon_sock *ds);
 

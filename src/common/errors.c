@@ -46,6 +46,7 @@ static const char *const err_text[E_MAX_CODE + 1] = {
 	[37] = "the server requires a pseudo-terminal (dived --pty)",
 	[38] = "the server offers no pseudo-terminal",
 	[39] = "terminal size out of range",
+	[41] = "server out of resources (descriptors or processes)",
 };
 
 const char *

@@ -47,9 +47,10 @@ enum dive_err {
 	E_PTY_REQUIRED = -37,	/* the server needs REQ_F_PTY (dived --pty) */
 	E_PTY_REFUSED = -38,	/* the server offers no pseudo-terminal */
 	E_BAD_WINSIZE = -39,	/* terminal size out of range */
+	E_RESOURCES = -41,	/* server out of descriptors or processes */
 };
 
-#define E_MAX_CODE 39
+#define E_MAX_CODE 41
 
 /*
  * err_str: describe an E_* code.

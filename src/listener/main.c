@@ -107,6 +107,18 @@ report_ready(void)
 	buf_free(&b);
 }
 
+/* No listener for this connection: tell the client why (E_RESOURCES). */
+static void
+refuse(int cfd)
+{
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_u32(&b, (uint32_t)-E_RESOURCES) == 0)
+		(void)!fdpass_send(cfd, MSG_ERROR, &b, NULL, 0);
+	buf_free(&b);
+}
+
 /* Child: keep only the two session sockets, at fixed numbers. */
 static void __attribute__((noreturn))
 start_listener(const struct lconf *c, const struct filters *f,
@@ -127,6 +139,7 @@ serve(const struct lconf *c, const struct filters *f)
 	struct msgreader rd;
 	struct msg_session m;
 	int fds[2], r;
+	pid_t pid;
 
 	msgreader_init(&rd, MSG_MAX_SMALL, 2);
 	for (;;) {
@@ -137,9 +150,11 @@ serve(const struct lconf *c, const struct filters *f)
 			_exit(1);
 		(void)msgreader_take_fds(&rd, fds);
 		msgreader_next(&rd);
-		/* A failed fork drops the connection; the client sees it. */
-		if (fork() == 0)
+		/* The monitor sees the session end without a request. */
+		if ((pid = fork()) == 0)
 			start_listener(c, f, &m, fds[0], fds[1]);
+		if (pid < 0)
+			refuse(fds[0]);
 		(void)close(fds[0]);
 		(void)close(fds[1]);
 	}

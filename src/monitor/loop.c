@@ -187,6 +187,9 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	}
 	f = (struct msg_failed){ STEP_FORK, 0 };
 	if ((f.err = spawn_prepare(&a, &h)) != 0) {
+		log_err("session %llu: uid %u pid %d: cannot start a spawner: "
+		    "%s", (unsigned long long)s->id, (unsigned)s->peer.uid,
+		    (int)s->peer.pid, strerror(f.err));
 		decide_end(c, s, NULL, &f);
 		send_failed(c, s, STEP_FORK, f.err);
 		return;
@@ -196,6 +199,9 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	buf_init(&b, 0);
 	to_listener(c, s, MSG_MON_SENDFDS, &b, &h.fdsock);
 	if ((f.err = spawn_fork(&a, &h)) != 0) {
+		log_err("session %llu: uid %u pid %d: cannot fork a spawner: "
+		    "%s", (unsigned long long)s->id, (unsigned)s->peer.uid,
+		    (int)s->peer.pid, strerror(f.err));
 		decide_end(c, s, NULL, &f);
 		send_failed(c, s, STEP_FORK, f.err);
 		return;
@@ -296,6 +302,12 @@ on_session(struct ctx *c, struct session *s)
 	if ((r = msgreader_read(&s->rd, s->lfd)) == E_AGAIN)
 		return;
 	if (r == E_EOF) {
+		/* Every refusal is reported first: this one was killed, or
+		 * could not be started. */
+		if (s->state == S_REQUEST)
+			log_warn("session %llu: uid %u pid %d: the listener "
+			    "ended without passing a request", (unsigned long
+			    long)s->id, (unsigned)s->peer.uid, (int)s->peer.pid);
 		listener_gone(c, s);
 		return;
 	}
@@ -445,6 +457,7 @@ new_connection(struct ctx *c, int fd)
 	struct session *s;
 	socklen_t len = sizeof(struct ucred);
 	struct ucred peer;
+	bool short_of;
 	int r;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) {
@@ -461,7 +474,7 @@ new_connection(struct ctx *c, int fd)
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		creds_release(c, peer.uid);
-		refuse(fd, E_UNAVAILABLE);
+		refuse(fd, E_RESOURCES);
 		return;
 	}
 	s->id = ++c->next_id;
@@ -473,12 +486,15 @@ new_connection(struct ctx *c, int fd)
 	msgreader_init(&s->rd, c->o->max_bytes + 4096u, 0);
 	if ((r = decide_accepted(c, s, fd)) != 0 ||
 	    (r = lm_hand_over(c, s, fd)) != 0) {
+		short_of = r == E_SYS && (errno == EMFILE || errno == ENFILE ||
+		    errno == ENOMEM);
 		log_err("uid %u pid %d: cannot %s: %s", (unsigned)peer.uid,
 		    (int)peer.pid, r == E_UNAVAILABLE ?
 		    "read the client's groups" : "hand the connection to a "
 		    "listener", r == E_SYS ? strerror(errno) : err_str(r));
-		decide_conn(c, &peer, s->id, "server unavailable");
-		refuse(fd, E_UNAVAILABLE);
+		decide_conn(c, &peer, s->id, short_of ?
+		    "server out of resources" : "server unavailable");
+		refuse(fd, short_of ? E_RESOURCES : E_UNAVAILABLE);
 		creds_release(c, peer.uid);
 		msgreader_free(&s->rd);
 		decide_free(s);
@@ -492,23 +508,61 @@ new_connection(struct ctx *c, int fd)
 	ep_add(c, s->lfd, &s->ltag);
 }
 
+/* Accepted with the spare descriptor: refuse it, with the reason. */
+static void
+refuse_starved(struct ctx *c, int fd)
+{
+	socklen_t len = sizeof(struct ucred);
+	struct ucred peer = { 0, (uid_t)-1, (gid_t)-1 };
+
+	(void)getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len);
+	log_warn("uid %u pid %d: connection refused: out of file descriptors",
+	    (unsigned)peer.uid, (int)peer.pid);
+	decide_conn(c, &peer, ++c->next_id, err_str(E_RESOURCES));
+	refuse(fd, E_RESOURCES);
+}
+
+/* Not even the spare descriptor helps: stop accepting for a while. */
+static void
+pause_accept(struct ctx *c)
+{
+	log_err("accept: %s; accepting again once descriptors are free",
+	    strerror(errno));
+	(void)epoll_ctl(c->ep, EPOLL_CTL_DEL, c->listen_fd, NULL);
+	c->accept_paused = true;
+}
+
+static void
+resume_accept(struct ctx *c)
+{
+	if (!c->accept_paused || daemon_spare(&c->spare_fd) != 0)
+		return;
+	c->accept_paused = false;
+	ep_add(c, c->listen_fd, &c->listen_tag);
+	log_notice("accepting connections again");
+}
+
 static void
 on_listen(struct ctx *c)
 {
+	bool starved;
 	int fd;
 
 	for (;;) {
-		fd = accept4(c->listen_fd, NULL, NULL,
-		    SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+		if ((fd = daemon_accept(c->listen_fd, &c->spare_fd,
+		    &starved)) < 0) {
+			if (errno == EMFILE || errno == ENFILE)
+				pause_accept(c);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK)
 				log_err("accept: %s", strerror(errno));
 			return;
 		}
-		new_connection(c, fd);
+		if (starved)
+			refuse_starved(c, fd);
+		else
+			new_connection(c, fd);
 		(void)close(fd);
+		(void)daemon_spare(&c->spare_fd);
 		if (c->o->no_fork) {	/* -F: this one client only */
 			ep_close(c, &c->listen_fd);
 			daemon_unlink_socket(c->dsock);
@@ -537,8 +591,11 @@ loop_run(struct ctx *c)
 	struct evtag *t;
 	int n, i;
 
-	if (c->listen_fd >= 0)
+	c->spare_fd = -1;
+	if (c->listen_fd >= 0) {
 		ep_add(c, c->listen_fd, &c->listen_tag);
+		(void)daemon_spare(&c->spare_fd);
+	}
 	ep_add(c, c->sig_fd, &c->sig_tag);
 	ep_add(c, c->lm_fd, &c->lm_tag);
 	if (c->inetd_fd >= 0) {
@@ -548,11 +605,13 @@ loop_run(struct ctx *c)
 	}
 	/* -i and -F serve one client: done once it is. */
 	while (!c->stopping && (c->listen_fd >= 0 || c->sessions != NULL)) {
-		if ((n = epoll_wait(c->ep, ev, 64, -1)) < 0) {
+		if ((n = epoll_wait(c->ep, ev, 64, c->accept_paused ? 1000 :
+		    -1)) < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal_f("epoll_wait: %s", strerror(errno));
 		}
+		resume_accept(c);
 		for (i = 0; i < n; i++) {
 			t = ev[i].data.ptr;
 			switch (t->kind) {

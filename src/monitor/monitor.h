@@ -97,6 +97,8 @@ struct ctx {
 	int inetd_fd;			/* -i: the connection, until taken */
 	int sig_fd;			/* signalfd: SIGCHLD, SIGTERM, ... */
 	int lm_fd;			/* to the listener master */
+	int spare_fd;			/* for daemon_accept(), or -1 */
+	bool accept_paused;		/* out of descriptors: listen_fd idle */
 	pid_t lm_pid;
 	struct evtag listen_tag, sig_tag, lm_tag;
 	struct session *sessions;
