@@ -688,6 +688,7 @@ spawn_step_str(uint32_t step)
 		    "pass on a directory outside the program's root",
 		[STEP_NO_CLIENT_ROOT] =
 		    "use the client's root directory: none was sent (dived -r)",
+		[STEP_SETUP_DIED] = "set up the program: its spawner died",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)

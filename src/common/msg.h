@@ -177,6 +177,7 @@ enum spawn_step {
 	STEP_POLICY = 23,	/* err: a DENY_* reason, not an errno */
 	STEP_AUDIT = 24,	/* the audit record could not be written */
 	STEP_PTY = 25,		/* allocate the pseudo-terminal */
+	STEP_SETUP_DIED = 27,	/* the spawner ended before executing */
 	STEP_OUTSIDE_DIR = 29,	/* err: the descriptor's number + 1, or 0 */
 	STEP_NO_CLIENT_ROOT = 30,
 	STEP_MAX = 30,

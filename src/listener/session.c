@@ -85,19 +85,24 @@ send_hello(struct lsess *ls)
 	buf_free(&b);
 }
 
-/* One frame of the request, before the deadline. */
+/*
+ * One frame of the request, before the deadline.  The monitor says
+ * nothing meanwhile: anything from it means it has gone.
+ */
 static void
 read_frame(struct lsess *ls, const struct timespec *deadline)
 {
-	struct pollfd p = { ls->cfd, POLLIN, 0 };
+	struct pollfd p[2] = { { ls->cfd, POLLIN, 0 }, { ls->mfd, POLLIN, 0 } };
 	long left;
 	int r;
 
 	for (;;) {
 		if ((left = ms_left(deadline)) <= 0)
 			client_error(ls, E_TIMEOUT);
-		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+		if (poll(p, 2, (int)left) < 0 && errno != EINTR)
 			client_error(ls, E_SYS);
+		if (p[1].revents != 0)
+			client_error(ls, E_UNAVAILABLE);
 		if ((r = msgreader_read(&ls->crd, ls->cfd)) != E_AGAIN)
 			break;
 	}

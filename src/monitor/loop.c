@@ -328,21 +328,37 @@ on_session(struct ctx *c, struct session *s)
 		msgreader_next(&s->rd);
 }
 
+/*
+ * The status pipe: SPAWN_EXEC_MARK just before execve, a struct
+ * msg_failed if a step fails, then the end.  The end with neither: the
+ * spawner died before executing the program.
+ */
 static void
 on_status(struct ctx *c, struct session *s)
 {
 	struct msg_failed f;
 	struct buf b;
-	uint8_t data[16];
+	uint8_t data[16], *p = data;
 	char why[128];
 	const char *w;
 	ssize_t n;
 
-	if ((n = read(s->statusfd, data, sizeof(data))) < 0 &&
-	    (errno == EAGAIN || errno == EINTR))
-		return;
+	for (;;) {
+		if ((n = read(s->statusfd, data, sizeof(data))) < 0 &&
+		    errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0 || s->exec_seen || data[0] != SPAWN_EXEC_MARK)
+			break;
+		s->exec_seen = true;
+		if (n-- > 1) {
+			p++;
+			break;
+		}
+	}
 	ep_close(c, &s->statusfd);
-	buf_view(&b, data, n > 0 ? (size_t)n : 0);
+	buf_view(&b, p, n > 0 ? (size_t)n : 0);
 	if (n > 0 && msg_decode_failed(&b, &f) == 0) {
 		w = spawn_err_str(&f, why, sizeof(why));
 		log_notice("session %llu: uid %u: cannot %s%s%s",
@@ -354,6 +370,13 @@ on_status(struct ctx *c, struct session *s)
 		f = (struct msg_failed){ STEP_EXEC, EIO };
 		decide_end(c, s, NULL, &f);
 		send_failed(c, s, STEP_EXEC, EIO);
+	} else if (!s->exec_seen) {
+		log_warn("session %llu: uid %u: the spawner ended before "
+		    "executing the program", (unsigned long long)s->id,
+		    (unsigned)s->peer.uid);
+		f = (struct msg_failed){ STEP_SETUP_DIED, 0 };
+		decide_end(c, s, NULL, &f);
+		send_failed(c, s, STEP_SETUP_DIED, 0);
 	} else {
 		/* End of file without a report: the program was executed. */
 		s->state = S_RUNNING;

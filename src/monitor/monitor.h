@@ -75,6 +75,7 @@ struct session {
 	int lfd;			/* to the listener, -1 once it is gone */
 	int statusfd;			/* spawner's status pipe, -1 if none */
 	pid_t child;			/* program (or spawner), 0 if none */
+	bool exec_seen;			/* SPAWN_EXEC_MARK read */
 	struct msgreader rd;
 	struct evtag ltag, stag;
 	struct timespec t0;

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -40,7 +41,7 @@ client_fd(const struct spawn_args *a, const int *mapped, uint32_t n,
 
 static void __attribute__((noreturn))
 exec_auth(const struct spawn_args *a, const struct identity *id,
-    const int *mapped, int pty)
+    const int *mapped, int pty, pid_t spawner)
 {
 	struct dived_opts o = *a->o;
 	struct spawn_args env_args = *a;
@@ -49,6 +50,9 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 	char **envp;
 	int n, fd, null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
+	/* CMD runs as root: not a moment longer than the spawner. */
+	if (ns_die_with_parent(true) != 0 || getppid() != spawner)
+		_exit(127);
 	/* stdio: the client's 0, 1, 2 where it sent them, else /dev/null. */
 	for (n = 0; n < 3; n++) {
 		fd = client_fd(a, mapped, (uint32_t)n, pty);
@@ -61,6 +65,7 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 	env_args.rule = NULL;		/* as it is, not the program's */
 	if ((envp = env_build(&env_args, id)) == NULL)
 		_exit(127);
+	(void)signal(SIGPIPE, SIG_DFL);
 	execve("/bin/sh", argv, envp);
 	_exit(127);
 }
@@ -69,13 +74,13 @@ int
 auth_run(const struct spawn_args *a, const struct identity *id,
     const int *mapped, int pty)
 {
-	pid_t pid;
+	pid_t pid, self = getpid();
 	int st;
 
 	if ((pid = fork()) < 0)
 		return errno;
 	if (pid == 0)
-		exec_auth(a, id, mapped, pty);
+		exec_auth(a, id, mapped, pty, self);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return errno;

@@ -49,6 +49,7 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 		a->statusfd = -1;
 		spawn_run(a);
 	}
+	a->monitor = getpid();
 	if ((h->pid = fork()) < 0) {
 		err = errno;
 		(void)close(h->statusfd);

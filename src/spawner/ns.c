@@ -43,10 +43,10 @@ ns_setns(const struct dived_opts *o)
 }
 
 int
-ns_die_with_parent(void)
+ns_die_with_parent(bool on)
 {
-	/* (In a new pid namespace getppid() is 0: nothing more to check.) */
-	return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ? errno : 0;
+	return prctl(PR_SET_PDEATHSIG, on ? SIGKILL : 0, 0, 0, 0) != 0 ?
+	    errno : 0;
 }
 
 /*

@@ -44,6 +44,9 @@ struct spawn {
 	struct identity id;
 	struct rootctx rc;
 	char **argv, **envp;
+	pid_t parent;			/* to die with; 0 in a new pid ns, -1 none */
+	bool pid1;			/* the program of a new pid namespace */
+	bool ids_done;			/* ids_apply has run */
 };
 
 static void
@@ -106,6 +109,8 @@ report_started(const struct spawn *sp)
  * script's background job, SIGHUP under nohup): all of it would survive
  * execve, so programs start with every signal at its default, as a login
  * does.  -J is an execve of dived's own caller: it keeps what it got.
+ * SIGPIPE only at the end (execute(), auth.c): until then a closed log or
+ * status pipe must give the spawner an error, not kill it.
  */
 static void
 reset_signals(const struct spawn_args *a)
@@ -117,8 +122,9 @@ reset_signals(const struct spawn_args *a)
 	if (a->inplace)
 		return;
 	for (s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
+		if (s != SIGKILL && s != SIGSTOP && s != SIGPIPE)
 			(void)signal(s, SIG_DFL);
+	(void)signal(SIGPIPE, SIG_IGN);
 	/* The C library keeps the signals below SIGRTMIN for itself and
 	 * refuses to touch them; an inherited SIG_IGN of theirs would
 	 * survive execve all the same.  All zero: SIG_DFL, in any layout. */
@@ -127,6 +133,25 @@ reset_signals(const struct spawn_args *a)
 		(void)syscall(SYS_rt_sigaction, s, ksa, NULL, (NSIG + 6) / 8);
 	sigemptyset(&none);
 	(void)sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
+ * Until it executes the program a spawner does not outlive the process
+ * that started it (the monitor, or the waiter of a new pid namespace):
+ * no half set-up process stays behind as root.  Set again after the
+ * identity changes, which clears it.
+ */
+static void
+die_with_parent(struct spawn *sp)
+{
+	int err;
+
+	if (sp->a->inplace || sp->a->o->no_fork || sp->parent < 0)
+		return;
+	if ((err = ns_die_with_parent(true)) != 0)
+		fail(sp, STEP_FORK, err);
+	if (getppid() != sp->parent)
+		_exit(127);	/* gone already: nobody to report to */
 }
 
 static void
@@ -355,7 +380,7 @@ install_fds(struct spawn *sp)
 }
 
 /*
- * The pid namespace's first process, for wait_pid1()'s signal handler (a
+ * The pid namespace's first process, for forward_to_pid1() (a signal
  * handler can reach nothing else).  Set once, in the spawner only.
  */
 static volatile pid_t pid1_child;
@@ -369,13 +394,11 @@ forward_to_pid1(int sig)
 	errno = save;
 }
 
-/* After unshare(CLONE_NEWPID): relay signals to the child, end like it. */
-static void __attribute__((noreturn))
-wait_pid1(pid_t child)
+static void
+forward_signals(pid_t child)
 {
-	struct rlimit none = { 0, 0 };
 	struct sigaction sa;
-	int st, s;
+	int s;
 
 	pid1_child = child;
 	memset(&sa, 0, sizeof(sa));
@@ -384,6 +407,15 @@ wait_pid1(pid_t child)
 	for (s = 1; s < NSIG; s++)
 		if (s != SIGCHLD && s != SIGKILL && s != SIGSTOP)
 			(void)sigaction(s, &sa, NULL);
+}
+
+/* After unshare(CLONE_NEWPID): wait for the child, end like it. */
+static void __attribute__((noreturn))
+wait_pid1(pid_t child)
+{
+	struct rlimit none = { 0, 0 };
+	int st;
+
 	while (waitpid(child, &st, 0) < 0)
 		if (errno != EINTR)
 			_exit(127);
@@ -396,35 +428,81 @@ wait_pid1(pid_t child)
 }
 
 /*
+ * Pass the child's status reports on to the monitor until the child
+ * executes or ends.  True if it executed the program (the mark of
+ * execute() and nothing after it).
+ */
+static bool
+relay_status(int from, int to)
+{
+	uint8_t b[64];
+	size_t total = 0;
+	bool mark = false;
+	ssize_t n;
+
+	for (;;) {
+		if ((n = read(from, b, sizeof(b))) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		mark |= total == 0 && b[0] == SPAWN_EXEC_MARK;
+		total += (size_t)n;
+		(void)!write(to, b, (size_t)n);
+	}
+	(void)close(from);
+	return mark && total == 1;
+}
+
+/*
  * unshare(CLONE_NEWPID) moves only children: the program becomes pid 1
  * of the new namespace in a child, and this process waits for it and ends
- * the same way, so the monitor sees the program's status.
+ * the same way, so the monitor sees the program's status.  Until the
+ * program runs, the waiter relays the child's reports and dies with the
+ * monitor; then it outlives dived as the program does, with its identity.
  */
 static void
 become_pid1(struct spawn *sp)
 {
+	int p[2] = { -1, -1 }, err, step;
+	bool started = false;
 	pid_t pid;
 	size_t i;
-	int err;
 
 	/* The waiter stands for the program towards dived, dive and their
 	 * signals: in the new namespace the program's own pid is 1. */
 	sp->pid = getpid();
+	if (sp->statusfd >= 0 && pipe2(p, O_CLOEXEC) != 0)
+		fail(sp, STEP_NAMESPACES, errno);
 	if ((pid = fork()) < 0)
 		fail(sp, STEP_NAMESPACES, errno);
 	if (pid == 0) {
+		if (p[1] >= 0) {
+			(void)close(p[0]);
+			(void)close(sp->statusfd);
+			sp->statusfd = p[1];
+		}
+		sp->pid1 = true;
+		sp->parent = 0;		/* getppid() across a pid namespace */
 		/* Without its parent, nobody reports on it: stop then. */
-		if ((err = ns_die_with_parent()) != 0)
+		if ((err = ns_die_with_parent(true)) != 0)
 			fail(sp, STEP_NAMESPACES, err);
 		return;
 	}
 	(void)setpgid(0, 0);	/* for --signals-pgid */
+	forward_signals(pid);
 	for (i = 0; i < sp->nfds; i++)
 		(void)close(sp->fds[i]);
 	if (sp->pts >= 0)	/* the terminal's end is the program's alone */
 		(void)close(sp->pts);
+	if (p[0] >= 0) {
+		(void)close(p[1]);
+		started = relay_status(p[0], sp->statusfd);
+	}
 	if (sp->statusfd >= 0)
 		(void)close(sp->statusfd);
+	if (started && (ns_die_with_parent(false) != 0 ||
+	    (!sp->ids_done && ids_apply(&sp->id, &step) != 0)))
+		(void)kill(pid, SIGKILL);	/* fail closed */
 	wait_pid1(pid);
 }
 
@@ -482,12 +560,22 @@ daemonize(struct spawn *sp)
 		fail(sp, STEP_FORK, errno);
 	if (pid > 0)
 		_exit(0);
+	sp->parent = -1;	/* detached from dived, by request */
 }
 
 static void
 execute(struct spawn *sp)
 {
 	set_nofile(sp);
+	/* The program outlives dived (only that of a new pid namespace
+	 * dies with its waiter); the monitor learns that it is executed. */
+	if (!sp->pid1)
+		(void)ns_die_with_parent(false);
+	if (sp->statusfd >= 0)
+		(void)!write(sp->statusfd, &(const uint8_t){ SPAWN_EXEC_MARK },
+		    1);
+	if (!sp->a->inplace)
+		(void)signal(SIGPIPE, SIG_DFL);
 	if (sp->a->exec_path != NULL) {
 		/* Decided by the policy: this path and no other. */
 		execve(sp->a->exec_path, sp->argv, sp->envp);
@@ -584,7 +672,9 @@ spawn_run(const struct spawn_args *a)
 	sp.a = a;
 	sp.statusfd = a->statusfd;
 	sp.lfd = a->lfd;
+	sp.parent = a->monitor;
 	reset_signals(a);
+	die_with_parent(&sp);
 	prepare(&sp);		/* descriptors, identity, -a, -D */
 	if ((err = ns_setns(o)) != 0)
 		fail(&sp, STEP_NAMESPACES, err);
@@ -600,6 +690,8 @@ spawn_run(const struct spawn_args *a)
 		fail(&sp, (uint32_t)step, err);
 	if ((err = caps_setuid_fixup(o)) != 0)
 		fail(&sp, STEP_CAPS, err);
+	sp.ids_done = true;
+	die_with_parent(&sp);
 	if (userns)	/* as the program's user: root only inside */
 		enter_namespaces(&sp, &h);
 	if ((err = caps_after_ids(o, &step)) != 0)	/* -c, -m, -X */

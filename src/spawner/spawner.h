@@ -36,7 +36,15 @@ struct spawn_args {
 	const struct identity *id;	/* the identity it resolved */
 	const char *exec_path;		/* execute exactly this program */
 	const struct conf_rule *rule;	/* the permitting rule */
+	pid_t monitor;			/* the spawner's parent (spawn_fork) */
 };
+
+/*
+ * Written on the status pipe just before execve: the end of the pipe
+ * without it means the spawner ended before executing the program.  (A
+ * struct msg_failed, which may follow, starts with a zero byte.)
+ */
+#define SPAWN_EXEC_MARK 0x78u
 
 /* The monitor's side of a spawner being started (launch.c). */
 struct spawn_handle {
@@ -197,8 +205,8 @@ void facts_check_free(struct facts_check *k);
 /* ns.c: namespaces, files written after them, root and directory. */
 int ns_setns(const struct dived_opts *o);
 int ns_unshare(const struct dived_opts *o);
-/* ns_die_with_parent: be killed when the parent ends. */
-int ns_die_with_parent(void);
+/* ns_die_with_parent: be killed when the parent ends (or no more). */
+int ns_die_with_parent(bool on);
 
 /* The map helper for a new user namespace (ns.c). */
 struct ns_helper {

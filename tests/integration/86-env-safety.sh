@@ -5,7 +5,7 @@
 # read files of the client's choosing are removed, exactly the list of
 # dived(8), unless --keep-env keeps them; without a gain nothing is.
 . "$(dirname "$0")/lib.sh"
-plan 24
+plan 25
 
 U1=$(id -u divetest1)
 G1=$(id -g divetest1)

@@ -1,0 +1,274 @@
+#!/bin/bash
+# Faults: SIGKILL to a listener mid-request, to a spawner mid-setup (in
+# -a, waiting for the client's descriptors), to the waiter of a new pid
+# namespace (running, and mid-setup), and to the monitor itself with
+# clients in every state.  Each client gets a clear error; the daemon goes
+# on (or, with the monitor gone, nothing of dived is left running as root
+# or half set up: only the programs that were running, as their users).
+. "$(dirname "$0")/lib.sh"
+plan 47
+
+RAW=$BUILD/bin/tests/rawsock
+U1=$(id -u divetest1)
+STEP27="the server could not set up the program: its spawner died"
+# A request header announcing 256 bytes that never come.
+PARTIAL=445600010002000000000100
+HELLO_RE='^4456000100010000'
+ERROR_UNAVAILABLE=4456000100090000000000040000001c
+
+# waitfor 'CONDITION': poll (bounded) until the shell condition holds.
+waitfor() {
+	local i
+	for i in $(seq 200); do
+		eval "$1" && return 0
+		sleep 0.05
+	done
+	echo "# timed out waiting for: $1"
+	return 1
+}
+
+# kids PID: children of PID other than the listener master.
+kids() {
+	ps --ppid "$1" -o pid=,comm= 2>/dev/null |
+	    awk '$2 != "dived-lmaster" { print $1 }'
+}
+# running PID...: those still running (zombies are done), one per line.
+running() {
+	local p s
+	for p; do
+		s=$(ps -o stat= -p "$p" 2>/dev/null) || continue
+		[[ $s == Z* ]] || echo "$p"
+	done
+}
+gone() { [ -z "$(running "$@")" ]; }
+uidof() { ps -o uid= -p "$1" 2>/dev/null | tr -d ' '; }
+
+# served: an honest client still gets its program run.
+served() { "$DIVE" "$SOCK" /bin/echo on 2>&1; }
+
+# hstart OPTIONS...: dived with the test build of the listener (its
+# master logs on dived's standard error, which must be a pipe).
+HT=$T/hooks
+mkdir -p "$HT"
+install -m 0755 "$BUILD/bin/dived" "$HT/dived"
+install -m 0755 "$BUILD/bin/tests/dived-listener-hooks" "$HT/dived-listener"
+exec 7> >(exec cat >> "$LOG")
+hstart() {
+	stop_dived
+	SOCK=$T/sock
+	: > "$LOG"
+	"$HT/dived" "$SOCK" -C 0777 "$@" 2>&7 &
+	DPID=$!
+	waitfor 'grep -q "listening on" "$LOG"'
+}
+
+# monitor_killed: after kill -9 of dived, forget it (stop_dived would
+# count its death as a failure).
+monitor_killed() {
+	kill -9 "$DPID"
+	wait "$DPID" 2>/dev/null
+	DPID=
+}
+
+# 1. A listener killed in the middle of a request.
+start_dived -v --request-timeout 60
+"$RAW" connect "$SOCK" "$PARTIAL" > "$T/raw" &
+raw=$!
+waitfor '[ -n "$(listener_pid)" ]'
+LM=$(lmaster_pid)
+kill -9 "$(listener_pid)"
+wait $raw
+like "listener killed mid-request: the connection just ends (greeting only)" \
+    "$(cat "$T/raw")" "${HELLO_RE}[0-9a-f]{64}\$"
+waitfor 'grep -q "pid $raw: the listener ended" "$LOG"'
+like "... and the monitor logs it, naming the client" "$(cat "$LOG")" \
+    "session [0-9]+: uid 0 pid $raw: the listener ended without passing a request"
+is "... the daemon goes on" "$(served)" on
+waitfor '[ "$(pgrep -P "$LM" | wc -l)" = 0 ]'
+is "... no listener left" "$(pgrep -P "$LM" | wc -l)" 0
+
+# 2. A listener killed while the spawner waits for the client's fds
+#    (the test listener holds them back: dived-test-hook:hold-fds).
+hstart -v --request-timeout 60
+"$DIVE" "$SOCK" dived-test-hook:hold-fds 2>"$T/err" &
+client=$!
+waitfor '[ -n "$(kids "$DPID")" ]'
+sp=$(kids "$DPID")
+kill -9 "$(listener_pid)"
+wait $client
+is "listener killed while the spawner waits: dive exits 127" $? 127
+like "... saying the connection dropped" "$(cat "$T/err")" \
+    "connection to the server dropped before the program started"
+waitfor 'gone $sp'
+is "... the spawner gives up at once (the descriptors' socket closed)" \
+    "$(running $sp)" ""
+waitfor 'grep -q "cannot receive the file descriptors" "$LOG"'
+like "... and says why in the log" "$(cat "$LOG")" \
+    "session [0-9]+: uid 0: cannot receive the file descriptors"
+is "... the daemon goes on" "$(served)" on
+
+# 3. The spawner killed while it waits for the descriptors.
+"$DIVE" "$SOCK" dived-test-hook:hold-fds 2>"$T/err" &
+client=$!
+waitfor '[ -n "$(kids "$DPID")" ]'
+sp=$(kids "$DPID")
+kill -9 $sp
+wait $client
+is "spawner killed waiting for the fds: dive exits 127" $? 127
+is "... with a clear error" "$(cat "$T/err")" "dive: $STEP27"
+waitfor 'grep -q "the spawner ended before executing" "$LOG"'
+like "... logged" "$(cat "$LOG")" \
+    "session [0-9]+: uid 0: the spawner ended before executing the program"
+is "... the daemon goes on" "$(served)" on
+waitfor '[ "$(pgrep -P "$(lmaster_pid)" | wc -l)" = 0 ]'
+is "... and the listener of that client is gone too" \
+    "$(pgrep -P "$(lmaster_pid)" | wc -l)" 0
+
+# 4. The spawner killed while the -a command runs (as root).
+AUTH="[ -e $T/block ] && exec sleep 60; exit 0"
+start_dived -v -a "$AUTH"
+touch "$T/block"
+run_as divetest1 "$DIVE" "$SOCK" /bin/true 2>"$T/err" &
+client=$!
+waitfor '[ -n "$(kids "$DPID")" ]'
+sp=$(kids "$DPID")
+waitfor '[ -n "$(kids "$sp")" ]'
+auth=$(kids "$sp")
+is "the -a command runs as root, child of the spawner" \
+    "$(uidof "$auth")/$(ps -o comm= -p "$auth")" "0/sleep"
+kill -9 "$sp"
+wait $client
+is "spawner killed during -a: dive exits 127" $? 127
+is "... with a clear error" "$(cat "$T/err")" "dive: $STEP27"
+waitfor 'gone "$auth"'
+is "... the -a command (root) does not outlive it" "$(running "$auth")" ""
+like "... logged with the client's uid" "$(cat "$LOG")" \
+    "session [0-9]+: uid $U1: the spawner ended before executing the program"
+rm -f "$T/block"
+is "... the daemon goes on" "$(served)" on
+
+# 5. The waiter of a new pid namespace killed while the program runs.
+start_dived -v -s pid
+run_as divetest1 "$DIVE" "$SOCK" /bin/sleep 60 2>"$T/err" &
+client=$!
+waitfor '[ -n "$(kids "$DPID")" ]'
+w=$(kids "$DPID")
+waitfor '[ "$(ps -o comm= --ppid "$w")" = sleep ]'
+prog=$(kids "$w")
+is "-s pid: the program runs as the client" "$(uidof "$prog")" "$U1"
+waitfor '[ "$(uidof "$w")" = "$U1" ]'
+is "... and its waiter, once it runs, as the program's user (not root)" \
+    "$(uidof "$w")" "$U1"
+kill -9 "$w"
+wait $client
+is "waiter killed: the client sees its program killed by SIGKILL (137)" \
+    $? 137
+waitfor 'gone "$prog"'
+is "... the program (pid 1 of the namespace) is gone with it" \
+    "$(running "$prog")" ""
+is "... the daemon goes on" "$(served)" on
+
+# 6. The waiter killed while the program is still being set up (-t
+#    writes into a FIFO nobody reads: the setup blocks there).
+mkfifo "$T/fifo"
+start_dived -v -s pid -t "$T/fifo" x
+"$DIVE" "$SOCK" /bin/true 2>"$T/err" &
+client=$!
+waitfor '[ -n "$(kids "$DPID")" ]'
+w=$(kids "$DPID")
+waitfor '[ -n "$(kids "$w")" ]'
+child=$(kids "$w")
+is "-s pid mid-setup: the waiter is still root (nothing runs yet)" \
+    "$(uidof "$w")/$(uidof "$child")" "0/0"
+kill -9 "$w"
+wait $client
+is "waiter killed mid-setup: dive exits 127" $? 127
+is "... with a clear error" "$(cat "$T/err")" "dive: $STEP27"
+waitfor 'gone "$child"'
+is "... the half set-up child (root) is gone" "$(running "$child")" ""
+timeout 10 cat "$T/fifo" > /dev/null &
+reader=$!
+is "... the daemon goes on" "$(served)" on
+wait $reader
+
+# 7. The monitor killed with a client in each state: mid-request, in -a,
+#    and with a program running.
+AUTH='[ "$DIVE_USER" = divetest2 ] && exec sleep 60; exit 0'
+start_dived -v --request-timeout 60 -a "$AUTH"
+LM=$(lmaster_pid)
+"$RAW" connect "$SOCK" "$PARTIAL" > "$T/raw" &
+raw=$!
+run_as divetest2 "$DIVE" "$SOCK" /bin/true 2>"$T/err2" &
+c2=$!
+run_as divetest1 "$DIVE" "$SOCK" /bin/sleep 60 2>"$T/err1" &
+c1=$!
+waitfor '[ "$(pgrep -P "$LM" | wc -l)" = 3 ]'
+waitfor '[ -n "$(pgrep -P "$DPID" -u divetest1 -x sleep)" ]'
+for p in $(kids "$DPID"); do
+	[ "$(ps -o comm= -p "$p")" = dived ] && sp=$p
+done
+waitfor '[ -n "$(kids "$sp")" ]'
+auth=$(kids "$sp")
+prog=$(pgrep -P "$DPID" -u divetest1 -x sleep)
+listeners=$(pgrep -P "$LM")
+monitor_killed
+wait $raw
+is "monitor killed: a client mid-request is told the server is gone" \
+    "$(sed -E "s/${HELLO_RE}[0-9a-f]{64}//" "$T/raw")" "$ERROR_UNAVAILABLE"
+wait $c2
+is "... a client in -a: exit 127" $? 127
+is "... told the request was refused: server unavailable" "$(cat "$T/err2")" \
+    "dive: request refused by the server: server unavailable"
+wait $c1
+is "... a client whose program runs: exit 127" $? 127
+is "... told its program's status is unknown" "$(cat "$T/err1")" \
+    "dive: lost the server (server unavailable); the program's exit status is unknown"
+waitfor 'gone "$LM" $listeners "$sp" "$auth"'
+is "... the listener master is gone" "$(running "$LM")" ""
+is "... and every listener" "$(running $listeners)" ""
+is "... the spawner in -a is gone" "$(running "$sp")" ""
+is "... and so is its -a command (root)" "$(running "$auth")" ""
+is "... the program that ran goes on, as its user" \
+    "$(running "$prog")/$(uidof "$prog")" "$prog/$U1"
+kill "$prog"
+
+# 8. The monitor killed with -s pid: one program running, one mid-setup.
+rm -f "$T/fifo"
+mkfifo "$T/fifo"
+start_dived -v -s pid -t "$T/fifo" x
+run_as divetest1 "$DIVE" "$SOCK" /bin/sleep 60 2>/dev/null &
+c1=$!
+waitfor '[ -n "$(kids "$DPID")" ]'
+w1=$(kids "$DPID")
+timeout 10 cat "$T/fifo" > /dev/null
+waitfor '[ "$(uidof "$w1")" = "$U1" ]'
+prog=$(kids "$w1")
+"$DIVE" "$SOCK" /bin/true 2>"$T/err" &
+c2=$!
+waitfor '[ "$(kids "$DPID" | wc -l)" = 2 ]'
+w2=$(kids "$DPID" | grep -vx "$w1")
+waitfor '[ -n "$(kids "$w2")" ]'
+child2=$(kids "$w2")
+monitor_killed
+wait $c2
+is "monitor killed, -s pid mid-setup: the client gets an error (127)" $? 127
+waitfor 'gone "$w2" "$child2"'
+is "... its waiter and half set-up child (root) are gone" \
+    "$(running "$w2" "$child2")" ""
+is "... the running program goes on as its user" \
+    "$(running "$prog")/$(uidof "$prog")" "$prog/$U1"
+is "... and so does its waiter, as the program's user" \
+    "$(running "$w1")/$(uidof "$w1")" "$w1/$U1"
+survivors=""
+for p in $(pgrep -f "$T/dived|dived-lmaster|dived-listener"); do
+	[ "$(uidof "$p")" = 0 ] && survivors="$survivors $p"
+done
+is "... no process of dived is left as root" "$survivors" ""
+kill "$prog" 2>/dev/null
+wait $c1 2>/dev/null
+waitfor 'gone "$w1"'
+is "... the waiter ends with its program" "$(running "$w1")" ""
+
+# 9. After all that, a fresh dived works, and none of the above leaked.
+start_dived
+is "a fresh dived serves" "$(served)" on
