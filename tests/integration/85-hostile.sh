@@ -9,6 +9,8 @@
 
 H=$T/hostile
 install -m 0755 "$BUILD/bin/tests/hostile" "$H"
+sanitized=0
+nm "$BUILD/bin/dived" 2>/dev/null | grep -q __asan_init && sanitized=1
 U1=$(id -u divetest1)
 G1=$(id -g divetest1)
 
@@ -196,17 +198,25 @@ SIGS=(
 NOSIGS=("sig15 error 0x14 ## $S;client error: ${ERRTXT[20]}")
 
 # The expected answers above, plus: complete-then-eof and passfd (1 each),
-# 4 checks after each of 19 attacks, truncate-all 2, random 2, strings 1
+# 5 checks after each of 19 attacks, truncate-all 2, random 2, strings 1
 # and hold 7 more.
 plan $((${#FIELDS[@]} + ${#ARGC0[@]} + ${#STRINGS[@]} + ${#ENVS[@]} +
     ${#TOOMANY_253[@]} + ${#TOOMANY_3[@]} + ${#CTRUNC_253[@]} +
     ${#CTRUNC_3[@]} + ${#KINDS[@]} + ${#ROOT_REFUSED[@]} + ${#ROOT_R[@]} +
-    ${#SLOWIDLE[@]} + ${#SIGS[@]} + ${#NOSIGS[@]} + 2 + 4 * 19 +
+    ${#SLOWIDLE[@]} + ${#SIGS[@]} + ${#NOSIGS[@]} + 2 + 5 * 19 +
     2 + 2 + 1 + 7))
 
 # fds: descriptors of the monitor and of the listener master.
 fds() {
 	echo "$(ls "/proc/$DPID/fd" | wc -l) $(ls "/proc/$LM/fd" | wc -l)"
+}
+
+# mem: VmData and RssAnon (kB) of the monitor and of the listener master.
+mem() {
+	local p
+	for p in "$DPID" "$LM"; do
+		awk '/^(VmData|RssAnon):/ { printf "%s ", $2 }' "/proc/$p/status"
+	done
 }
 
 # children: what dived and the listener master have as children.
@@ -272,15 +282,23 @@ cases() {
 	done
 }
 
-# after FAMILY: once the attack's connections are gone, no descriptor,
-# listener or child is left, and an honest client is still served.
-after() {
-	local i p
+# quiet: wait (bounded) until the attack's connections are all gone.
+quiet() {
+	local i
 	for i in $(seq 50); do
 		[ "$(fds)" = "$BASEFD" ] &&
 		    [ "$(children)" = dived-lmaster ] && break
 		sleep 0.05
 	done
+}
+
+# after FAMILY [ATTACK...]: once the attack's connections are gone, no
+# descriptor, listener or child is left, and an honest client is still
+# served.  With ATTACK (the command of the attack, run again): no memory
+# is left behind either, in the monitor or the listener master.
+after() {
+	local i p
+	quiet
 	is "$1: no descriptor left in the monitor or the listener master" \
 	    "$(fds)" "$BASEFD"
 	is "$1: no listener left" "$(pgrep -P "$LM" | wc -l)" 0
@@ -291,6 +309,42 @@ after() {
 	for p in $(ps --ppid "$DPID" -o pid=,comm= |
 	    awk '$2 != "dived-lmaster" { print $1 }'); do
 		kill -9 "$p" 2>/dev/null
+	done
+	[ $# -gt 1 ] || return 0
+	leaks "$@"
+}
+
+# leaks FAMILY ATTACK...: run the attack again, twice; the memory of the
+# monitor and the listener master must not grow (within MEMTOL kB: the
+# allocator's own pages).  The first run has warmed up every path.
+MEMTOL=16
+leaks() {
+	local fam=$1 m1 m2 i
+	shift
+	if [ $sanitized = 1 ]; then
+		skip "$fam: memory (LeakSanitizer checks it at dived's exit)"
+		return
+	fi
+	quiet
+	m1=$(mem)
+	for i in 1 2; do
+		"$@" > /dev/null 2>&1
+		quiet
+	done
+	honest /bin/true > /dev/null
+	m2=$(mem)
+	is "$fam: no memory left behind (attack twice more)" \
+	    "$(grown "$m1" "$m2")" ""
+}
+
+# grown "BEFORE" "AFTER": what grew by more than MEMTOL kB.
+grown() {
+	local -a a=($1) b=($2)
+	local names=("monitor VmData" "monitor RssAnon" "listener master VmData"
+	    "listener master RssAnon") i
+	for i in 0 1 2 3; do
+		[ $((b[i] - a[i])) -gt $MEMTOL ] &&
+		    printf '%s %s -> %s kB; ' "${names[i]}" "${a[i]}" "${b[i]}"
 	done
 }
 
@@ -320,7 +374,7 @@ honest() {
 # fields: every length and count at 0, its limit, one past, 0xffffffff.
 server --request-timeout 2 --max-request-bytes 1048576
 cases fields 0 /bin/true "$(hostile fields)" "${FIELDS[@]}"
-after fields
+after fields hostile fields
 
 # truncate-all: each prefix of a valid request, then EOF.
 server --request-timeout 2
@@ -337,14 +391,14 @@ is "truncate-all: one log line per connection, with the reason" \
 	echo "client error: ${ERRTXT[5]}"
     done
     echo "starting /bin/true"; } | sort | uniq -c)"
-after truncate-all
+after truncate-all hostile truncate-all
 EOFLOG="starting /bin/true;client error: ${ERRTXT[4]}"
 # The whole request, then EOF before the program starts: the client's
 # error, not a "listener protocol violation", and no spawner left.
 server --request-timeout 2
 cases eof-after-request 0 /bin/true "$(hostile eof-after-request)" \
     "complete-then-eof error 0x04 ## $EOFLOG"
-after eof-after-request
+after eof-after-request hostile eof-after-request
 
 # random: random bytes, and valid frames with bytes flipped (as nobody).
 server --request-timeout 2
@@ -354,77 +408,85 @@ is "random: every connection gets an answer, then closed" "$rest" \
     "answered 300 unanswered 0"
 is "random: one log line per connection" \
     "$(grep -acE " uid 65534 pid $P: (client error|starting)" "$LOG")" 300
-after random
+after random as_user nobody "$H" "$SOCK" random 300
 
 server --request-timeout 2
 cases argc0 0 - "$(hostile argc0)" "${ARGC0[@]}"
-after argc0
+after argc0 hostile argc0
 
 server --request-timeout 2
 cases strings 0 /usr/bin/printf "$(hostile strings)" "${STRINGS[@]}"
 is "strings: a newline in a program name forges no log line" \
     "$(grep -ac '^session 0: uid 0 pid 1: client error: forged' "$LOG")" 0
-after strings
+after strings hostile strings
 
 # env: as divetest1, so that the DIVE_* entries it sends are not its own.
 server --request-timeout 2
-out=$(as_user divetest1 "$H" "$SOCK" env
-    as_user divetest1 "$H" "$SOCK" env-many)
+env_attack() {
+	as_user divetest1 "$H" "$SOCK" env
+	as_user divetest1 "$H" "$SOCK" env-many
+}
+out=$(env_attack)
 cases env "$U1" /usr/bin/env "$out" "${ENVS[@]}"
-after env
+after env env_attack
 
 server --request-timeout 2
 cases too-many-fds 0 /bin/true "$(hostile too-many-fds)" "${TOOMANY_253[@]}"
-after too-many-fds
+after too-many-fds hostile too-many-fds
 server --request-timeout 2 --max-fds 3
 cases "too-many-fds (--max-fds 3)" 0 /bin/true "$(hostile too-many-fds)" \
     "${TOOMANY_3[@]}"
-after "too-many-fds (--max-fds 3)"
+after "too-many-fds (--max-fds 3)" hostile too-many-fds
 
 server --request-timeout 2
 cases ctrunc 0 /bin/true "$(hostile ctrunc)" "${CTRUNC_253[@]}"
-after ctrunc
+after ctrunc hostile ctrunc
 server --request-timeout 2 --max-fds 3
 cases "ctrunc (--max-fds 3)" 0 /bin/true "$(hostile ctrunc)" "${CTRUNC_3[@]}"
-after "ctrunc (--max-fds 3)"
+after "ctrunc (--max-fds 3)" hostile ctrunc
 
 # fd-kinds: a directory, O_PATH, FIFO, socket, memfd, the daemon's own
 # socket file, terminals, the connection itself: as cwd, tty, mapped fd,
 # and as root (refused without -r, must be a directory with it).
 server --request-timeout 2
 cases fd-kinds 0 /bin/true "$(hostile fd-kinds cwd tty map)" "${KINDS[@]}"
-after fd-kinds
+after fd-kinds hostile fd-kinds cwd tty map
 server --request-timeout 2
 cases "fd-kinds (root)" 0 /bin/true "$(hostile fd-kinds root)" \
     "${ROOT_REFUSED[@]}"
-after "fd-kinds (root)"
+after "fd-kinds (root)" hostile fd-kinds root
 server --request-timeout 2 -r
 cases "fd-kinds (root, -r)" 0 /bin/true "$(hostile fd-kinds root)" \
     "${ROOT_R[@]}"
-after "fd-kinds (root, -r)"
+after "fd-kinds (root, -r)" hostile fd-kinds root
 
 # slow (a byte a second: the deadline is for the whole request) and idle.
+slow_idle() {
+	hostile slow &
+	hostile idle
+	wait $!
+}
 server --request-timeout 2
 hostile slow > "$T/slow" &
 out=$(hostile idle)
 wait $!
 cases slow/idle 0 - "$(cat "$T/slow")
 $out" "${SLOWIDLE[@]}"
-after slow/idle
+after slow/idle slow_idle
 
 server --request-timeout 2 --signals
 cases signals 0 /bin/sleep "$(hostile signals)" "${SIGS[@]}"
-after signals
+after signals hostile signals
 server --request-timeout 2
 cases "signals (no --signals)" 0 /bin/sleep "$(hostile signals 15)" \
     "${NOSIGS[@]}"
-after "signals (no --signals)"
+after "signals (no --signals)" hostile signals 15
 
 # passfd: divetest1 connects, divetest2 sends the request on that socket.
 server --request-timeout 2
 cases passfd "$U1" /bin/sh "$(hostile passfd divetest1 divetest2)" \
     "passfd exited 0 [$U1 $U1 divetest1 %PID%\\x0a]"
-after passfd
+after passfd hostile passfd divetest1 divetest2
 
 # One uid at --max-per-uid: refused at once, while others are served.
 server --request-timeout 3 --max-per-uid 4
@@ -453,4 +515,4 @@ is "hold: each logged" "$(logof "$U1" "$P" | tr ';' '\n' | sort | uniq -c)" \
 is "hold: the uid is served again once its connections ended" \
     "$(run_as divetest1 "$DIVE" "$SOCK" /bin/echo again 2>&1)" again
 is "hold: dived still runs" "$(kill -0 "$DPID" 2>&1 && echo yes)" yes
-after hold
+after hold as_user divetest1 "$H" "$SOCK" hold 5
