@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Style checks that a compiler does not make (STYLE.md section 4):
-# banned functions, and the privilege split between the source folders.
-#   tools/lint.sh [OBJDIR]   (OBJDIR: where the .o files are, for the split)
+# banned functions, and the privilege split between the source folders;
+# static analysis (clang-tidy, cppcheck) of every source, tests included;
+# and the hardening of the built programs (STYLE.md section 8).
+#   tools/lint.sh [OBJDIR]   (OBJDIR: where the .o files are, for the split;
+#                             the programs are in OBJDIR/../bin)
 set -u
 cd "$(dirname "$0")/.."
 objdir=${1:-obj}
@@ -10,7 +13,9 @@ status=0
 
 # 1. Banned calls in the daemon and client sources.
 banned='\b(strcpy|strcat|sprintf|vsprintf|gets|alloca|system|popen|atoi|atol|atoll|strtol|strtoul|strtoll|strtoull)[[:space:]]*\('
-if hits=$(grep -nE "$banned" src/*/*.c src/*/*.h tests/helpers/*.c 2>/dev/null |
+tests="tests/helpers/*.c tests/unit/*.c tests/fuzz/*.c tests/hooks/*.c"
+# shellcheck disable=SC2086
+if hits=$(grep -nE "$banned" src/*/*.c src/*/*.h $tests 2>/dev/null |
     grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/\*|\*)'); then
 	echo "lint: banned function:"
 	printf '%s\n' "$hits"
@@ -71,12 +76,16 @@ if command -v mandoc >/dev/null; then
 	fi
 fi
 # 6. Static analysis: clang-tidy (.clang-tidy) and cppcheck, no findings.
+#    The listener's sources once more with the test hooks compiled in.
 flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
--Isrc/monitor -I$objdir -isystem /usr/include/bsd -DLIBBSD_OVERLAY"
+-Isrc/monitor -Itests/hooks -I$objdir -isystem /usr/include/bsd
+-DLIBBSD_OVERLAY"
 if command -v clang-tidy >/dev/null; then
 	# shellcheck disable=SC2086
-	if hits=$(ls src/*/*.c tests/helpers/*.c |
-	    xargs -P2 -I{} clang-tidy -quiet {} -- $flags 2>/dev/null |
+	if hits=$({ ls src/*/*.c $tests |
+	    xargs -P2 -I{} clang-tidy -quiet {} -- $flags 2>/dev/null
+	    ls src/listener/*.c | xargs -P2 -I{} clang-tidy -quiet {} -- \
+	    $flags -DDIVE_TEST_HOOKS 2>/dev/null; } |
 	    grep -E 'warning:|error:'); then
 		echo "lint: clang-tidy:"
 		printf '%s\n' "$hits"
@@ -86,13 +95,40 @@ else
 	echo "lint: clang-tidy not installed; skipped"
 fi
 if command -v cppcheck >/dev/null; then
-	if ! cppcheck --enable=warning,portability --error-exitcode=1 -q \
-	    --std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner \
-	    -Isrc/listener src tests/helpers; then
+	cpp="cppcheck --enable=warning,portability --error-exitcode=1 -q
+	--std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
+	-Itests/hooks"
+	# shellcheck disable=SC2086
+	if ! $cpp src tests/helpers tests/unit tests/fuzz tests/hooks ||
+	    ! $cpp -DDIVE_TEST_HOOKS src/listener; then
 		echo "lint: cppcheck found problems"
 		status=1
 	fi
 else
 	echo "lint: cppcheck not installed; skipped"
 fi
+
+# 7. The programs are built as STYLE.md section 8 says: position
+#    independent, full RELRO with immediate binding, stack protector,
+#    _FORTIFY_SOURCE (some __*_chk calls).  Not for sanitizer builds.
+bindir=$(dirname "$objdir")/bin
+for p in dive dived dived-listener; do
+	b=$bindir/$p
+	if [ ! -x "$b" ]; then
+		echo "lint: $b not built; hardening not checked"
+		status=1
+		continue
+	fi
+	nm -D "$b" 2>/dev/null | grep -q __asan_init && continue
+	miss=
+	readelf -h "$b" | grep -q 'Type:.*DYN' || miss="$miss PIE"
+	readelf -lW "$b" | grep -q GNU_RELRO || miss="$miss RELRO"
+	readelf -d "$b" | grep -q 'FLAGS.*BIND_NOW' || miss="$miss BIND_NOW"
+	nm -D "$b" | grep -q __stack_chk_fail || miss="$miss stack-protector"
+	nm -D "$b" | grep -q '_chk@' || miss="$miss FORTIFY_SOURCE"
+	if [ -n "$miss" ]; then
+		echo "lint: $b lacks:$miss"
+		status=1
+	fi
+done
 exit $status

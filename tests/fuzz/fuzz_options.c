@@ -77,11 +77,13 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	copy[n] = '\0';
 	argv[0] = prog;
 	/* Words end at each NUL; a last word without one ends the input. */
-	for (i = 0; i <= n && argc <= MAX_WORDS; i++)
-		if (copy[i] == '\0' && (i < n || start < n)) {
+	for (i = 0; i < n && argc <= MAX_WORDS; i++)
+		if (copy[i] == '\0') {
 			argv[argc++] = copy + start;
 			start = i + 1;
 		}
+	if (start < n && argc <= MAX_WORDS)
+		argv[argc++] = copy + start;
 	argv[argc] = NULL;
 	memset(err, 'x', sizeof(err));
 	r = opt_parse(argc, argv, &o, err, sizeof(err));

@@ -227,12 +227,14 @@ put_num(char *p, long v)
 	return k;
 }
 
+/* Copy s without its NUL; the line is ended by the caller. */
 static size_t
 put_str(char *p, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n;
 
-	memcpy(p, s, n);
+	for (n = 0; s[n] != '\0'; n++)
+		p[n] = s[n];
 	return n;
 }
 

@@ -1251,7 +1251,7 @@ Test(msg, req_exec_huge_counts_rejected_without_allocating)
 
 	for (i = 0; i < 4; i++)
 		d[i].copy = dup_bytes(b[i].d, b[i].len);
-	limit_as(256 * 1024);
+	limit_as((size_t)256 * 1024);
 	for (i = 0; i < 4; i++) {
 		struct buf v;
 
@@ -1753,7 +1753,7 @@ Test(msg, mon_exec_huge_counts_rejected_without_allocating)
 	raw_mon(&b, MSG_MAX_ARGS, MSG_MAX_ENV, "a\0b=", 4);
 	copy = dup_bytes(b.d, b.len);
 	buf_view(&v, copy, b.len);
-	limit_as(256 * 1024);
+	limit_as((size_t)256 * 1024);
 	ret = msg_decode_mon_exec(&v, &r);
 	unlimit_as();
 	cr_assert_eq(ret, E_SHORT, "%d", ret);
