@@ -42,6 +42,14 @@ running() {
 }
 gone() { [ -z "$(running "$@")" ]; }
 uidof() { ps -o uid= -p "$1" 2>/dev/null | tr -d ' '; }
+# tree PID: PID and every process below it.
+tree() {
+	local p
+	echo "$1"
+	for p in $(ps --ppid "$1" -o pid= 2>/dev/null); do
+		tree "$p"
+	done
+}
 
 # served: an honest client still gets its program run.
 served() { "$DIVE" "$SOCK" /bin/echo on 2>&1; }
@@ -249,6 +257,7 @@ waitfor '[ "$(kids "$DPID" | wc -l)" = 2 ]'
 w2=$(kids "$DPID" | grep -vx "$w1")
 waitfor '[ -n "$(kids "$w2")" ]'
 child2=$(kids "$w2")
+everything=$(tree "$DPID")
 monitor_killed
 wait $c2
 is "monitor killed, -s pid mid-setup: the client gets an error (127)" $? 127
@@ -260,10 +269,10 @@ is "... the running program goes on as its user" \
 is "... and so does its waiter, as the program's user" \
     "$(running "$w1")/$(uidof "$w1")" "$w1/$U1"
 survivors=""
-for p in $(pgrep -f "$T/dived|dived-lmaster|dived-listener"); do
+for p in $(running $everything); do
 	[ "$(uidof "$p")" = 0 ] && survivors="$survivors $p"
 done
-is "... no process of dived is left as root" "$survivors" ""
+is "... of all the processes of dived, none is left as root" "$survivors" ""
 kill "$prog" 2>/dev/null
 wait $c1 2>/dev/null
 waitfor 'gone "$w1"'
