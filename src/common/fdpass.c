@@ -215,7 +215,8 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 	if (n < 0 && errno == ECONNRESET)
 		return r->got == 0 && !r->have_hdr ? E_EOF : E_TRUNCATED;
 	if (n < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? E_AGAIN : E_SYS;
+		return errno == EAGAIN || errno == EWOULDBLOCK ? E_AGAIN :
+		    E_SYS;
 	if ((ret = take_cmsgs(r, &mh)) != 0)
 		return ret;
 	*got = (size_t)n;

@@ -306,8 +306,9 @@ on_session(struct ctx *c, struct session *s)
 		 * could not be started. */
 		if (s->state == S_REQUEST)
 			log_warn("session %llu: uid %u pid %d: the listener "
-			    "ended without passing a request", (unsigned long
-			    long)s->id, (unsigned)s->peer.uid, (int)s->peer.pid);
+			    "ended without passing a request",
+			    (unsigned long long)s->id, (unsigned)s->peer.uid,
+			    (int)s->peer.pid);
 		listener_gone(c, s);
 		return;
 	}

@@ -44,7 +44,7 @@ struct spawn {
 	struct identity id;
 	struct rootctx rc;
 	char **argv, **envp;
-	pid_t parent;			/* to die with; 0 in a new pid ns, -1 none */
+	pid_t parent;		/* to die with; 0 in a new pid ns, -1: none */
 	bool pid1;			/* the program of a new pid namespace */
 	bool ids_done;			/* ids_apply has run */
 };
@@ -482,7 +482,7 @@ become_pid1(struct spawn *sp)
 			sp->statusfd = p[1];
 		}
 		sp->pid1 = true;
-		sp->parent = 0;		/* getppid() across a pid namespace */
+		sp->parent = 0;	/* getppid() across a pid namespace */
 		/* Without its parent, nobody reports on it: stop then. */
 		if ((err = ns_die_with_parent(true)) != 0)
 			fail(sp, STEP_NAMESPACES, err);

@@ -36,7 +36,7 @@
 
 #define SETUP		4
 #define MAX_INPUT	65536	/* fits the socket buffer */
-#define FD_WINDOW	64	/* descriptors 0 to 63 are checked for leaks */
+#define FD_WINDOW	64	/* descriptors 0 to 63 are checked */
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
@@ -60,7 +60,8 @@ send_chunk(int s, const uint8_t *p, size_t len, int nfds)
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
 	for (i = 0; i < nfds; i++)
-		REQUIRE((fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0);
+		REQUIRE((fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >=
+		    0);
 	if (nfds > 0) {
 		memset(&u, 0, sizeof(u));
 		mh.msg_control = u.buf;
@@ -100,7 +101,8 @@ drain(struct msgreader *rd, int s, int monitor, int closed)
 		k = msgreader_take_fds(rd, fds);
 		fdpass_close_all(fds, k);
 		if (monitor)
-			fz_monitor_frame(&rd->h, rd->payload.d, rd->payload.len);
+			fz_monitor_frame(&rd->h, rd->payload.d,
+			    rd->payload.len);
 		else
 			fz_client_frame(&rd->h, rd->payload.d, rd->payload.len);
 		msgreader_next(rd);

@@ -161,7 +161,8 @@ static void
 small(const char *sub, const char *name, uint16_t type, int kind,
     int64_t a, int64_t b)
 {
-	struct msg_hello h = { HELLO_ALL_FLAGS, MSG_MAX_FDS, MSG_MAX_LEN, 1, 2 };
+	struct msg_hello h = { HELLO_ALL_FLAGS, MSG_MAX_FDS, MSG_MAX_LEN, 1,
+		2 };
 	struct msg_exit ex = { (uint32_t)a, (uint32_t)b };
 	struct msg_failed f = { (uint32_t)a, (int32_t)b };
 	struct msg_session s = { 7, 1000, 1000, 4242 };

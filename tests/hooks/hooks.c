@@ -28,7 +28,7 @@
 
 #define PREFIX "dived-test-hook:"
 
-static int logfd = -1;		/* dived's standard error, in the master */
+static int logfd = -1;		/* dived's stderr, in the master */
 static char master_op[32];	/* the master's operation, or "" */
 static int hold;		/* the listener keeps the client's fds */
 
