@@ -56,12 +56,36 @@ check_string(const char *s, const uint8_t *p, size_t n, int env)
 	}
 }
 
+/* REQ_F_PTY: a size within bounds, its own ascending numbers. */
+static void
+check_pty(const struct req_exec *r)
+{
+	const struct req_pty *t = &r->pty;
+	uint32_t i, j;
+
+	if (!(r->flags & REQ_F_PTY)) {
+		REQUIRE(t->nfd == 0);
+		return;
+	}
+	REQUIRE((r->specials & REQ_SPECIAL_TTY) == 0);
+	REQUIRE(t->ws.rows <= MSG_MAX_WINSIZE && t->ws.cols <= MSG_MAX_WINSIZE);
+	REQUIRE(t->nfd <= MSG_MAX_FDS && r->nfdmap + t->nfd <= MSG_MAX_FDS);
+	for (i = 0; i < t->nfd; i++) {
+		REQUIRE(t->fdnum[i] <= MSG_MAX_FDNUM);
+		REQUIRE(i == 0 || t->fdnum[i] > t->fdnum[i - 1]);
+		for (j = 0; j < r->nfdmap; j++)
+			REQUIRE(r->fdnum[j] != t->fdnum[i]);
+	}
+}
+
 /* What both exec decoders promise about a request they accept. */
 static void
 check_req(const struct req_exec *r, const uint8_t *p, size_t n)
 {
 	uint32_t i;
 
+	REQUIRE((r->flags & ~REQ_F_ALL) == 0);
+	check_pty(r);
 	REQUIRE(r->umask <= 0777);
 	REQUIRE((r->specials & ~REQ_SPECIAL_ALL) == 0);
 	REQUIRE(r->nfdmap <= MSG_MAX_FDS);
@@ -84,7 +108,11 @@ same_req(const struct req_exec *a, const struct req_exec *b)
 {
 	uint32_t i;
 
-	REQUIRE(a->umask == b->umask && a->specials == b->specials);
+	REQUIRE(a->flags == b->flags && a->umask == b->umask &&
+	    a->specials == b->specials);
+	REQUIRE(memcmp(&a->pty.ws, &b->pty.ws, sizeof(a->pty.ws)) == 0);
+	REQUIRE(a->pty.nfd == b->pty.nfd && memcmp(a->pty.fdnum,
+	    b->pty.fdnum, a->pty.nfd * sizeof(uint32_t)) == 0);
 	REQUIRE(a->nfdmap == b->nfdmap && a->argc == b->argc &&
 	    a->envc == b->envc);
 	REQUIRE(memcmp(a->fdnum, b->fdnum, a->nfdmap * sizeof(uint32_t)) == 0);

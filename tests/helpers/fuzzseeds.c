@@ -82,6 +82,7 @@ static const char *const envdup[] = { "A=1", "A=2", "DIVE_UID=0", "B=x=y",
 
 struct reqspec {
 	const char *name;
+	uint32_t flags;			/* REQ_F_PTY: 0, 1, 2 get the pty */
 	uint32_t umask, specials, nfdmap;
 	uint32_t fdnum[4];
 	const char *const *argv;
@@ -89,13 +90,16 @@ struct reqspec {
 };
 
 static const struct reqspec reqs[] = {
-	{ "exec-minimal", 022, 0, 0, { 0 }, argv1, NULL },
-	{ "exec-env", 077, 0, 0, { 0 }, argv3, env2 },
-	{ "exec-env-dups", 0, 0, 0, { 0 }, argv1, envdup },
-	{ "exec-cwd-stdio", 022, REQ_SPECIAL_CWD, 3, { 0, 1, 2 }, argv1, env2 },
-	{ "exec-all-specials", 0777, REQ_SPECIAL_ALL, 4, { 0, 1, 2, 9 },
+	{ "exec-minimal", 0, 022, 0, 0, { 0 }, argv1, NULL },
+	{ "exec-env", 0, 077, 0, 0, { 0 }, argv3, env2 },
+	{ "exec-env-dups", 0, 0, 0, 0, { 0 }, argv1, envdup },
+	{ "exec-cwd-stdio", 0, 022, REQ_SPECIAL_CWD, 3, { 0, 1, 2 }, argv1,
+	    env2 },
+	{ "exec-all-specials", 0, 0777, REQ_SPECIAL_ALL, 4, { 0, 1, 2, 9 },
 	    argv3, envdup },
-	{ "exec-no-argv", 022, 0, 1, { 1 }, NULL, env2 },
+	{ "exec-no-argv", 0, 022, 0, 1, { 1 }, NULL, env2 },
+	{ "exec-pty", REQ_F_PTY, 022, REQ_SPECIAL_CWD, 1, { 5 }, argv3,
+	    env2 },
 };
 
 static uint32_t
@@ -112,6 +116,14 @@ static void
 to_req(const struct reqspec *s, struct req_exec *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->flags = s->flags;
+	if (s->flags & REQ_F_PTY) {
+		r->pty.ws = (struct msg_winsize){ 24, 80, 0, 0 };
+		r->pty.nfd = 3;
+		r->pty.fdnum[0] = 0;
+		r->pty.fdnum[1] = 1;
+		r->pty.fdnum[2] = 2;
+	}
 	r->umask = s->umask;
 	r->specials = s->specials;
 	r->nfdmap = s->nfdmap;
