@@ -118,6 +118,7 @@ HELPER_BINS = $(patsubst tests/helpers/%.c,$(TBIN)/%,$(HELPER_SRC))
 FUZZ_BINS = $(patsubst tests/fuzz/%.c,$(TBIN)/%,$(FUZZ_SRC))
 FUZZ_DIR ?= build/fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_JOBS ?= 1
 
 .PHONY: all clean check check-root unit demo deps lint split-check \
 	tests asan install uninstall bench fuzz fuzz-build fuzz-bins \
@@ -253,7 +254,7 @@ fuzz-build:
 	    fuzz-bins >/dev/null
 
 fuzz: fuzz-build
-	@tools/fuzz.sh -b $(FUZZ_DIR) -t $(FUZZ_SECONDS)
+	@tools/fuzz.sh -b $(FUZZ_DIR) -t $(FUZZ_SECONDS) -j $(FUZZ_JOBS)
 
 # Rewrites the generated seeds of tests/fuzz/corpus (other files stay).
 fuzz-seeds: $(TBIN)/fuzzseeds
@@ -269,7 +270,7 @@ check:
 	@$(MAKE) --no-print-directory -s tests >/dev/null
 	@$(MAKE) --no-print-directory -s O=build/asan SAN=1 tests >/dev/null
 	@$(MAKE) --no-print-directory -s fuzz-build
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) tools/run-tests.sh --all
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=2 tools/run-tests.sh --all
 
 lint: all
 	@tools/lint.sh $(OBJ)

@@ -6,20 +6,24 @@
 # (BUILD/work/NAME).  Prints TAP: one line per target with the number of
 # executions; a crash fails it, and its input is kept in BUILD/crashes.
 #
-#   tools/fuzz.sh [-b BUILD] [-t SECONDS] [NAME...]
+#   tools/fuzz.sh [-b BUILD] [-t SECONDS] [-j JOBS] [NAME...]
 #     -b BUILD     where the fuzz build is (default: build/fuzz)
 #     -t SECONDS   time per target (default: 60)
+#     -j JOBS      targets run at the same time (default: 1)
 #
 # To reproduce a crash: BUILD/bin/tests/fuzz_NAME BUILD/crashes/FILE
 set -u
 cd "$(dirname "$0")/.." || exit 1
 build=build/fuzz
 secs=60
-while getopts b:t: o; do
+jobs=1
+while getopts b:t:j: o; do
 	case $o in
 	b) build=$OPTARG ;;
 	t) secs=$OPTARG ;;
-	*) echo "usage: tools/fuzz.sh [-b BUILD] [-t SECONDS] [NAME...]" >&2
+	j) jobs=$OPTARG ;;
+	*) echo "usage: tools/fuzz.sh [-b BUILD] [-t SECONDS] [-j JOBS]" \
+	       "[NAME...]" >&2
 	   exit 2 ;;
 	esac
 done
@@ -39,25 +43,43 @@ grep -oE '"--?[A-Za-z][A-Za-z0-9-]*"' src/common/options.c | sort -u \
     > "$build/options.dict"
 printf '"\\x44\\x56\\x00\\x01"\n' > "$build/msg.dict"
 
+# run NAME: one target for secs seconds; its status in logs/NAME.status.
+run() {
+	local name=$1 dict=$build/msg.dict
+	[ "$name" = options ] && dict=$build/options.dict
+	mkdir -p "$build/work/$name"
+	"$build/bin/tests/fuzz_$name" -max_total_time="$secs" -timeout=10 \
+	    -max_len=8192 -print_final_stats=1 -dict="$dict" \
+	    -artifact_prefix="$build/crashes/$name-" \
+	    "$build/work/$name" "tests/fuzz/corpus/$name" \
+	    > "$build/logs/$name.log" 2>&1
+	echo $? > "$build/logs/$name.status"
+}
+
+running=0
+for name in "$@"; do
+	rm -f "$build/logs/$name.status"
+	[ -x "$build/bin/tests/fuzz_$name" ] || continue
+	if [ "$running" -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	run "$name" &
+	running=$((running + 1))
+done
+wait
+
 echo "1..$#"
 n=0 failed=0 total=0
 for name in "$@"; do
 	n=$((n + 1))
-	bin=$build/bin/tests/fuzz_$name
 	log=$build/logs/$name.log
-	if [ ! -x "$bin" ]; then
-		echo "not ok $n - fuzz $name: $bin not built (make fuzz-build)"
+	if [ ! -f "$build/logs/$name.status" ]; then
+		echo "not ok $n - fuzz $name: not built (make fuzz-build)"
 		failed=$((failed + 1))
 		continue
 	fi
-	dict=$build/msg.dict
-	[ "$name" = options ] && dict=$build/options.dict
-	mkdir -p "$build/work/$name"
-	"$bin" -max_total_time="$secs" -timeout=10 -max_len=8192 \
-	    -print_final_stats=1 -dict="$dict" \
-	    -artifact_prefix="$build/crashes/$name-" \
-	    "$build/work/$name" "tests/fuzz/corpus/$name" > "$log" 2>&1
-	st=$?
+	st=$(cat "$build/logs/$name.status")
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
 	    tail -n 1)
 	execs=${execs:-0}

@@ -10,7 +10,7 @@
 #     everything "make check" runs: lint, unit and integration tests of
 #     the normal build, then unit and integration tests again with the
 #     ASan+UBSan build in build/asan, then each fuzz target of build/fuzz
-#     for FUZZ_SECONDS seconds (60 by default)
+#     for FUZZ_SECONDS seconds (60 by default), FUZZ_JOBS (2) at a time
 #
 # The test accounts are created first and removed at the end, unless
 # DIVE_KEEP_TEST_USERS=1 (for several runs at once on one machine).
@@ -90,7 +90,8 @@ all_of() {	# BUILD: unit and integration tests of one build
 
 run_fuzz() {
 	echo "# fuzz: ${FUZZ_SECONDS:-60} s per target"
-	tools/fuzz.sh -b build/fuzz -t "${FUZZ_SECONDS:-60}" > "$out" 2>&1
+	tools/fuzz.sh -b build/fuzz -t "${FUZZ_SECONDS:-60}" \
+	    -j "${FUZZ_JOBS:-2}" > "$out" 2>&1
 	tally fuzz < "$out"
 }
 
