@@ -110,7 +110,8 @@ fi
 
 # 7. The programs are built as STYLE.md section 8 says: position
 #    independent, full RELRO with immediate binding, stack protector,
-#    _FORTIFY_SOURCE (some __*_chk calls).  Not for sanitizer builds.
+#    _FORTIFY_SOURCE (some __*_chk calls; musl, for a static dive, has
+#    none).  Dynamic or static, not for sanitizer builds.
 bindir=$(dirname "$objdir")/bin
 for p in dive dived dived-listener; do
 	b=$bindir/$p
@@ -119,13 +120,18 @@ for p in dive dived dived-listener; do
 		status=1
 		continue
 	fi
-	nm -D "$b" 2>/dev/null | grep -q __asan_init && continue
+	syms=$({ nm -D "$b"; nm "$b"; } 2>/dev/null | awk '{ print $NF }')
+	grep -q '^__asan_init' <<<"$syms" && continue
 	miss=
 	readelf -h "$b" | grep -q 'Type:.*DYN' || miss="$miss PIE"
 	readelf -lW "$b" | grep -q GNU_RELRO || miss="$miss RELRO"
 	readelf -d "$b" | grep -q 'FLAGS.*BIND_NOW' || miss="$miss BIND_NOW"
-	nm -D "$b" | grep -q __stack_chk_fail || miss="$miss stack-protector"
-	nm -D "$b" | grep -q '_chk@' || miss="$miss FORTIFY_SOURCE"
+	grep -q '^__stack_chk_fail' <<<"$syms" || miss="$miss stack-protector"
+	if grep -qx __init_libc <<<"$syms"; then
+		echo "lint: $b is linked with musl: no _FORTIFY_SOURCE there"
+	elif ! grep -q '_chk\(@\|$\)' <<<"$syms"; then
+		miss="$miss FORTIFY_SOURCE"
+	fi
 	if [ -n "$miss" ]; then
 		echo "lint: $b lacks:$miss"
 		status=1

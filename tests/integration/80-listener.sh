@@ -4,7 +4,7 @@
 # while a request is in flight.  And the monitor never holds the client's
 # descriptors.
 . "$(dirname "$0")/lib.sh"
-plan 19
+plan 20
 
 luid=$(id -u _dived)
 lgid=$(id -g _dived)
