@@ -220,10 +220,13 @@ $(OBJ)/hooks/%.o: %.c $(OBJ)/config.h
 	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -DDIVE_TEST_HOOKS -Itests/hooks \
 	    -Isrc/listener -I$(OBJ) -c -o $@ $<
 
+# Linked as bin/dived-listener is, so that it runs the same code.
 $(TBIN)/dived-listener-hooks: $(HOOKS_OBJ) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LISTENER_LIBS)
+	$(Q)$(CC) $(LDFLAGS) $(if $(LISTENER_LDFLAGS),$(STATIC_LISTENER) \
+	    $(LISTENER_NONSS)) -o $@ $^ \
+	    $(if $(LISTENER_LDFLAGS),$(LISTENER_STATIC_LIBS),$(LISTENER_LIBS))
 
 # Unit tests link the module they test with the common library.
 $(TBIN)/%_test: $(OBJ)/tests/unit/%_test.o $(COMMON_LIB)
