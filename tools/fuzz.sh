@@ -42,11 +42,14 @@ mkdir -p "$build/work" "$build/crashes" "$build/logs"
 grep -oE '"--?[A-Za-z][A-Za-z0-9-]*"' src/common/options.c | sort -u \
     > "$build/options.dict"
 printf '"\\x44\\x56\\x00\\x01"\n' > "$build/msg.dict"
+# And for dived.conf(5): its words and signs.
+printf '"%s"\n' permit deny keepenv setenv nofds noroot as cmd args '{' '}' \
+    '*' ':' '#' '\\' '\"' "'" '-' '=' '/' > "$build/config.dict"
 
 # run NAME: one target for secs seconds; its status in logs/NAME.status.
 run() {
 	local name=$1 dict=$build/msg.dict
-	[ "$name" = options ] && dict=$build/options.dict
+	[ -f "$build/$name.dict" ] && dict=$build/$name.dict
 	mkdir -p "$build/work/$name"
 	"$build/bin/tests/fuzz_$name" -max_total_time="$secs" -timeout=10 \
 	    -max_len=8192 -print_final_stats=1 -dict="$dict" \

@@ -254,6 +254,24 @@ small_failed(const uint8_t *p, size_t n)
 }
 
 static void
+small_user(const uint8_t *p, size_t n)
+{
+	struct buf v, b;
+	const char *name;
+
+	buf_view(&v, p, n);
+	if (msg_decode_user(&v, &name) != 0)
+		return;
+	REQUIRE(msg_check_user(name) == 0);
+	REQUIRE(strlen(name) >= 1 && strlen(name) <= MSG_MAX_USER);
+	check_string(name, p, n, 0);
+	buf_init(&b, MSG_MAX_SMALL + MSG_MAX_USER + 8);
+	REQUIRE(msg_encode_user(&b, name) == 0);
+	same_bytes(&b, p, n);
+	buf_free(&b);
+}
+
+static void
 small_session(const uint8_t *p, size_t n)
 {
 	struct msg_session m;
@@ -291,6 +309,9 @@ fz_client_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 		break;
 	case MSG_ERROR:
 		small_u32(p, n);
+		break;
+	case MSG_REQ_USER:
+		small_user(p, n);
 		break;
 	default:
 		break;
@@ -339,6 +360,9 @@ fz_monitor_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 		break;
 	case MSG_LM_SESSION:
 		small_session(p, n);
+		break;
+	case MSG_MON_USER:
+		small_user(p, n);
 		break;
 	default:
 		break;

@@ -199,6 +199,18 @@ small(const char *sub, const char *name, uint16_t type, int kind,
 }
 
 static void
+user_seed(const char *sub, const char *name, uint16_t type, const char *u)
+{
+	struct buf p;
+
+	buf_init(&p, MSG_MAX_SMALL + MSG_MAX_USER + 8);
+	if (msg_encode_user(&p, u) != 0)
+		die("encode");
+	seed(sub, name, type, 0, &p, 0, 0);
+	buf_free(&p);
+}
+
+static void
 small_seeds(void)
 {
 	small("req", "hello", MSG_HELLO, 'h', 0, 0);
@@ -220,6 +232,8 @@ small_seeds(void)
 	small("mon", "lm-ready", MSG_LM_READY, 'u', 0x20000, 0);
 	small("mon", "mon-sendfds", MSG_MON_SENDFDS, 'n', 0, 0);
 	small("mon", "spawn-fds", MSG_SPAWN_FDS, 'n', 0, 0);
+	user_seed("req", "user", MSG_REQ_USER, "root");
+	user_seed("mon", "mon-user", MSG_MON_USER, "u@example.org");
 }
 
 /* frame: four set-up bytes (see fuzz_frame.c), then frames. */
@@ -280,6 +294,34 @@ frame_seeds(void)
 	buf_free(&err);
 }
 
+/* config: texts in the language of dived.conf(5). */
+#define CONF(name, s) write_file("config", name, s, sizeof(s) - 1)
+
+static void
+config_seeds(void)
+{
+	CONF("wheel", "# dived.conf\n"
+	    "permit keepenv { LANG LC_* } :wheel as *\n"
+	    "deny :wheel as root cmd /bin/sh\n"
+	    "deny :wheel as root cmd /usr/bin/bash\n"
+	    "permit alice as root cmd /usr/sbin/service args nginx restart\n");
+	CONF("backup", "permit nofds setenv { TZ=UTC \"GREETING=hello world\" "
+	    "-TERM } \\\n    :operators as backup \\\n"
+	    "    cmd /usr/local/bin/backup args --all --quiet\n");
+	CONF("everybody", "permit keepenv *\ndeny 1005\n");
+	CONF("numbers", "permit noroot 1000 as 0 cmd /bin/true args\n"
+	    "permit :100 as *\n");
+	CONF("quotes", "permit 'bob' cmd \"/usr/bin/printf\" args '%s\\n' "
+	    "\"a b\"\n");
+	CONF("bad-action", "allow alice\n");
+	CONF("bad-dive", "permit setenv { DIVE_UID=0 } alice\n");
+	CONF("bad-path", "permit alice cmd bin/sh\n");
+	CONF("bad-brace", "permit keepenv { A alice\n");
+	CONF("empty", "");
+	CONF("comments", "# nothing\n\n   # but comments\n");
+	write_file("config", "path", "/usr//bin/./env/", 16);
+}
+
 /* options: NUL-separated words after "dived". */
 static void
 cmdline(const char *name, const char *words, size_t len)
@@ -333,5 +375,6 @@ main(int argc, char **argv)
 	small_seeds();
 	frame_seeds();
 	option_seeds();
+	config_seeds();
 	return 0;
 }
