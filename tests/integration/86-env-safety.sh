@@ -5,7 +5,7 @@
 # read files of the client's choosing are removed, exactly the list of
 # dived(8), unless --keep-env keeps them; without a gain nothing is.
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 27
 
 U1=$(id -u divetest1)
 G1=$(id -g divetest1)
@@ -129,6 +129,22 @@ start_dived -u divetest2 --keep-env LD_LIBRARY_PATH
 is "... unless the operator keeps it" \
     "$(run_as divetest1 "$EXECENV" LD_LIBRARY_PATH="$T/evil" -- \
     "$DIVE" "$SOCK" "$ldso" --list /bin/true | grep -c "$T/evil")" 1
+
+# With a policy (dived.conf(5)): a rule's keepenv { } list is the
+# operator's choice too; a plain keepenv is not (it names nothing).
+printf '%s\n' 'permit keepenv { LD_DIVETEST PYTHON* } divetest1 as divetest2' \
+    'permit keepenv divetest1 as nobody' > "$T/dived.conf"
+chmod 644 "$T/dived.conf"
+start_dived --config "$T/dived.conf" --audit-log "$T/audit.json"
+policyenv() {
+	run_as divetest1 "$EXECENV" LD_DIVETEST=1 PYTHONX=2 LD_OTHER=3 \
+	    GCONV_PATH=4 SAFE=5 -- "$DIVE" -u "$1" "$SOCK" /usr/bin/env |
+	    grep -E '^(LD_|PYTHON|GCONV|SAFE)' | sort | paste -sd' '
+}
+is "policy: keepenv { } names stay (and only they), unsafe or not" \
+    "$(policyenv divetest2)" "LD_DIVETEST=1 PYTHONX=2"
+is "policy: a plain keepenv keeps none of them for another user" \
+    "$(policyenv nobody)" "SAFE=5"
 
 "$DIVED" "$T/s" --keep-env 'LD_*,A=B' 2>"$T/err"
 like "--keep-env with a bad name: usage error 4, named" \
