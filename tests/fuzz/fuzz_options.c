@@ -31,7 +31,10 @@ check_ok(const struct dived_opts *o, int argc)
 {
 	int i;
 
-	REQUIRE((o->socket != NULL) + o->inetd + o->just_execute == 1);
+	/* One mode: a socket, -i, -J, or --check-config. */
+	REQUIRE((o->socket != NULL) + o->inetd + o->just_execute +
+	    (o->check_config != NULL) == 1);
+	REQUIRE(o->as_client != NULL || o->as_target == NULL);
 	REQUIRE(o->npidfiles >= 0 && o->npidfiles <= OPT_MAX_PIDFILES);
 	REQUIRE(o->nsetns >= 0 && o->nsetns <= OPT_MAX_SETNS);
 	REQUIRE(o->nwrites >= 0 && o->nwrites <= OPT_MAX_WRITES);
