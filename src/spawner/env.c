@@ -193,28 +193,35 @@ env_build(const struct spawn_args *a, const struct identity *id)
 	const char *const *src = a->o->no_environment ?
 	    (const char *const *)a->daemon_env : a->req->envp;
 	struct policy_target_env t = { id->name, id->home, id->shell };
+	const char *const *clean = NULL;
 	size_t n = 0, i, k = 0;
 	char **env;
 
 	if (a->inplace)		/* -J: no client, dived's environment as is */
 		return a->daemon_env;
 	/* Only the client's own entries, never dived's (-E) nor what a
-	 * rule sets.  (Only the spawner uses these arrays, and it executes
-	 * or exits next.) */
+	 * rule sets. */
 	if (!a->o->no_environment && gains_privileges(a, id) &&
-	    (src = filter_env(a, src)) == NULL)
+	    (src = clean = filter_env(a, src)) == NULL)
 		return NULL;
-	/* The permitting rule's environment options come next. */
+	/* The permitting rule's environment options come next.  (Only the
+	 * spawner uses this, and it executes or exits next.) */
 	if (a->rule != NULL && (src = (const char *const *)policy_env(a->rule,
-	    src, &t)) == NULL)
+	    src, &t)) == NULL) {
+		free((void *)(uintptr_t)clean);
 		return NULL;
+	}
 	while (src != NULL && src[n] != NULL)
 		n++;
-	if ((env = calloc(n + 5, sizeof(char *))) == NULL)
+	if ((env = calloc(n + 5, sizeof(char *))) == NULL) {
+		free((void *)(uintptr_t)clean);
 		return NULL;
+	}
 	for (i = 0; i < n; i++)
 		if (!is_dive_var(src[i]))
 			env[k++] = (char *)(uintptr_t)src[i];
+	/* Its entries point into the client's request, not into it. */
+	free((void *)(uintptr_t)clean);
 	/* Only the spawner uses this, and it exits on failure. */
 	if ((env[k++] = fmt_var("DIVE_UID", (long long)a->peer.uid)) == NULL ||
 	    (env[k++] = fmt_var("DIVE_GID", (long long)a->peer.gid)) == NULL ||
