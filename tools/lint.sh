@@ -95,9 +95,11 @@ else
 	echo "lint: clang-tidy not installed; skipped"
 fi
 if command -v cppcheck >/dev/null; then
+	# criterion's TestSuite() at file scope looks like an unknown
+	# macro to cppcheck, which does not read criterion's headers.
 	cpp="cppcheck --enable=warning,portability --error-exitcode=1 -q
 	--std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
-	-Itests/hooks"
+	-Itests/hooks --suppress=unknownMacro:tests/unit/*"
 	# shellcheck disable=SC2086
 	if ! $cpp src tests/helpers tests/unit tests/fuzz tests/hooks ||
 	    ! $cpp -DDIVE_TEST_HOOKS src/listener; then

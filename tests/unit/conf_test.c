@@ -311,31 +311,43 @@ Test(conf, error_word_too_long_at_the_limit_and_past_it)
 	free(t);
 }
 
+/* Append s at *len in t (room checked by the caller's allocation). */
+static void
+append(char *t, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(t + *len, s, n + 1);
+	*len += n;
+}
+
 Test(conf, error_too_many_words_at_the_limit_and_past_it)
 {
-	size_t n = 5, i;
+	size_t n = 5, i, len = 0;
 	char *t = malloc(16 + CONF_MAX_WORDS * 3);
 
-	strcpy(t, "permit a cmd /x args");	/* 5 words */
+	cr_assert_not_null(t);
+	append(t, &len, "permit a cmd /x args");	/* 5 words */
 	for (i = n; i < CONF_MAX_WORDS; i++)
-		strcat(t, " y");
+		append(t, &len, " y");
 	OK(t, 1);
 	cr_assert_eq(c.rules[0].nargs, CONF_MAX_WORDS - 5);
-	strcat(t, " z");
+	append(t, &len, " z");
 	BAD(t, CONF_E_TOO_MANY_WORDS, 1, 20 + 2 * (CONF_MAX_WORDS - 4));
 	free(t);
 }
 
 Test(conf, error_too_many_rules_at_the_limit_and_past_it)
 {
-	size_t i;
+	size_t i, len = 0;
 	char *t = malloc(CONF_MAX_RULES * 9 + 16);
 
+	cr_assert_not_null(t);
 	t[0] = '\0';
 	for (i = 0; i < CONF_MAX_RULES; i++)
-		strcat(t, "permit a\n");
+		append(t, &len, "permit a\n");
 	OK(t, CONF_MAX_RULES);
-	strcat(t, "permit b\n");
+	append(t, &len, "permit b\n");
 	BAD(t, CONF_E_TOO_MANY_RULES, CONF_MAX_RULES + 1, 1);
 	free(t);
 }
