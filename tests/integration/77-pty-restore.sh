@@ -9,7 +9,8 @@
 plan 22
 
 OUT='outer$ '
-PROG='/bin/sh -c '\''echo "@@"running; echo $$ > $TDIR/prog; exec sleep 1000'\'''
+# (the pid file first: once "running" shows, prog_gone can read it)
+PROG='/bin/sh -c '\''echo $$ > $TDIR/prog; echo "@@"running; exec sleep 1000'\'''
 
 start_dived
 tmux_start
