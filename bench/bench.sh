@@ -19,9 +19,10 @@
 #   BENCH_COMPARE      another build (a directory holding bin/): adds the
 #                      tool "base", its dive against its own dived, to
 #                      measure a change before and after in one run
-#   BENCH_DIVED_OPTS   extra options for every dived started here.  The
-#                      audit log goes here once dived has one, e.g.
-#                      BENCH_DIVED_OPTS="--audit-log /tmp/x/audit".
+#   BENCH_DIVED_OPTS   extra options for every dived started here
+#   BENCH_AUDIT        1: every dived writes its audit records as JSON
+#                      lines to a file of the bench's own (--audit-log);
+#                      0: no audit log [1]
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BENCH_BUILD:-$PWD}
@@ -37,6 +38,7 @@ COMPARE=${BENCH_COMPARE:-}
 [ -n "$COMPARE" ] && [[ " $TOOLS " != *" base "* ]] && TOOLS="$TOOLS base"
 # shellcheck disable=SC2206
 DIVED_OPTS=(${BENCH_DIVED_OPTS:-})
+AUDIT=${BENCH_AUDIT:-1}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "bench: run as root (make bench as root): it starts dived" >&2
@@ -87,6 +89,15 @@ cpu_ns() {
 	echo "$v"
 }
 
+# The listener's system user, as the install steps create it; removed
+# again at the end when the bench created it.
+created_user=0
+if ! getent passwd _dived >/dev/null; then
+	useradd --system --no-create-home --home-dir /nonexistent \
+	    --shell /usr/sbin/nologin _dived || exit 1
+	created_user=1
+fi
+
 W=$(mktemp -d /tmp/dive-bench.XXXXXX)
 chmod 755 "$W"
 install -m 0755 "$BUILD/bin/dive" "$BUILD/bin/dived" \
@@ -101,6 +112,11 @@ if [ -n "$COMPARE" ]; then
 	    "$COMPARE/bin/dived-listener" "$W/base/"
 fi
 S6SOCK=$W/s6sock
+AUDIT_LOG=
+if [ "$AUDIT" = 1 ]; then
+	AUDIT_LOG=$W/audit.json
+	DIVED_OPTS+=(--audit-log "$AUDIT_LOG")
+fi
 DPID= S6PID=
 
 cleanup() {
@@ -108,6 +124,7 @@ cleanup() {
 	[ -n "$S6PID" ] && kill "$S6PID" 2>/dev/null && wait "$S6PID" 2>/dev/null
 	[ -n "$BPID" ] && kill "$BPID" 2>/dev/null && wait "$BPID" 2>/dev/null
 	rm -rf "$W"
+	[ $created_user = 1 ] && userdel _dived
 	if [ -n "$CG" ]; then
 		echo $$ > /sys/fs/cgroup/cpuacct/cgroup.procs
 		rmdir "$CG" 2>/dev/null
@@ -408,7 +425,7 @@ section_conc() {
 
 machine
 echo "load average at start: $(loadavg)"
-echo "dived options: ${DIVED_OPTS[*]:-(defaults)}; audit log: ${BENCH_DIVED_OPTS:+see options}${BENCH_DIVED_OPTS:-off}"
+echo "dived options: ${DIVED_OPTS[*]:-(defaults)}; audit log: ${AUDIT_LOG:-off}"
 [[ " $TOOLS " == *" s6 "* ]] && start_s6
 if [ -n "$COMPARE" ]; then
 	DIVED_EXE=$W/base/dived start_dived "$BSOCK"
@@ -425,3 +442,4 @@ for s in $ONLY; do
 	esac
 done
 echo "load average at end: $(loadavg)"
+[ -n "$AUDIT_LOG" ] && echo "audit records written: $(cat "$AUDIT_LOG"* 2>/dev/null | wc -l)"
