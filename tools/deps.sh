@@ -13,7 +13,8 @@ quiet=0
 # it).  Tests: setpriv
 # (util-linux), script (bsdutils), ps/pgrep (procps), useradd (passwd),
 # mandoc and the pages the man pages refer to (manpages, manpages-dev,
-# systemd, man-db), systemd-socket-activate and systemd-analyze (systemd),
+# systemd, man-db), systemd-socket-activate, systemd-analyze and systemd
+# itself as a container's init (systemd),
 # the Debian package (dpkg-dev, debhelper, lintian), tmux, less and tput
 # (ncurses-bin: terminal tests), jq (reads the JSON audit log back),
 # setcap (libcap2-bin); static checks: clang-tidy, cppcheck; fuzzing:
