@@ -108,7 +108,9 @@ if [ "${1:-}" = --all ]; then
 	run_fuzz
 	remove_users
 elif [ $# -gt 0 ]; then
+	[ "$(id -u)" = 0 ] && tools/test-users.sh create
 	run_integration "$@"
+	remove_users
 else
 	[ "$(id -u)" = 0 ] && tools/test-users.sh create
 	all_of "$build"
