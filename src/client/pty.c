@@ -131,12 +131,33 @@ get_size(const struct client *c, struct winsize *w)
 		w->ws_col = MSG_MAX_WINSIZE;
 }
 
+/* The caller's terminal modes, for the new terminal, as ssh sends them. */
+static void
+get_modes(const struct client *c, struct req_exec *r)
+{
+	int fd = c->pty.ttyfd >= 0 ? c->pty.ttyfd : c->pty.sizefd;
+	struct msg_ttymodes *m = &r->pty.modes;
+	struct termios t;
+
+	_Static_assert(NCCS <= MSG_TTY_NCC, "control characters fit");
+	if (!(c->hello.flags & HELLO_TTYMODES) || fd < 0 ||
+	    tcgetattr(fd, &t) != 0)
+		return;
+	r->flags |= REQ_F_TTYMODES;
+	m->iflag = t.c_iflag;
+	m->oflag = t.c_oflag;
+	m->cflag = t.c_cflag;
+	m->lflag = t.c_lflag;
+	memcpy(m->cc, t.c_cc, NCCS);
+}
+
 void
 pty_fill(const struct client *c, struct req_exec *r)
 {
 	struct winsize w;
 	size_t i;
 
+	get_modes(c, r);
 	get_size(c, &w);
 	r->flags |= REQ_F_PTY;
 	r->pty.ws = (struct msg_winsize){ w.ws_row, w.ws_col, w.ws_xpixel,

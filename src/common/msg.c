@@ -287,6 +287,8 @@ check_head(const struct req_exec *r)
 	/* A pseudo-terminal replaces the caller's terminal, never joins it. */
 	if ((r->flags & REQ_F_PTY) && (r->specials & REQ_SPECIAL_TTY))
 		return E_BAD_VALUE;
+	if ((r->flags & REQ_F_TTYMODES) && !(r->flags & REQ_F_PTY))
+		return E_BAD_VALUE;
 	if (r->nfdmap > MSG_MAX_FDS)
 		return E_TOO_MANY_FDS;
 	if (r->argc > MSG_MAX_ARGS)
@@ -336,7 +338,40 @@ check_winsize(const struct msg_winsize *ws)
 	    E_BAD_WINSIZE : 0;
 }
 
-/* REQ_F_PTY: the size, then the numbers that get the terminal. */
+/* REQ_F_TTYMODES: four flag words, then the control characters. */
+static int
+get_modes(struct buf *b, struct msg_ttymodes *m)
+{
+	const uint8_t *cc;
+	int ret;
+
+	if ((ret = buf_get_u32(b, &m->iflag)) != 0 ||
+	    (ret = buf_get_u32(b, &m->oflag)) != 0 ||
+	    (ret = buf_get_u32(b, &m->cflag)) != 0 ||
+	    (ret = buf_get_u32(b, &m->lflag)) != 0 ||
+	    (ret = buf_get_bytes(b, &cc, MSG_TTY_NCC)) != 0)
+		return ret;
+	memcpy(m->cc, cc, MSG_TTY_NCC);
+	return 0;
+}
+
+static int
+put_modes(struct buf *b, const struct msg_ttymodes *m)
+{
+	int ret;
+
+	if ((ret = buf_put_u32(b, m->iflag)) != 0 ||
+	    (ret = buf_put_u32(b, m->oflag)) != 0 ||
+	    (ret = buf_put_u32(b, m->cflag)) != 0 ||
+	    (ret = buf_put_u32(b, m->lflag)) != 0)
+		return ret;
+	return buf_put_bytes(b, m->cc, MSG_TTY_NCC);
+}
+
+/*
+ * REQ_F_PTY: the size, then the numbers that get the terminal, then with
+ * REQ_F_TTYMODES its modes.
+ */
 static int
 get_pty(struct buf *b, struct req_exec *r)
 {
@@ -355,7 +390,9 @@ get_pty(struct buf *b, struct req_exec *r)
 		return ret;
 	if (p->nfd > MSG_MAX_FDS)
 		return E_TOO_MANY_FDS;
-	return get_fdnums(b, p->fdnum, p->nfd);
+	if ((ret = get_fdnums(b, p->fdnum, p->nfd)) != 0)
+		return ret;
+	return (r->flags & REQ_F_TTYMODES) ? get_modes(b, &p->modes) : 0;
 }
 
 static int
@@ -374,9 +411,10 @@ put_pty(struct buf *b, const struct req_exec *r)
 	    (ret = buf_put_u16(b, p->ws.cols)) != 0 ||
 	    (ret = buf_put_u16(b, p->ws.xpixel)) != 0 ||
 	    (ret = buf_put_u16(b, p->ws.ypixel)) != 0 ||
-	    (ret = buf_put_u32(b, p->nfd)) != 0)
+	    (ret = buf_put_u32(b, p->nfd)) != 0 ||
+	    (ret = put_fdnums(b, p->fdnum, p->nfd)) != 0)
 		return ret;
-	return put_fdnums(b, p->fdnum, p->nfd);
+	return (r->flags & REQ_F_TTYMODES) ? put_modes(b, &p->modes) : 0;
 }
 
 /* No number gets both a client descriptor and the pseudo-terminal. */

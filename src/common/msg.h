@@ -82,7 +82,8 @@ struct msg_hdr {
 #define HELLO_PTY		0x0400u	/* allocates a pty on request */
 #define HELLO_PTY_ONLY		0x0800u	/* every request must ask (--pty) */
 #define HELLO_TARGET_USER	0x1000u	/* accepts MSG_REQ_USER (a policy) */
-#define HELLO_ALL_FLAGS		0x1fffu
+#define HELLO_TTYMODES		0x2000u	/* accepts REQ_F_TTYMODES */
+#define HELLO_ALL_FLAGS		0x3fffu
 
 struct msg_hello {
 	uint32_t flags;
@@ -100,7 +101,8 @@ struct msg_hello {
 
 /* Request flags (first field of MSG_REQ_EXEC and MSG_MON_EXEC). */
 #define REQ_F_PTY		0x2u	/* a pseudo-terminal: struct req_pty */
-#define REQ_F_ALL		0x2u
+#define REQ_F_TTYMODES		0x4u	/* with REQ_F_PTY: its initial modes */
+#define REQ_F_ALL		0x6u
 
 /* A terminal's size, as in struct winsize; rows and cols bounded. */
 struct msg_winsize {
@@ -109,15 +111,30 @@ struct msg_winsize {
 };
 
 /*
+ * REQ_F_TTYMODES: the caller's terminal modes, as in Linux's struct
+ * termios (the flag words and the control characters), for the new
+ * pseudo-terminal: erase and interrupt characters, IUTF8, flow control.
+ * Any value is accepted: the terminal is the program's own, which could
+ * set the same modes itself; the kernel ignores what a pty cannot do.
+ */
+#define MSG_TTY_NCC	32u		/* control characters, as glibc's NCCS */
+struct msg_ttymodes {
+	uint32_t iflag, oflag, cflag, lflag;
+	uint8_t cc[MSG_TTY_NCC];
+};
+
+/*
  * REQ_F_PTY: the program gets a new pseudo-terminal as its controlling
  * terminal, of this initial size, at these descriptor numbers (ascending,
- * none of them in the descriptor map; nothing travels for them).  The
+ * none of them in the descriptor map; nothing travels for them), with
+ * these modes if REQ_F_TTYMODES is set (else the kernel's defaults).  The
  * client never sends its own terminal with it (REQ_SPECIAL_TTY).
  */
 struct req_pty {
 	struct msg_winsize ws;
 	uint32_t nfd;
 	uint32_t fdnum[MSG_MAX_FDS];
+	struct msg_ttymodes modes;
 };
 
 /*

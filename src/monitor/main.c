@@ -167,7 +167,7 @@ hello_flags(void)
 	/* A pty is the controlling terminal of a new session, and dive
 	 * relays until the exit status comes. */
 	f |= !opts.no_pty && !(f & (HELLO_NO_CTTY | HELLO_NO_WAIT)) ?
-	    HELLO_PTY : 0;
+	    HELLO_PTY | HELLO_TTYMODES : 0;
 	f |= opts.pty ? HELLO_PTY_ONLY : 0;
 	f |= ctx.pol != NULL && !opts.no_setuid ? HELLO_TARGET_USER : 0;
 	return f;

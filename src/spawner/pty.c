@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -20,9 +21,28 @@
 #include "fdpass.h"
 #include "spawner.h"
 
-int
-pty_open(const struct msg_winsize *ws, uid_t uid, int *master, int *slave)
+/* REQ_F_TTYMODES: the caller's modes; the speeds stay the pty's own. */
+static int
+set_modes(int s, const struct msg_ttymodes *m)
 {
+	struct termios t;
+
+	_Static_assert(NCCS <= MSG_TTY_NCC, "control characters fit");
+	if (tcgetattr(s, &t) != 0)
+		return -1;
+	t.c_iflag = m->iflag;
+	t.c_oflag = m->oflag;
+	t.c_cflag = m->cflag;
+	t.c_lflag = m->lflag;
+	memcpy(t.c_cc, m->cc, NCCS);
+	return tcsetattr(s, TCSANOW, &t);
+}
+
+int
+pty_open(const struct req_pty *p, int modes, uid_t uid, int *master,
+    int *slave)
+{
+	const struct msg_winsize *ws = &p->ws;
 	struct winsize w;
 	gid_t tty;
 	int m, s, err;
@@ -46,7 +66,8 @@ pty_open(const struct msg_winsize *ws, uid_t uid, int *master, int *slave)
 	w.ws_ypixel = ws->ypixel;
 	if (fchown(s, uid, tty) != 0 ||
 	    fchmod(s, tty != (gid_t)-1 ? 0620 : 0600) != 0 ||
-	    ioctl(m, TIOCSWINSZ, &w) != 0) {
+	    ioctl(m, TIOCSWINSZ, &w) != 0 ||
+	    (modes && set_modes(s, &p->modes) != 0)) {
 		err = errno;
 		(void)close(s);
 		(void)close(m);

@@ -191,7 +191,8 @@ open_pty(struct spawn *sp)
 	uid_t uid = sp->id.change ? sp->id.euid : geteuid();
 	int master, err;
 
-	if ((err = pty_open(&sp->a->req->pty.ws, uid, &master,
+	if ((err = pty_open(&sp->a->req->pty,
+	    (sp->a->req->flags & REQ_F_TTYMODES) != 0, uid, &master,
 	    &sp->pts)) != 0)
 		fail(sp, STEP_PTY, err);
 	err = pty_send_master(sp->a->fdsock, master);

@@ -258,11 +258,12 @@ char **env_build(const struct spawn_args *a, const struct identity *id);
 /* pty.c */
 
 /*
- * pty_open: a new pseudo-terminal of size ws, the slave owned by uid
+ * pty_open: a new pseudo-terminal of the size p->ws, with the modes
+ * p->modes if modes is non-zero (REQ_F_TTYMODES), the slave owned by uid
  * (group tty, mode 0620).  Call before any change of root.  *master and
  * *slave are CLOEXEC; the caller closes them.  Returns 0 or an errno.
  */
-int pty_open(const struct msg_winsize *ws, uid_t uid, int *master,
+int pty_open(const struct req_pty *p, int modes, uid_t uid, int *master,
     int *slave);
 
 /* pty_send_master: MSG_SPAWN_PTY to the listener; 0 or an errno. */

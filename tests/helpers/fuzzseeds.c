@@ -100,6 +100,8 @@ static const struct reqspec reqs[] = {
 	{ "exec-no-argv", 0, 022, 0, 1, { 1 }, NULL, env2 },
 	{ "exec-pty", REQ_F_PTY, 022, REQ_SPECIAL_CWD, 1, { 5 }, argv3,
 	    env2 },
+	{ "exec-pty-modes", REQ_F_PTY | REQ_F_TTYMODES, 022, REQ_SPECIAL_CWD,
+	    1, { 5 }, argv3, env2 },
 };
 
 static uint32_t
@@ -123,6 +125,11 @@ to_req(const struct reqspec *s, struct req_exec *r)
 		r->pty.fdnum[0] = 0;
 		r->pty.fdnum[1] = 1;
 		r->pty.fdnum[2] = 2;
+	}
+	if (s->flags & REQ_F_TTYMODES) {	/* as stty sane leaves them */
+		r->pty.modes = (struct msg_ttymodes){ 0x2d02, 0x5, 0xbf,
+			0x8a3b, { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26,
+			0, 18, 15, 23, 22 } };
 	}
 	r->umask = s->umask;
 	r->specials = s->specials;

@@ -4,7 +4,7 @@
 # input and output through the pty; and the server's own checks of a
 # client's pty request (ptyreq, a minimal client).
 . "$(dirname "$0")/lib.sh"
-plan 34
+plan 37
 
 PTYREQ=$BUILD/bin/tests/ptyreq
 # in_pty COMMAND: run a shell command on a terminal of its own (script).
@@ -34,6 +34,18 @@ like "DIVE_PTY=1 without a terminal: stdin is a new pty" "$out" \
     '^/dev/pts/[0-9]+$'
 out=$("$DIVE" -t "$SOCK" tty < /dev/null | tr -d '\r')
 like "dive -t: the same" "$out" '^/dev/pts/[0-9]+$'
+
+# The new terminal starts with the caller's modes, as ssh gives them.
+modes='intr = \^X;.*erase = \^H;.* -ixon .* iutf8'
+out=$(in_pty "stty intr ^X erase ^H -ixon iutf8; tty; $DIVE $SOCK sh -c 'tty; stty -a'")
+like "the pty gets the caller's modes (intr, erase, -ixon, iutf8)" \
+    "$(tr '\n' ' ' <<< "$out")" "$modes"
+is "... on a terminal of its own" \
+    "$(grep -c '^/dev/pts/' <<< "$out")/$(grep '^/dev/pts/' <<< "$out" | sort -u | wc -l)" \
+    2/2
+out=$(DIVE_PTY=1 "$DIVE" "$SOCK" stty -a < /dev/null | tr '\r\n' '  ')
+like "without a terminal of the caller's: the kernel's defaults" "$out" \
+    'intr = \^C;.*erase = \^\?;.* ixon .* -iutf8'
 
 # The pty echoes the input, and cat prints it again.
 out=$(printf 'one\ntwo\n' | DIVE_PTY=1 "$DIVE" "$SOCK" /bin/sh -c \

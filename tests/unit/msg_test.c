@@ -633,6 +633,14 @@ expect_same(const struct req_exec *a, const struct req_exec *b)
 	cr_assert_eq(a->pty.nfd, b->pty.nfd);
 	for (i = 0; i < a->pty.nfd; i++)
 		cr_assert_eq(a->pty.fdnum[i], b->pty.fdnum[i], "pty fd %u", i);
+	if (a->flags & REQ_F_TTYMODES) {
+		cr_assert_eq(a->pty.modes.iflag, b->pty.modes.iflag);
+		cr_assert_eq(a->pty.modes.oflag, b->pty.modes.oflag);
+		cr_assert_eq(a->pty.modes.cflag, b->pty.modes.cflag);
+		cr_assert_eq(a->pty.modes.lflag, b->pty.modes.lflag);
+		cr_assert_eq(memcmp(a->pty.modes.cc, b->pty.modes.cc,
+		    MSG_TTY_NCC), 0);
+	}
 	cr_assert_eq(a->umask, b->umask);
 	cr_assert_eq(a->specials, b->specials);
 	cr_assert_eq(a->nfdmap, b->nfdmap);
@@ -1831,24 +1839,36 @@ Test(msg, mon_exec_free_is_safe_after_failed_decode)
 	buf_free(&b);
 }
 
-Test(msg, both_formats_decode_to_the_same_request)
+/*
+ * r as MSG_REQ_EXEC, decoded, that as MSG_MON_EXEC, decoded: r again at
+ * each step.
+ */
+static void
+expect_round_trip(const struct req_exec *r, uint16_t nfds)
 {
 	struct decoded d1, d2;
-	struct req_exec r;
 	struct buf b1, b2;
 
-	example(&r);
 	buf_init(&b1, MSG_MAX_LEN);
 	buf_init(&b2, MSG_MAX_LEN);
-	cr_assert_eq(msg_encode_req_exec(&b1, &r), 0);
-	cr_assert_eq(decode_req(&d1, b1.d, b1.len, EXAMPLE_NFDS), 0);
+	cr_assert_eq(msg_encode_req_exec(&b1, r), 0);
+	cr_assert_eq(decode_req(&d1, b1.d, b1.len, nfds), 0);
+	expect_same(r, &d1.r);
 	cr_assert_eq(msg_encode_mon_exec(&b2, &d1.r), 0);
 	cr_assert_eq(decode_mon(&d2, b2.d, b2.len), 0);
-	expect_same(&r, &d2.r);
+	expect_same(r, &d2.r);
 	decoded_free(&d1);
 	decoded_free(&d2);
 	buf_free(&b1);
 	buf_free(&b2);
+}
+
+Test(msg, both_formats_decode_to_the_same_request)
+{
+	struct req_exec r;
+
+	example(&r);
+	expect_round_trip(&r, EXAMPLE_NFDS);
 }
 
 /* ---- REQ_F_PTY, in both formats ---- */
@@ -1934,22 +1954,10 @@ Test(msg, pty_req_exec_round_trip)
 
 Test(msg, pty_mon_exec_round_trip_and_same_as_req)
 {
-	struct decoded d1, d2;
 	struct req_exec r;
-	struct buf b1, b2;
 
 	example_pty(&r);
-	buf_init(&b1, MSG_MAX_LEN);
-	buf_init(&b2, MSG_MAX_LEN);
-	cr_assert_eq(msg_encode_req_exec(&b1, &r), 0);
-	cr_assert_eq(decode_req(&d1, b1.d, b1.len, EXAMPLE_PTY_NFDS), 0);
-	cr_assert_eq(msg_encode_mon_exec(&b2, &d1.r), 0);
-	cr_assert_eq(decode_mon(&d2, b2.d, b2.len), 0);
-	expect_same(&r, &d2.r);
-	decoded_free(&d1);
-	decoded_free(&d2);
-	buf_free(&b1);
-	buf_free(&b2);
+	expect_round_trip(&r, EXAMPLE_PTY_NFDS);
 }
 
 Test(msg, pty_req_exec_encoding_layout)
@@ -1987,31 +1995,39 @@ Test(msg, pty_req_exec_encoding_layout)
 	buf_free(&b);
 }
 
-Test(msg, pty_truncated_at_every_offset_is_short)
+/* r cut short at every offset: E_SHORT from both decoders. */
+static void
+expect_short_everywhere(const struct req_exec *r, uint16_t nfds)
 {
-	struct req_exec r;
 	struct decoded d;
 	struct buf b;
 	size_t n;
 	int ret;
 
-	example_pty(&r);
 	buf_init(&b, MSG_MAX_LEN);
-	cr_assert_eq(msg_encode_req_exec(&b, &r), 0);
+	cr_assert_eq(msg_encode_req_exec(&b, r), 0);
 	for (n = 0; n < b.len; n++) {
-		ret = decode_req(&d, b.d, n, EXAMPLE_PTY_NFDS);
+		ret = decode_req(&d, b.d, n, nfds);
 		cr_assert_eq(ret, E_SHORT, "%zu of %zu bytes: %d", n, b.len,
 		    ret);
 	}
 	buf_free(&b);
 	buf_init(&b, MSG_MAX_LEN);
-	cr_assert_eq(msg_encode_mon_exec(&b, &r), 0);
+	cr_assert_eq(msg_encode_mon_exec(&b, r), 0);
 	for (n = 0; n < b.len; n++) {
 		ret = decode_mon(&d, b.d, n);
 		cr_assert_eq(ret, E_SHORT, "%zu of %zu bytes: %d", n, b.len,
 		    ret);
 	}
 	buf_free(&b);
+}
+
+Test(msg, pty_truncated_at_every_offset_is_short)
+{
+	struct req_exec r;
+
+	example_pty(&r);
+	expect_short_everywhere(&r, EXAMPLE_PTY_NFDS);
 }
 
 Test(msg, pty_window_size_at_limit_ok_one_past_bad)
@@ -2068,6 +2084,96 @@ Test(msg, pty_with_the_callers_terminal_is_refused)
 	raw_pty_req(&b, REQ_F_PTY, 24, 80, 0, NULL, 0, REQ_SPECIAL_CWD);
 	expect_req(&b, 1, 0);
 	buf_free(&b);
+}
+
+/* ---- REQ_F_TTYMODES ---- */
+
+/* example_pty with modes: every flag word and control character set. */
+static void
+example_modes(struct req_exec *r)
+{
+	uint32_t i;
+
+	example_pty(r);
+	r->flags |= REQ_F_TTYMODES;
+	r->pty.modes.iflag = 0x11223344u;
+	r->pty.modes.oflag = 0xffffffffu;
+	r->pty.modes.cflag = 0;
+	r->pty.modes.lflag = 0x80000001u;
+	for (i = 0; i < MSG_TTY_NCC; i++)
+		r->pty.modes.cc[i] = (uint8_t)(0xff - i);
+}
+
+Test(msg, ttymodes_round_trip_in_both_formats)
+{
+	struct req_exec r;
+
+	example_modes(&r);
+	expect_round_trip(&r, EXAMPLE_PTY_NFDS);
+}
+
+Test(msg, ttymodes_encoding_layout)
+{
+	struct req_exec r, plain;
+	struct buf b, p;
+	size_t at, i;
+
+	example_modes(&r);
+	plain = r;
+	plain.flags &= ~REQ_F_TTYMODES;
+	buf_init(&b, MSG_MAX_LEN);
+	buf_init(&p, MSG_MAX_LEN);
+	cr_assert_eq(msg_encode_req_exec(&b, &r), 0);
+	cr_assert_eq(msg_encode_req_exec(&p, &plain), 0);
+	/* After flags, the size (8) and the two pty numbers (12): 16 + 32. */
+	cr_assert_eq(b.len, p.len + 16 + MSG_TTY_NCC);
+	at = 4 + 8 + 4 + 4 * 2;
+	cr_assert_eq(memcmp(b.d, "\0\0\0\x06", 4), 0);	/* PTY | TTYMODES */
+	cr_assert_eq(memcmp(b.d + 4, p.d + 4, at - 4), 0);
+	cr_assert_eq(memcmp(b.d + at, "\x11\x22\x33\x44\xff\xff\xff\xff"
+	    "\0\0\0\0\x80\0\0\x01", 16), 0);
+	for (i = 0; i < MSG_TTY_NCC; i++)
+		cr_assert_eq(b.d[at + 16 + i], 0xff - i, "cc[%zu]", i);
+	cr_assert_eq(memcmp(b.d + at + 16 + MSG_TTY_NCC, p.d + at,
+	    p.len - at), 0);
+	buf_free(&b);
+	buf_free(&p);
+}
+
+Test(msg, ttymodes_truncated_at_every_offset_is_short)
+{
+	struct req_exec r;
+
+	example_modes(&r);
+	expect_short_everywhere(&r, EXAMPLE_PTY_NFDS);
+}
+
+Test(msg, ttymodes_without_a_pty_refused)
+{
+	static const char *argv[] = { "x" };
+	struct req_exec r;
+	struct buf b;
+
+	/* Encoders refuse it... */
+	memset(&r, 0, sizeof(r));
+	r.flags = REQ_F_TTYMODES;
+	r.argc = 1;
+	r.argv = argv;
+	expect_encode(&r, E_BAD_VALUE);
+	/* ... and so do decoders, from raw bytes. */
+	buf_init(&b, TEST_BUF_MAX);
+	put32(&b, REQ_F_TTYMODES);
+	put32(&b, 022);
+	put32(&b, 0);		/* specials */
+	put32(&b, 0);		/* nfdmap */
+	raw_strings(&b, 1, argv, 1);
+	raw_strings(&b, 0, NULL, 0);
+	expect_req(&b, 0, E_BAD_VALUE);
+	buf_free(&b);
+	/* The next unknown flag still is. */
+	example_modes(&r);
+	r.flags |= REQ_F_TTYMODES << 1;
+	expect_encode(&r, E_BAD_VALUE);
 }
 
 Test(msg, pty_descriptor_numbers_checked)
