@@ -5,6 +5,9 @@
  * request's pseudo-terminal where it replaces them) but dived's
  * own directory, environment and umask; DIVE_UID, DIVE_GID, DIVE_PID and
  * DIVE_USER describe the client.  A non-zero exit refuses the client.
+ * CMD runs in a process group of its own; whatever it leaves running in
+ * it when it exits (a job started with &) is killed then: nothing it
+ * starts outlives it as root by accident.
  * Runs as: root (spawner); CMD runs as dived.  Trusts: the operator's CMD.
  */
 #include <errno.h>
@@ -51,7 +54,8 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 	int n, fd, null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	/* CMD runs as root: not a moment longer than the spawner. */
-	if (ns_die_with_parent(true) != 0 || getppid() != spawner)
+	if (ns_die_with_parent(true) != 0 || getppid() != spawner ||
+	    setpgid(0, 0) != 0)
 		_exit(127);
 	/* stdio: the client's 0, 1, 2 where it sent them, else /dev/null. */
 	for (n = 0; n < 3; n++) {
@@ -81,9 +85,15 @@ auth_run(const struct spawn_args *a, const struct identity *id,
 		return errno;
 	if (pid == 0)
 		exec_auth(a, id, mapped, pty, self);
+	/* Its group exists before either side goes on (as a shell does it). */
+	(void)setpgid(pid, pid);
 	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			(void)kill(-pid, SIGKILL);
 			return errno;
+		}
+	/* What CMD left behind in its group ends with it. */
+	(void)kill(-pid, SIGKILL);
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	log_notice("uid %u pid %d: refused by the authentication command "

@@ -4,7 +4,7 @@
 # environment and umask, DIVE_* describing the client; a non-zero exit
 # refuses the client; no signal the client forwards reaches it.
 . "$(dirname "$0")/lib.sh"
-plan 17
+plan 19
 
 chmod 777 "$T"
 mkdir -m 0755 "$T/dived-dir" "$T/client-dir"
@@ -102,3 +102,13 @@ check "no signal the client forwards reaches the command" \
     test ! -e "$T/auth.sh.sig"
 is "... the program gets them once it runs (and ends by SIGHUP, the first)" \
     $st 129
+
+# What the command leaves running when it exits ends with it.
+start_dived -a "sleep 300 </dev/null >/dev/null 2>&1 & echo \$! > $T/bg.pid"
+out=$("$DIVE" "$SOCK" /bin/sh -c 'echo ran')
+is "a command that leaves a job behind: the request goes on" "$?/$out" 0/ran
+bg=$(cat "$T/bg.pid" 2>/dev/null)
+state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/${bg:-0}/status" 2>/dev/null)
+check "... the job is killed once the command has exited (pid ${bg:-?})" \
+    test -n "$bg" -a \( -z "$state" -o "$state" = Z \)
+[ -n "$bg" ] && kill "$bg" 2>/dev/null
