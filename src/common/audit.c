@@ -204,43 +204,11 @@ f_str(struct jw *w, const char *k, const char *v, size_t cap)
 		undo(w, start);
 }
 
+/* A field whose value is written as it is: a number, null, true. */
 static void
-f_num(struct jw *w, const char *k, long long v)
+f_raw(struct jw *w, const char *k, const char *v, size_t n)
 {
 	size_t start = key(w, k);
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%lld", v);
-
-	if (start == (size_t)-1)
-		return;
-	if (n < 0 || !room(w, (size_t)n)) {
-		undo(w, start);
-		return;
-	}
-	raw(w, num, (size_t)n);
-}
-
-/* Unsigned ids, 64-bit counters: as JSON numbers too. */
-static void
-f_unum(struct jw *w, const char *k, unsigned long long v)
-{
-	size_t start = key(w, k);
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%llu", v);
-
-	if (start == (size_t)-1)
-		return;
-	if (n < 0 || !room(w, (size_t)n)) {
-		undo(w, start);
-		return;
-	}
-	raw(w, num, (size_t)n);
-}
-
-static void
-f_lit(struct jw *w, const char *k, const char *lit)
-{
-	size_t start = key(w, k), n = strlen(lit);
 
 	if (start == (size_t)-1)
 		return;
@@ -248,7 +216,34 @@ f_lit(struct jw *w, const char *k, const char *lit)
 		undo(w, start);
 		return;
 	}
-	raw(w, lit, n);
+	raw(w, v, n);
+}
+
+static void
+f_lit(struct jw *w, const char *k, const char *lit)
+{
+	f_raw(w, k, lit, strlen(lit));
+}
+
+static void
+f_num(struct jw *w, const char *k, long long v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%lld", v);
+
+	if (n > 0)
+		f_raw(w, k, num, (size_t)n);
+}
+
+/* Unsigned ids, 64-bit counters: as JSON numbers too. */
+static void
+f_unum(struct jw *w, const char *k, unsigned long long v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof(num), "%llu", v);
+
+	if (n > 0)
+		f_raw(w, k, num, (size_t)n);
 }
 
 /* A list of ids, at most max of them (then cut, and marked). */

@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,18 +21,7 @@
 #include "monitor.h"
 #include "xmalloc.h"
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-config_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("dived: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(DIVED_EXIT_CONFIG);
-}
+#define config_fail(...)	dived_exit(DIVED_EXIT_CONFIG, __VA_ARGS__)
 
 static void
 check_file(const char *path, const struct stat *st)

@@ -31,9 +31,6 @@
 
 extern char **environ;
 
-/* Exit statuses of dived itself (dived(8), EXIT STATUS). */
-#define DIVED_EXIT_FAILURE	1
-#define DIVED_EXIT_USAGE	4
 
 static struct dived_opts opts;
 static struct setup setup;
@@ -41,11 +38,8 @@ static struct ctx ctx;
 static struct daemon_sock dsock;
 static struct auditlog audit;
 
-static void __attribute__((noreturn))
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-usage_error(const char *fmt, ...)
+void
+dived_exit(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -54,8 +48,10 @@ usage_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	exit(DIVED_EXIT_USAGE);
+	exit(status);
 }
+
+#define usage_error(...)	dived_exit(DIVED_EXIT_USAGE, __VA_ARGS__)
 
 static void
 parse(int argc, char **argv)

@@ -24,9 +24,15 @@
 #include "policy.h"
 #include "spawner.h"
 
-/* Exit statuses of dived for its policy (dived(8), EXIT STATUS). */
+/* Exit statuses of dived itself (dived(8), EXIT STATUS). */
+#define DIVED_EXIT_FAILURE	1	/* cannot start */
 #define DIVED_EXIT_CONFIG	2	/* policy file unsafe or invalid */
 #define DIVED_EXIT_DENIED	3	/* --check-config: it would deny */
+#define DIVED_EXIT_USAGE	4	/* a bad command line */
+
+/* dived_exit: "dived: MESSAGE" on stderr, then exit(status). */
+void dived_exit(int status, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
 
 /* What the monitor resolved at start-up from the options. */
 struct setup {

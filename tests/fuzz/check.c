@@ -13,14 +13,6 @@
 #include "errors.h"
 #include "msg.h"
 
-#define REQUIRE(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: broken promise: %s\n",		\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
-
 int
 fz_split_frame(const uint8_t *d, size_t n, struct msg_hdr *h,
     const uint8_t **p, size_t *plen)

@@ -10,8 +10,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "msg.h"
+
+/* A promise of the code under test; a broken one is a crash. */
+#define REQUIRE(cond) do {						\
+	if (!(cond)) {							\
+		fprintf(stderr, "%s:%d: broken promise: %s\n",		\
+		    __FILE__, __LINE__, #cond);				\
+		abort();						\
+	}								\
+} while (0)
 
 /*
  * fz_client_frame: a frame between dive and a listener (either way):

@@ -10,16 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "conf.h"
 #include "policy.h"
-
-#define REQUIRE(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: broken promise: %s\n",		\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
 
 #define RULE_TEXT	65536	/* room for one rule in canonical form */
 

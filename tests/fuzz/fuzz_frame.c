@@ -26,14 +26,6 @@
 #include "errors.h"
 #include "fdpass.h"
 
-#define REQUIRE(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: broken promise: %s\n",		\
-		    __FILE__, __LINE__, #cond);				\
-		abort();						\
-	}								\
-} while (0)
-
 #define SETUP		4
 #define MAX_INPUT	65536	/* fits the socket buffer */
 #define FD_WINDOW	64	/* descriptors 0 to 63 are checked */

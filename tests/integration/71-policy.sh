@@ -26,15 +26,6 @@ policy() {
 	    "${EXTRA[@]}"
 }
 
-# try USER DIVE-ARGS...: $out, $err, $st of dive run as USER.
-try() {
-	local u=$1
-	shift
-	out=$(run_as "$u" "$DIVE" "$@" 2>"$T/err")
-	st=$?
-	err=$(cat "$T/err")
-}
-
 NORULE="dive: denied by policy: no rule permits this request"
 DENYRULE="dive: denied by policy: a rule denies this request"
 

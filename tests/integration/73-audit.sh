@@ -244,24 +244,8 @@ is "... records plus the suppressed they count: every connection" \
 # ---- syslog: the default destination ----
 # A stand-in syslog daemon on /dev/log, which exists only in the mount
 # namespace dived runs in (a tmpfs over /dev with the nodes it needs).
-cat > "$T/dived-ns" <<EOF
-#!/bin/bash
-set -e
-mkdir -p "$T/olddev"
-mount --rbind /dev "$T/olddev"
-mount -t tmpfs -o mode=755 dev /dev
-for n in null zero full urandom random tty; do
-	touch /dev/\$n
-	mount --bind "$T/olddev/\$n" /dev/\$n
-done
-ln -s "$T/syslog.sock" /dev/log
-exec "$T/dived" "\$@"
-EOF
-cat > "$T/dived-unshare" <<EOF
-#!/bin/bash
-exec unshare -m --propagation private "$T/dived-ns" "\$@"
-EOF
-chmod 755 "$T/dived-ns" "$T/dived-unshare"
+devlog_wrapper
+DEVLOG=$T/syslog.sock
 SYS=$T/syslog.txt
 : > "$SYS"
 "$SINK" "$T/syslog.sock" "$SYS" &
@@ -270,7 +254,7 @@ for i in $(seq 100); do [ -S "$T/syslog.sock" ] && break; sleep 0.05; done
 if ! unshare -m --propagation private true 2>/dev/null; then
 	for i in $(seq 8); do skip "no mount namespaces here"; done
 else
-	DIVED=$T/dived-unshare start_dived --config "$CONF"
+	DEVLOG=$DEVLOG DIVED=$T/dived-unshare start_dived --config "$CONF"
 	run_as divetest1 "$DIVE" "$SOCK" /bin/echo "$NL" "$ESC" > /dev/null
 	for i in $(seq 100); do [ "$(wc -l < "$SYS")" -ge 2 ] && break; sleep 0.1; done
 	line=$(grep -m1 '"type":"decision"' "$SYS")
@@ -299,7 +283,7 @@ else
 	is "... and recorded there, decision and end" \
 	    "$(grep -c '"argv":\["/usr/bin/id","-u"\]' "$SYS")/$(wc -l < "$SYS")" \
 	    "1/4"
-	DIVED=$T/dived-unshare start_dived --config "$CONF" --audit-log "$AUD" \
+	DEVLOG=$DEVLOG DIVED=$T/dived-unshare start_dived --config "$CONF" --audit-log "$AUD" \
 	    --audit-syslog
 	run_as divetest1 "$DIVE" "$SOCK" /bin/echo both > /dev/null
 	for i in $(seq 100); do [ "$(grep -c '"both"' "$SYS")" -ge 1 ] && break; sleep 0.1; done

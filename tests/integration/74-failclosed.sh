@@ -17,15 +17,6 @@ chmod 644 "$CONF"
 trap 'umount "$T/full" 2>/dev/null; _cleanup' EXIT
 
 REFUSED="dive: refused: the server cannot record the request in its audit log"
-# try USER ARGS...: $out, $err, $st of dive as USER
-try() {
-	local u=$1
-	shift
-	out=$(run_as "$u" "$DIVE" "$@" 2>"$T/err")
-	st=$?
-	err=$(cat "$T/err")
-}
-
 # ---- a full file system ----
 mkdir "$T/full"
 if ! mount -t tmpfs -o size=128k,mode=755 tmpfs "$T/full" 2>/dev/null; then
@@ -101,26 +92,7 @@ is "... (root writes it)" "$(jq -r .type "$T/ro.json" | head -n 1)" decision
 stop_dived
 
 # ---- syslog ----
-cat > "$T/dived-ns" <<EOF
-#!/bin/bash
-# dived in a mount namespace whose /dev has only the nodes it needs and,
-# with DEVLOG set, /dev/log pointing to \$DEVLOG.
-set -e
-mkdir -p "$T/olddev"
-mount --rbind /dev "$T/olddev"
-mount -t tmpfs -o mode=755 dev /dev
-for n in null zero full urandom random tty; do
-	touch /dev/\$n
-	mount --bind "$T/olddev/\$n" /dev/\$n
-done
-[ -n "\${DEVLOG:-}" ] && ln -s "\$DEVLOG" /dev/log
-exec "$T/dived" "\$@"
-EOF
-cat > "$T/dived-unshare" <<EOF
-#!/bin/bash
-exec unshare -m --propagation private "$T/dived-ns" "\$@"
-EOF
-chmod 755 "$T/dived-ns" "$T/dived-unshare"
+devlog_wrapper
 if ! unshare -m --propagation private true 2>/dev/null; then
 	for i in $(seq 10); do skip "no mount namespaces here"; done
 else

@@ -16,17 +16,6 @@ PARTIAL=445600010002000000000100
 HELLO_RE='^4456000100010000'
 ERROR_UNAVAILABLE=4456000100090000000000040000001c
 
-# waitfor 'CONDITION': poll (bounded) until the shell condition holds.
-waitfor() {
-	local i
-	for i in $(seq 200); do
-		eval "$1" && return 0
-		sleep 0.05
-	done
-	echo "# timed out waiting for: $1"
-	return 1
-}
-
 # kids PID: children of PID other than the listener master.
 kids() {
 	ps --ppid "$1" -o pid=,comm= 2>/dev/null |

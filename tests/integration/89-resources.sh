@@ -10,15 +10,6 @@ plan 21
 
 OUTOF="server out of resources (descriptors or processes)"
 
-waitfor() {
-	local i
-	for i in $(seq 200); do
-		eval "$1" && return 0
-		sleep 0.05
-	done
-	echo "# timed out waiting for: $1"
-	return 1
-}
 served() { timeout 20 "$DIVE" "$SOCK" /bin/echo on 2>&1; }
 # lowest_free PID: the lowest descriptor number PID does not use.
 lowest_free() {

@@ -138,6 +138,51 @@ listener_pid() {
 	m=$(lmaster_pid) && pgrep -P "$m" -x dived-listener | head -n 1
 }
 
+# waitfor 'CONDITION': poll (10 s at most) until the shell condition
+# holds; 1 if it never does.
+waitfor() {
+	local i
+	for i in $(seq 200); do
+		eval "$1" && return 0
+		sleep 0.05
+	done
+	echo "# timed out waiting for: $1"
+	return 1
+}
+
+# try USER DIVE-ARGS...: dive run as USER; sets $out, $err and $st.
+try() {
+	local u=$1
+	shift
+	out=$(run_as "$u" "$DIVE" "$@" 2>"$T/err")
+	st=$?
+	err=$(cat "$T/err")
+}
+
+# devlog_wrapper: writes $T/dived-unshare, which runs $T/dived in a mount
+# namespace of its own whose /dev has only the nodes dived needs and,
+# with DEVLOG set, /dev/log pointing to $DEVLOG (a stand-in syslog).
+devlog_wrapper() {
+	cat > "$T/dived-ns" <<EOF
+#!/bin/bash
+set -e
+mkdir -p "$T/olddev"
+mount --rbind /dev "$T/olddev"
+mount -t tmpfs -o mode=755 dev /dev
+for n in null zero full urandom random tty; do
+	touch /dev/\$n
+	mount --bind "$T/olddev/\$n" /dev/\$n
+done
+[ -n "\${DEVLOG:-}" ] && ln -s "\$DEVLOG" /dev/log
+exec "$T/dived" "\$@"
+EOF
+	cat > "$T/dived-unshare" <<EOF
+#!/bin/bash
+exec unshare -m --propagation private "$T/dived-ns" "\$@"
+EOF
+	chmod 755 "$T/dived-ns" "$T/dived-unshare"
+}
+
 # run_as USER COMMAND...: run with the user's uid, gid and groups.
 run_as() {
 	local u=$1
