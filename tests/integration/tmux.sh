@@ -59,29 +59,30 @@ screen() {
 	tm capture-pane -p -J -S - -t t 2>/dev/null
 }
 
-# wait_for REGEX [SECONDS]: until a line of the screen matches (60 s).
-wait_for() {
-	local i n=$((${2:-60} * 10))
+# poll SECONDS COMMAND...: every 0.1 s until COMMAND succeeds (0), or the
+# session has ended or the time is up (1).
+poll() {
+	local i n=$(($1 * 10))
+	shift
 	for ((i = 0; i < n; i++)); do
-		screen | grep -qE -- "$1" && return 0
+		"$@" && return 0
 		tm has-session -t t 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1
 }
 
+shows() { screen | grep -qE -- "$1"; }
+last_line_is() {
+	[ "$(screen | grep -v '^$' | tail -n 1 | sed 's/ *$//')" = "${1% }" ]
+}
+
+# wait_for REGEX [SECONDS]: until a line of the screen matches (60 s).
+wait_for() { poll "${2:-60}" shows "$1"; }
+
 # wait_prompt PROMPT [SECONDS]: until the last line shown is PROMPT, so
 # that what is typed next reaches a shell that reads it.
-wait_prompt() {
-	local i n=$((${2:-60} * 10))
-	for ((i = 0; i < n; i++)); do
-		[ "$(screen | grep -v '^$' | tail -n 1 | sed 's/ *$//')" = \
-		    "${1% }" ] && return 0
-		tm has-session -t t 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+wait_prompt() { poll "${2:-60}" last_line_is "$1"; }
 
 # wait_fg TTY COMMAND [SECONDS]: until COMMAND runs in the foreground
 # process group of TTY (e.g. pts/3), not stopped: then a key like C-c or
