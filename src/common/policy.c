@@ -132,21 +132,25 @@ same_name(const char *e, const char *name, size_t n)
 	return name_len(e) == n && strncmp(e, name, n) == 0;
 }
 
-/* Set (or with del, remove) the entry for e's name in v[0..*n). */
+/*
+ * Set (or with del, remove) the entry for e's name in v[0..*n): every
+ * entry of that name goes, whether or not the listener left duplicates.
+ */
 static void
 put_env(const char **v, size_t *n, const char *e, size_t nlen, bool del)
 {
-	size_t i;
+	bool set = false;
+	size_t i = 0;
 
-	for (i = 0; i < *n; i++)
-		if (same_name(v[i], e, nlen)) {
-			if (del)
-				v[i] = v[--*n];
-			else
-				v[i] = e;
-			return;
-		}
-	if (!del)
+	while (i < *n)
+		if (!same_name(v[i], e, nlen))
+			i++;
+		else if (!del && !set) {
+			v[i++] = e;		/* in place of the first */
+			set = true;
+		} else
+			v[i] = v[--*n];
+	if (!del && !set)
 		v[(*n)++] = e;
 }
 

@@ -366,6 +366,28 @@ Test(policy, env_setenv_sets_replaces_and_removes)
 	free(env);
 }
 
+/* Duplicated names (which a sound listener never passes on) all go. */
+Test(policy, env_setenv_acts_on_every_entry_of_a_name)
+{
+	static const char *const dups[] = { "LD_PRELOAD=/a.so", "X=1",
+		"LD_PRELOAD=/b.so", "X=3", "LD_PRELOAD=/c.so", NULL };
+	char **env;
+	size_t i, nx = 0;
+
+	load("permit keepenv setenv { -LD_PRELOAD X=2 } alice");
+	env = policy_env(&c.rules[0], dups, &root_env);
+	cr_assert_not_null(env);
+	for (i = 0; env[i] != NULL; i++) {
+		cr_assert_neq(strncmp(env[i], "LD_PRELOAD=", 11), 0,
+		    "%s left", env[i]);
+		nx += strncmp(env[i], "X=", 2) == 0;
+	}
+	cr_assert_eq(nx, 1);
+	cr_assert_str_eq(get(env, "X"), "2");
+	cr_assert_eq(count(env), 1);
+	free(env);
+}
+
 Test(policy, env_setenv_without_keepenv_overrides_the_target)
 {
 	char **env = env_of("permit setenv { PATH=/bin -TERM } alice");
