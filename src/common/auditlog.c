@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -57,8 +56,13 @@ auditlog_open(struct auditlog *a, const char *file, bool use_syslog,
 	a->fsync = fsync;
 	a->use_syslog = use_syslog;
 	if ((a->buf = malloc(AUDIT_MAX_RECORD)) == NULL ||
-	    (a->frame = malloc(AUDIT_MAX_SYSLOG + 256)) == NULL)
-		return E_NOMEM;
+	    (a->frame = malloc(AUDIT_MAX_SYSLOG + 256)) == NULL) {
+		free(a->buf);
+		a->buf = NULL;
+		*what = "memory for its records";
+		errno = ENOMEM;
+		return E_NOMEM;	/* not a destination: fail-open cannot help */
+	}
 	/* Both are tried: with fail-open, the other one still works. */
 	if (use_syslog && connect_syslog(a) != 0) {
 		*what = "syslog (" AUDITLOG_SYSLOG_PATH ")";
@@ -82,16 +86,17 @@ auditlog_open(struct auditlog *a, const char *file, bool use_syslog,
 static int
 write_file(struct auditlog *a, const char *p, size_t n)
 {
-	struct stat st;
-	bool regular = fstat(a->fd, &st) == 0 && S_ISREG(st.st_mode);
 	ssize_t w;
+	off_t end;
 
 	do
 		w = write(a->fd, p, n);
 	while (w < 0 && errno == EINTR);
+	/* O_APPEND: the part written ends where the file now ends (only a
+	 * regular file can be cut; lseek fails on anything else). */
 	if (w > 0 && (size_t)w != n) {
-		if (regular)
-			(void)!ftruncate(a->fd, st.st_size);
+		if ((end = lseek(a->fd, 0, SEEK_CUR)) >= w)
+			(void)!ftruncate(a->fd, end - w);
 		errno = ENOSPC;
 	}
 	if (w < 0 || (size_t)w != n)
@@ -150,17 +155,22 @@ auditlog_write(struct auditlog *a, const struct audit_record *r,
 {
 	struct timespec now;
 	size_t n;
-	int ret;
+	int ret = 0, sret, save = 0;
 
 	(void)clock_gettime(CLOCK_REALTIME, &now);
-	*what = "the audit log file";
-	if (a->fd >= 0) {
-		if ((ret = audit_format(a->buf, AUDIT_MAX_RECORD, r, &now,
-		    &n)) != 0 || (ret = write_file(a, a->buf, n)) != 0)
-			return ret;
+	/* Both are tried (with fail-open the other one still gets it); the
+	 * first failure is the one reported. */
+	if (a->fd >= 0 && ((ret = audit_format(a->buf, AUDIT_MAX_RECORD, r,
+	    &now, &n)) != 0 || (ret = write_file(a, a->buf, n)) != 0)) {
+		*what = "the audit log file";
+		save = errno;
 	}
-	*what = "syslog (" AUDITLOG_SYSLOG_PATH ")";
-	if (a->use_syslog)
-		return write_syslog(a, r, &now);
-	return 0;
+	if (a->use_syslog && (sret = write_syslog(a, r, &now)) != 0 &&
+	    ret == 0) {
+		*what = "syslog (" AUDITLOG_SYSLOG_PATH ")";
+		ret = sret;
+		save = errno;
+	}
+	errno = save;
+	return ret;
 }

@@ -29,16 +29,17 @@ struct auditlog {
  * auditlog_open: open file (NULL: none) for appending, creating it with
  * mode 0600, and with use_syslog connect to the syslog socket.  Returns
  * 0, or E_SYS with errno set and *what naming the destination that
- * failed; E_NOMEM.
+ * failed (both are tried); E_NOMEM (no record can be written at all).
  */
 int auditlog_open(struct auditlog *a, const char *file, bool use_syslog,
     bool fsync, const char **what) WUR;
 
 /*
  * auditlog_write: format r (audit_format) and write it to every
- * destination, a syslog server that went away being reconnected once.
- * Returns 0, or E_SYS with errno set when a destination could not take
- * the whole record (*what names it).
+ * destination (each tried whatever the other did), a syslog server that
+ * went away being reconnected once.  Returns 0, or E_SYS with errno set
+ * when a destination could not take the whole record (*what names the
+ * first that failed).
  */
 int auditlog_write(struct auditlog *a, const struct audit_record *r,
     const char **what) WUR;

@@ -202,13 +202,14 @@ open_audit(void)
 {
 	const char *what;
 	uint64_t nonce = 0;
+	int r;
 
 	if (ctx.pol == NULL && opts.audit_log == NULL && !opts.audit_syslog)
 		return;
 	ctx.audit = &audit;
-	if (auditlog_open(&audit, opts.audit_log, opts.audit_syslog ||
-	    opts.audit_log == NULL, opts.audit_fsync, &what) != 0) {
-		if (!opts.audit_fail_open)
+	if ((r = auditlog_open(&audit, opts.audit_log, opts.audit_syslog ||
+	    opts.audit_log == NULL, opts.audit_fsync, &what)) != 0) {
+		if (!opts.audit_fail_open || r == E_NOMEM)
 			fatal("cannot open the audit log, %s: %s (see "
 			    "--audit-log, --audit-fail-open)", what,
 			    strerror(errno));

@@ -5,7 +5,7 @@
 # destination cannot be opened.  Shown with a full tmpfs, /dev/full, a
 # path that cannot be created, and syslog missing or gone.
 . "$(dirname "$0")/lib.sh"
-plan 33
+plan 34
 
 SINK=$BUILD/bin/tests/dgramsink
 CONF=$T/dived.conf
@@ -94,14 +94,15 @@ stop_dived
 # ---- syslog ----
 devlog_wrapper
 if ! unshare -m --propagation private true 2>/dev/null; then
-	for i in $(seq 10); do skip "no mount namespaces here"; done
+	for i in $(seq 11); do skip "no mount namespaces here"; done
 else
 	DEVLOG= "$T/dived-unshare" "$T/s" --config "$CONF" 2>"$T/err"
 	like "no syslog, no --audit-log: dived does not start" \
 	    "$?/$(cat "$T/err")" \
 	    "^1/.*cannot open the audit log, syslog \(/dev/log\): No such file or directory"
 	DEVLOG= "$T/dived-unshare" "$T/s" --allow-users divetest1 2>"$T/err"
-	is "... with --allow-users either" "$?" 1
+	like "... with --allow-users either" "$?/$(cat "$T/err")" \
+	    "^1/.*cannot open the audit log, syslog \(/dev/log\): No such file or directory"
 	export DEVLOG=$T/syslog.sock
 	"$SINK" "$DEVLOG" "$T/syslog.txt" &
 	sink=$!
@@ -129,6 +130,16 @@ else
 	done
 	is "... and recorded" "$(grep -c '"decision":"accept".*ran3' \
 	    "$T/syslog.txt")" 1
+	DIVED=$T/dived-unshare start_dived --config "$CONF" \
+	    --audit-log /dev/full --audit-syslog --audit-fail-open
+	try divetest1 "$SOCK" /usr/bin/touch "$T/w/ran4"
+	rid=$(grep -m1 ran4 "$T/syslog.txt" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+	for i in $(seq 100); do
+		[ "$(grep -c "\"id\":\"$rid\"" "$T/syslog.txt")" -ge 2 ] && break
+		sleep 0.1
+	done
+	is "the file full, --audit-fail-open: served, syslog still has both records" \
+	    "$st/${rid:+id}/$(grep -c "\"id\":\"$rid\"" "$T/syslog.txt")" 0/id/2
 	kill "$sink"
 	wait "$sink" 2>/dev/null
 	DIVED=$T/dived-unshare start_dived --config "$CONF" --audit-fail-open
