@@ -197,7 +197,15 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	/* The listener sends the client's descriptors to the spawner; if it
 	 * has gone, the spawner sees the end of its socket and gives up. */
 	buf_init(&b, 0);
+	s->state = S_SPAWNING;		/* the request is no longer pending */
 	to_listener(c, s, MSG_MON_SENDFDS, &b, &h.fdsock);
+	if (s->lfd < 0) {	/* it could not take them: the session ended */
+		spawn_cancel(&a, &h);
+		f.err = EPIPE;
+		decide_end(c, s, NULL, &f);
+		s->state = S_ENDED;
+		return;
+	}
 	if ((f.err = spawn_fork(&a, &h)) != 0) {
 		log_err("session %llu: uid %u pid %d: cannot fork a spawner: "
 		    "%s", (unsigned long long)s->id, (unsigned)s->peer.uid,
@@ -208,7 +216,6 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	}
 	s->child = h.pid;
 	s->statusfd = h.statusfd;
-	s->state = S_SPAWNING;
 	ep_add(c, s->statusfd, &s->stag);
 }
 
@@ -506,7 +513,6 @@ new_connection(struct ctx *c, int fd)
 	s->lfd = s->statusfd = -1;
 	s->ltag = (struct evtag){ EV_SESSION, s };
 	s->stag = (struct evtag){ EV_STATUS, s };
-	(void)clock_gettime(CLOCK_MONOTONIC, &s->t0);
 	msgreader_init(&s->rd, c->o->max_bytes + 4096u, 0);
 	if ((r = decide_accepted(c, s, fd)) != 0 ||
 	    (r = lm_hand_over(c, s, fd)) != 0) {
@@ -586,7 +592,8 @@ on_listen(struct ctx *c)
 		else
 			new_connection(c, fd);
 		(void)close(fd);
-		(void)daemon_spare(&c->spare_fd);
+		if (c->spare_fd < 0)	/* used up taking this one */
+			(void)daemon_spare(&c->spare_fd);
 		if (c->o->no_fork) {	/* -F: this one client only */
 			ep_close(c, &c->listen_fd);
 			daemon_unlink_socket(c->dsock);

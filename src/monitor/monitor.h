@@ -84,7 +84,6 @@ struct session {
 	bool exec_seen;			/* SPAWN_EXEC_MARK read */
 	struct msgreader rd;
 	struct evtag ltag, stag;
-	struct timespec t0;
 	struct sess_pol pol;
 };
 

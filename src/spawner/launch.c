@@ -21,10 +21,15 @@ spawn_prepare(struct spawn_args *a, struct spawn_handle *h)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		return errno;
-	if (pipe2(st, O_CLOEXEC) != 0 || fcntl(st[0], F_SETFL,
-	    O_NONBLOCK) != 0) {
+	if (pipe2(st, O_CLOEXEC) != 0) {
 		err = errno;
 		fdpass_close_all(sv, 2);
+		return err;
+	}
+	if (fcntl(st[0], F_SETFL, O_NONBLOCK) != 0) {
+		err = errno;
+		fdpass_close_all(sv, 2);
+		fdpass_close_all(st, 2);
 		return err;
 	}
 	a->fdsock = sv[0];
@@ -33,6 +38,15 @@ spawn_prepare(struct spawn_args *a, struct spawn_handle *h)
 	h->statusfd = st[0];
 	h->pid = -1;
 	return 0;
+}
+
+void
+spawn_cancel(struct spawn_args *a, struct spawn_handle *h)
+{
+	int fds[] = { a->fdsock, a->statusfd, h->fdsock, h->statusfd };
+
+	fdpass_close_all(fds, 4);
+	a->fdsock = a->statusfd = h->fdsock = h->statusfd = -1;
 }
 
 int

@@ -60,6 +60,9 @@ struct spawn_handle {
  */
 int spawn_prepare(struct spawn_args *a, struct spawn_handle *h);
 
+/* spawn_cancel: close what spawn_prepare opened, when no spawner comes. */
+void spawn_cancel(struct spawn_args *a, struct spawn_handle *h);
+
 /*
  * spawn_fork: fork the spawner (h->pid), closing h->fdsock and the
  * spawner's ends here.  With -F (a->o->no_fork) this process becomes the
