@@ -152,10 +152,12 @@ decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
 		r.result = AUDIT_FAILED;
 		r.step = spawn_step_str(fail->step);
 		r.error = fail->err != 0 ? strerror(fail->err) : NULL;
+	} else if (si == NULL) {
+		/* -D: executed, detached; its pid is the listener's to know. */
+		r.result = AUDIT_DETACHED;
 	} else {
 		r.pid = s->child;
-		r.result = c->o->children_daemon ? AUDIT_DETACHED :
-		    si->si_code == CLD_EXITED ? AUDIT_EXITED :
+		r.result = si->si_code == CLD_EXITED ? AUDIT_EXITED :
 		    si->si_code == CLD_DUMPED ? AUDIT_DUMPED : AUDIT_KILLED;
 		r.value = si->si_status;
 	}

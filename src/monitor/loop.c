@@ -388,7 +388,11 @@ on_status(struct ctx *c, struct session *s)
 	} else {
 		/* End of file without a report: the program was executed. */
 		s->state = S_RUNNING;
-		if (!c->o->children_daemon) {	/* -D: the spawner said it */
+		/* -D: the spawner has told the start itself, and the end of
+		 * a detached program is not ours to see. */
+		if (c->o->children_daemon)
+			decide_end(c, s, NULL, NULL);
+		else {
 			buf_init(&b, MSG_MAX_SMALL);
 			if (msg_encode_i32(&b, (int32_t)s->child) == 0)
 				send_small(c, s, MSG_MON_STARTED, &b);
@@ -412,7 +416,9 @@ reaped(struct ctx *c, struct session *s, const siginfo_t *si)
 
 	if (s->statusfd >= 0)	/* report the start before the end */
 		on_status(c, s);
-	decide_end(c, s, si, NULL);
+	/* -D: this was the spawner, not the program; on_status records. */
+	if (!c->o->children_daemon)
+		decide_end(c, s, si, NULL);
 	s->child = 0;
 	ex.how = si->si_code == CLD_EXITED ? EXIT_HOW_EXITED :
 	    si->si_code == CLD_DUMPED ? EXIT_HOW_DUMPED : EXIT_HOW_KILLED;

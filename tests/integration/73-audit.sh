@@ -5,7 +5,7 @@
 # before a request and their rate limit, and the same records through
 # syslog (a stand-in syslog daemon on /dev/log, in a mount namespace).
 . "$(dirname "$0")/lib.sh"
-plan 67
+plan 69
 
 RAW=$BUILD/bin/tests/rawsock
 SINK=$BUILD/bin/tests/dgramsink
@@ -159,6 +159,20 @@ start_dived --config "$CONF" --audit-log "$T/sync.json" --audit-fsync
 run_as divetest1 "$DIVE" "$SOCK" /bin/true
 is "--audit-fsync: the records are there too" \
     "$(jq -r .type "$T/sync.json" | tr '\n' ' ')" "decision end "
+
+# -D: the end is that the program was detached (its pid is not the
+# monitor's to know); one that never started ends as failed.
+start_dived --config "$CONF" --audit-log "$T/d.json" -D
+dend() { jq -r 'select(.type == "end") | "\(.result) \(.pid) \(.step)"' "$T/d.json"; }
+run_as divetest1 "$DIVE" "$SOCK" /bin/true
+waitfor '[ -n "$(dend)" ]'
+is "-D: end record: detached, no pid" "$(dend)" "detached null null"
+start_dived --config "$CONF" --audit-log "$T/d2.json" -D -h "$T/gone"
+dend() { jq -r 'select(.type == "end") | "\(.result) \(.pid) \(.step)"' "$T/d2.json"; }
+run_as divetest1 "$DIVE" "$SOCK" /bin/true 2>/dev/null
+waitfor '[ -n "$(dend)" ]'
+like "-D, a program that cannot start: end record failed, with the step" \
+    "$(dend)" "^failed null [a-z]"
 start_dived --config "$CONF" --audit-log "$AUD"
 
 # ---- connections that end before a request ----
