@@ -60,6 +60,29 @@ close_range_(unsigned int lo, unsigned int hi)
 	return (int)syscall(SYS_close_range, lo, hi, 0U);
 }
 
+int
+fds_keep_only(int a, int b)
+{
+	unsigned int lo = 3, k[2];
+	size_t i, n = 0;
+
+	if (a >= 3)
+		k[n++] = (unsigned int)a;
+	if (b >= 3 && b != a)
+		k[n++] = (unsigned int)b;
+	if (n == 2 && k[0] > k[1]) {
+		k[0] ^= k[1];
+		k[1] ^= k[0];
+		k[0] ^= k[1];
+	}
+	for (i = 0; i < n; i++) {
+		if (k[i] > lo && close_range_(lo, k[i] - 1) != 0)
+			return errno;
+		lo = k[i] + 1;
+	}
+	return close_range_(lo, ~0U) != 0 ? errno : 0;
+}
+
 /*
  * Install the descriptors (fds[i] -> num[i], num ascending) and close all
  * others but *statusfd, which is moved out of the way and stays CLOEXEC

@@ -490,15 +490,24 @@ become_pid1(struct spawn *sp)
 		return;
 	}
 	(void)setpgid(0, 0);	/* for --signals-pgid */
-	forward_signals(pid);
-	for (i = 0; i < sp->nfds; i++)
-		(void)close(sp->fds[i]);
-	if (sp->pts >= 0)	/* the terminal's end is the program's alone */
-		(void)close(sp->pts);
-	if (p[0] >= 0) {
+	if (p[1] >= 0)
 		(void)close(p[1]);
-		started = relay_status(p[0], sp->statusfd);
+	/* It lives as long as the program: none of the client's descriptors
+	 * nor the terminal's end (the program's alone), and nothing of the
+	 * monitor's, whose other sessions and sockets would otherwise stay
+	 * open until the program ends.  (-F: this is dived itself, serving
+	 * its one client; its sockets stay as they are.) */
+	if (!sp->a->o->no_fork)
+		(void)fds_keep_only(p[0], sp->statusfd);
+	else {
+		for (i = 0; i < sp->nfds; i++)
+			(void)close(sp->fds[i]);
+		if (sp->pts >= 0)
+			(void)close(sp->pts);
 	}
+	forward_signals(pid);
+	if (p[0] >= 0)
+		started = relay_status(p[0], sp->statusfd);
 	if (sp->statusfd >= 0)
 		(void)close(sp->statusfd);
 	if (started && (ns_die_with_parent(false) != 0 ||

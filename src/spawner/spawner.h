@@ -285,5 +285,7 @@ int pty_merge(const uint32_t *fdnum, const int *mapped, size_t n,
 /* fds.c */
 int fds_receive(const struct spawn_args *a, int *fds, size_t n);
 int fds_install(const uint32_t *num, int *fds, size_t nfds, int *statusfd);
+/* fds_keep_only: close every descriptor from 3 up but a and b (-1: none). */
+int fds_keep_only(int a, int b);
 
 #endif

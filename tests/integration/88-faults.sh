@@ -6,7 +6,7 @@
 # on (or, with the monitor gone, nothing of dived is left running as root
 # or half set up: only the programs that were running, as their users).
 . "$(dirname "$0")/lib.sh"
-plan 47
+plan 48
 
 RAW=$BUILD/bin/tests/rawsock
 U1=$(id -u divetest1)
@@ -156,6 +156,11 @@ is "-s pid: the program runs as the client" "$(uidof "$prog")" "$U1"
 waitfor '[ "$(uidof "$w")" = "$U1" ]'
 is "... and its waiter, once it runs, as the program's user (not root)" \
     "$(uidof "$w")" "$U1"
+is "... holding no socket of dived's nor any descriptor of the client's" \
+    "$(for f in /proc/"$w"/fd/*; do
+	n=${f##*/}
+	[ "$n" -gt 2 ] && readlink "$f"
+    done | grep -v '^pipe:' | sort | tr '\n' ' ')" ""
 kill -9 "$w"
 wait $client
 is "waiter killed: the client sees its program killed by SIGKILL (137)" \
@@ -262,7 +267,9 @@ for p in $(running $everything); do
 	[ "$(uidof "$p")" = 0 ] && survivors="$survivors $p"
 done
 is "... of all the processes of dived, none is left as root" "$survivors" ""
-kill "$prog" 2>/dev/null
+# (pid 1 of its namespace: from outside only SIGKILL reaches a program
+# that has no handler)
+kill -KILL "$prog" 2>/dev/null
 wait $c1 2>/dev/null
 waitfor 'gone "$w1"'
 is "... the waiter ends with its program" "$(running "$w1")" ""
