@@ -79,6 +79,7 @@ auth_run(const struct spawn_args *a, const struct identity *id,
     const int *mapped, int pty)
 {
 	pid_t pid, self = getpid();
+	siginfo_t si;
 	int st;
 
 	if ((pid = fork()) < 0)
@@ -87,13 +88,15 @@ auth_run(const struct spawn_args *a, const struct identity *id,
 		exec_auth(a, id, mapped, pty, self);
 	/* Its group exists before either side goes on (as a shell does it). */
 	(void)setpgid(pid, pid);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			(void)kill(-pid, SIGKILL);
-			return errno;
-		}
-	/* What CMD left behind in its group ends with it. */
+	/* What CMD left behind in its group ends with it: killed while CMD
+	 * is a zombie, so that the group's number cannot be anyone else's. */
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) != 0)
+		if (errno != EINTR)
+			break;
 	(void)kill(-pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return errno;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	log_notice("uid %u pid %d: refused by the authentication command "
