@@ -129,7 +129,7 @@ set_caps(const struct dived_opts *o)
 }
 
 int
-caps_after_ids(const struct dived_opts *o, int *step)
+caps_after_ids(const struct dived_opts *o, bool client_root, int *step)
 {
 	int r;
 
@@ -144,7 +144,7 @@ caps_after_ids(const struct dived_opts *o, int *step)
 	 * could be fed its files (the classic attack that makes chroot(2)
 	 * need root). */
 	*step = STEP_NO_NEW_PRIVS;
-	if ((o->no_new_privs || o->client_chroot) &&
+	if ((o->no_new_privs || client_root) &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return errno;
 	return 0;

@@ -632,6 +632,14 @@ spawn_find_program(const char *prog, const char *path)
 }
 
 /* The first steps: descriptors, identity, pty, authentication, -D. */
+/* -r, unless the permitting rule says noroot: the client's root is used. */
+static bool
+client_root(const struct spawn *sp)
+{
+	return sp->a->o->client_chroot && (sp->a->rule == NULL ||
+	    !(sp->a->rule->opts & CONF_OPT_NOROOT));
+}
+
 static void
 prepare(struct spawn *sp)
 {
@@ -640,7 +648,7 @@ prepare(struct spawn *sp)
 
 	receive(sp);
 	/* -r: a client that keeps its root to itself gets no other. */
-	if (o->client_chroot && sp->root < 0)
+	if (client_root(sp) && sp->root < 0)
 		fail(sp, STEP_NO_CLIENT_ROOT, 0);
 	build_argv(sp);
 	if (sp->a->id != NULL)		/* resolved for the policy */
@@ -654,8 +662,7 @@ prepare(struct spawn *sp)
 		fail(sp, STEP_AUTH, err);
 	if (o->children_daemon)
 		daemonize(sp);
-	sp->rc.client_root = o->client_chroot && (sp->a->rule == NULL ||
-	    !(sp->a->rule->opts & CONF_OPT_NOROOT)) ? sp->root : -1;
+	sp->rc.client_root = client_root(sp) ? sp->root : -1;
 	sp->rc.client_cwd = o->no_chdir || o->chdir_dir != NULL ||
 	    o->root_to_current ? -1 : sp->cwd;
 	if ((err = ns_prepare_root(o, &sp->rc)) != 0)
@@ -704,7 +711,8 @@ spawn_run(const struct spawn_args *a)
 	die_with_parent(&sp);
 	if (userns)	/* as the program's user: root only inside */
 		enter_namespaces(&sp, &h);
-	if ((err = caps_after_ids(o, &step)) != 0)	/* -c, -m, -X */
+	/* -c, -m, -X (and -r: no_new_privs in a root the client made) */
+	if ((err = caps_after_ids(o, client_root(&sp), &step)) != 0)
 		fail(&sp, (uint32_t)step, err);
 	if (!o->no_umask && !a->inplace)
 		(void)umask((mode_t)a->req->umask);

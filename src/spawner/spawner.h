@@ -244,7 +244,7 @@ int ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
 
 /* caps.c: bounding set, securebits, capabilities, no_new_privs. */
 int caps_before_ids(const struct dived_opts *o, int *step);
-int caps_after_ids(const struct dived_opts *o, int *step);
+int caps_after_ids(const struct dived_opts *o, bool client_root, int *step);
 /* caps_setuid_fixup: -L: drop what setresuid() would have; 0 or errno. */
 int caps_setuid_fixup(const struct dived_opts *o);
 

@@ -6,7 +6,7 @@
 # options; nofds; a denied client's descriptors closed and nothing run;
 # abstract sockets with --allow-users and --allow-groups.
 . "$(dirname "$0")/lib.sh"
-plan 74
+plan 76
 
 cd "$T" || exit 1
 U1=$(id -u divetest1)
@@ -211,6 +211,22 @@ policy "permit nofds divetest1 cmd /bin/ls"
 fds=$(run_as divetest1 "$DIVE" "$SOCK" /bin/ls /proc/self/fd 5</dev/null |
     tr '\n' ' ')
 is "nofds: only 0, 1 and 2 (and ls's own 3)" "$fds" "0 1 2 3 "
+
+# ---- noroot (with dived -r) ----
+mkdir -m 755 "$T/croot"
+EXTRA=(-r)
+policy "permit divetest1 cmd /bin/sh"
+DIVE_ROOTDIR=$T/croot run_as divetest1 "$DIVE" "$SOCK" /bin/sh -c 'echo ran' \
+    >/dev/null 2>&1
+like "-r: the client's root (an empty one: nothing to run there)" "$?" \
+    '^12[67]$'
+policy "permit noroot divetest1 cmd /bin/sh"
+out=$(DIVE_ROOTDIR=$T/croot run_as divetest1 "$DIVE" "$SOCK" /bin/sh -c \
+    'stat -c %d:%i /; grep ^NoNewPrivs: /proc/self/status')
+is "noroot: dived's root, and no no_new_privs (which -r implies for a client's root)" \
+    "$out" "$(stat -c %d:%i /)
+NoNewPrivs:	0"
+EXTRA=()
 
 # ---- a denied client: descriptors closed on the server, nothing run ----
 mkdir -m 777 "$T/w"
