@@ -521,15 +521,16 @@ static void
 check_dirs(struct spawn *sp)
 {
 	const struct req_exec *r = sp->a->req;
+	uint32_t n = kept_fds(sp);	/* those the program will have */
 	size_t bad;
 	int err;
 
 	if (sp->a->inplace)
 		return;
-	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, r->nfdmap,
+	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, n,
 	    &bad)) != 0)
 		fail(sp, STEP_CHDIR, err);
-	if (bad < r->nfdmap)	/* the number travels as err, + 1 */
+	if (bad < n)	/* the number travels as err, + 1 */
 		fail(sp, STEP_OUTSIDE_DIR, r->fdnum[bad] < 4095 ?
 		    (int)r->fdnum[bad] + 1 : 0);
 }

@@ -66,7 +66,7 @@ done
 printf 'passwd: planted\ngroup: planted\nshadow: planted\ninitgroups: planted\n' \
     > "$R/etc/nsswitch.conf"
 chmod -R a+rX "$R"
-plan 27
+plan 28
 
 # The control: a lookup inside that root does run the planted code.
 chroot "$R" /bin/probe getpw divetest1 > /dev/null
@@ -130,6 +130,15 @@ err=$(run_as divetest1 "$DIVE" "$SOCK" /bin/probe escape 5 "$rel" \
     5<"$T/elsewhere" 2>&1)
 like "-R: refused the same way" "$?/$err" \
     "^127/.*outside the program's root: descriptor 5 "
+printf 'permit nofds divetest1\n' > "$T/nofds.conf"
+chmod 644 "$T/nofds.conf"
+start_dived -R "$R" --config "$T/nofds.conf" --audit-log "$T/audit.json"
+is "-R, a nofds rule: such a descriptor is not the program's, so no refusal" \
+    "$(run_as divetest1 "$DIVE" "$SOCK" /bin/sh -c \
+    'cat /marker; if (: <&5) 2>&-; then echo has-5; else echo no-5; fi' \
+    5<"$T/elsewhere" 2>&1)" \
+    "root $R
+no-5"
 start_dived -R "$R" --allow-outside-dirs
 is "-R --allow-outside-dirs" \
     "$(run_as divetest1 "$DIVE" "$SOCK" /bin/probe escape 5 "$rel" \
