@@ -3,7 +3,7 @@
 # the program), -i (one client on stdin, as from inetd), -F (one client,
 # no fork), -D (programs daemonized, no exit status).
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 31
 
 ACCEPT1=$BUILD/bin/tests/accept1
 chmod 755 "$T"
@@ -25,8 +25,8 @@ is "-J: other options apply (-l)" \
 is "-J: without -u the ids stay (an unprivileged caller)" \
     "$(run_as nobody "$DIVED" -J -- /usr/bin/id -u)" 65534
 sid=$(ps -o sid= -p $$ | tr -d ' ')
-is "-J: the program leads a new session" \
-    "$(setsid -w "$DIVED" -J -- /bin/sh -c 'test "$(ps -o sid= -p $$)" -eq $$ && echo leader')" \
+is "-J: the program leads a new session (not the test's, $sid)" \
+    "$("$DIVED" -J -- /bin/sh -c 's=$(ps -o sid= -p $$); test $s -eq $$ -a $s -ne '"$sid"' && echo leader')" \
     leader
 is "-j (-J -S -T -P): no new session" \
     "$("$DIVED" -j -- /bin/sh -c 'ps -o sid= -p $$' | tr -d ' ')" "$sid"
@@ -107,8 +107,10 @@ out=$("$DIVE" "$SOCK" /bin/sh -c 'echo $PPID $(ps -o comm= -p $PPID)' \
 is "-D: dive exits 0 once the program is done with its descriptors" $? 0
 like "-D: dive says it gets no exit status" "$(cat "$T/err")" \
     "does not report exit statuses \(dived -w, -D or -F\)"
+like "-D: the program reports its parent" "$out" '^[0-9]+ [^ ]+$'
 check "-D: the program is not dived's child" test "${out% *}" != "$DPID"
-check "-D: nor the child of any dived process" test "${out#* }" != dived
+check "-D: nor the child of any dived process" test "${out#* }" != dived \
+    -a -z "$(pgrep -x dived | grep -x "${out% *}")"
 rm -f "$T/ready" "$T/sig"
 "$DIVE" "$SOCK" /bin/sh -c 'trap "echo got > $0/sig; exit 0" TERM
     touch $0/ready; while :; do sleep 0.05; done' "$T" 2>/dev/null &

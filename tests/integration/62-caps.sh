@@ -41,8 +41,12 @@ is "-b names and numbers: only they are removed" "$(cap Bnd)" \
     "$(hex $((bnd & ~(1 << CHOWN | 1 << NET_RAW))))"
 "$DIVE" "$SOCK" /bin/chown nobody "$T/owned" 2>/dev/null
 is "-b cap_chown: root cannot chown" "$?/$(stat -c %U "$T/owned")" 1/root
-"$DIVE" "$SOCK" /bin/kill -0 $$
-is "-b: the others still work (kill)" $? 0
+# (a process of another user: signalling it takes CAP_KILL)
+run_as nobody sleep 30 &
+other=$!
+"$DIVE" "$SOCK" /bin/kill -0 "$other"
+is "-b: the others still work (kill, CAP_KILL)" $? 0
+kill "$other"
 start_dived
 is "neither: the bounding set is dived's" "$(cap Bnd)" "$(hex $bnd)"
 

@@ -10,9 +10,10 @@ plan 16
 IN='inner$ '
 OUT='outer$ '
 # inner_shell: start an interactive shell through dive, prompt $IN.
+# (The prompt comes with the environment dive passes on, so that only a
+# shell dived started shows it, never the outer one.)
 inner_shell() {
-	type_line '$DIVE $SOCK /bin/bash --norc --noprofile -i'
-	type_line "PS1='$IN'"
+	type_line "PS1='$IN' \$DIVE \$SOCK /bin/bash --norc --noprofile -i"
 	wait_prompt "$IN"
 }
 

@@ -5,7 +5,7 @@
 # read files of the client's choosing are removed, exactly the list of
 # dived(8), unless --keep-env keeps them; without a gain nothing is.
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 28
 
 U1=$(id -u divetest1)
 G1=$(id -g divetest1)
@@ -18,6 +18,8 @@ code_list=$(sed -n '/^static const char \*const unsafe_names/,/^};/p' \
     "$ROOT/src/spawner/env.c" | grep -o '"[^"]*"' | tr -d '"' | sort)
 is "dived.8 documents exactly the names the code removes" \
     "$man_list" "$code_list"
+check "... and both lists were found (at least 40 names)" \
+    test "$(grep -c . <<< "$code_list")" -ge 40
 
 # One entry per documented name (a prefix gets a suffix), plus the ones
 # removed for their value, and look-alikes that must stay.

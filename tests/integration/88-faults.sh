@@ -6,7 +6,7 @@
 # on (or, with the monitor gone, nothing of dived is left running as root
 # or half set up: only the programs that were running, as their users).
 . "$(dirname "$0")/lib.sh"
-plan 48
+plan 50
 
 RAW=$BUILD/bin/tests/rawsock
 U1=$(id -u divetest1)
@@ -91,6 +91,7 @@ hstart -v --request-timeout 60
 client=$!
 waitfor '[ -n "$(kids "$DPID")" ]'
 sp=$(kids "$DPID")
+is "a spawner waits for the descriptors" "$(ps -o comm= -p "${sp:-0}")" dived
 kill -9 "$(listener_pid)"
 wait $client
 is "listener killed while the spawner waits: dive exits 127" $? 127
@@ -206,13 +207,17 @@ run_as divetest1 "$DIVE" "$SOCK" /bin/sleep 60 2>"$T/err1" &
 c1=$!
 waitfor '[ "$(pgrep -P "$LM" | wc -l)" = 3 ]'
 waitfor '[ -n "$(pgrep -P "$DPID" -u divetest1 -x sleep)" ]'
+sp=
 for p in $(kids "$DPID"); do
 	[ "$(ps -o comm= -p "$p")" = dived ] && sp=$p
 done
-waitfor '[ -n "$(kids "$sp")" ]'
-auth=$(kids "$sp")
+[ -n "$sp" ] && waitfor '[ -n "$(kids "$sp")" ]'
+auth=$([ -n "$sp" ] && kids "$sp")
 prog=$(pgrep -P "$DPID" -u divetest1 -x sleep)
 listeners=$(pgrep -P "$LM")
+is "the three clients are in place: 3 listeners, a spawner in -a, a program" \
+    "$(wc -w <<< "$listeners")/${sp:+spawner}/${auth:+auth}/${prog:+program}" \
+    3/spawner/auth/program
 monitor_killed
 wait $raw
 is "monitor killed: a client mid-request is told the server is gone" \

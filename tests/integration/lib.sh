@@ -122,7 +122,7 @@ start_dived() {
 		if ! kill -0 "$DPID" 2>/dev/null; then break; fi
 		sleep 0.05
 	done
-	echo "# dived did not start:"
+	not_ok "dived started ($*)"
 	sed 's/^/#   /' "$LOG"
 	DPID=
 	return 1
@@ -193,6 +193,6 @@ run_as() {
 _cleanup() {
 	stop_dived
 	[ -n "$T" ] && rm -rf "$T"
-	[ $_failed -eq 0 ]
+	exit $((_failed > 0))	# a script run by hand fails too
 }
 trap _cleanup EXIT
