@@ -36,9 +36,12 @@ run_prog() {
 }
 
 # after DESC STATUS: dive ended with STATUS and the modes are back.
+# (The file is written before the answer shows, and the screen cleared
+# first: neither an earlier answer nor an earlier file can count.)
 after() {
 	wait_prompt "$OUT"
-	type_line 'echo "@@"rc=$?; stty -g > $TDIR/after'
+	rm -f "$TDIR/after"
+	type_line 's=$?; stty -g > $TDIR/after; clear; echo "@@"rc=$s'
 	wait_for '^@@rc=' >/dev/null
 	is "$1: dive's status" "$(value rc)" "$2"
 	is "$1: the terminal's modes are back" "$(cat "$TDIR/after")" \
