@@ -81,10 +81,11 @@ policy_decide(const struct conf *c, const struct policy_req *q,
 {
 	size_t i;
 
+	/* The last match wins: the first one from the end. */
 	d->rule = NULL;
-	for (i = 0; i < c->nrules; i++)
-		if (policy_match(&c->rules[i], q))
-			d->rule = &c->rules[i];
+	for (i = c->nrules; i > 0 && d->rule == NULL; i--)
+		if (policy_match(&c->rules[i - 1], q))
+			d->rule = &c->rules[i - 1];
 	d->permit = d->rule != NULL && d->rule->action == CONF_PERMIT;
 	d->reason = d->permit ? 0 : d->rule == NULL ? DENY_NO_RULE : DENY_RULE;
 }
