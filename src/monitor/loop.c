@@ -70,6 +70,14 @@ session_unlink(struct ctx *c, struct session *s)
 	dead = s;
 }
 
+static void
+session_free(struct session *s)
+{
+	msgreader_free(&s->rd);
+	decide_free(s);
+	free(s);
+}
+
 /* A session lives until its listener is gone and its child reaped. */
 static void
 maybe_free(struct ctx *c, struct session *s)
@@ -141,6 +149,16 @@ send_failed(struct ctx *c, struct session *s, uint32_t step, int err)
 	s->state = S_ENDED;
 }
 
+/* An accepted request that did not start: its end record, the client. */
+static void
+start_failed(struct ctx *c, struct session *s, uint32_t step, int err)
+{
+	struct msg_failed f = { step, err };
+
+	decide_end(c, s, NULL, &f);
+	send_failed(c, s, step, err);
+}
+
 /* The request must ask only for what this server accepts. */
 static int
 check_request(const struct ctx *c, const struct req_exec *r)
@@ -169,7 +187,9 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	struct spawn_args a;
 	struct spawn_handle h;
 	struct msg_failed f;
+	const char *what;
 	struct buf b;
+	int err;
 
 	memset(&a, 0, sizeof(a));
 	a.o = c->o;
@@ -185,14 +205,9 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 		send_failed(c, s, f.step, f.err);
 		return;
 	}
-	f = (struct msg_failed){ STEP_FORK, 0 };
-	if ((f.err = spawn_prepare(&a, &h)) != 0) {
-		log_err("session %llu: uid %u pid %d: cannot start a spawner: "
-		    "%s", (unsigned long long)s->id, (unsigned)s->peer.uid,
-		    (int)s->peer.pid, strerror(f.err));
-		decide_end(c, s, NULL, &f);
-		send_failed(c, s, STEP_FORK, f.err);
-		return;
+	if ((err = spawn_prepare(&a, &h)) != 0) {
+		what = "start";
+		goto fail;
 	}
 	/* The listener sends the client's descriptors to the spawner; if it
 	 * has gone, the spawner sees the end of its socket and gives up. */
@@ -201,22 +216,24 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	to_listener(c, s, MSG_MON_SENDFDS, &b, &h.fdsock);
 	if (s->lfd < 0) {	/* it could not take them: the session ended */
 		spawn_cancel(&a, &h);
-		f.err = EPIPE;
+		f = (struct msg_failed){ STEP_FORK, EPIPE };
 		decide_end(c, s, NULL, &f);
 		s->state = S_ENDED;
 		return;
 	}
-	if ((f.err = spawn_fork(&a, &h)) != 0) {
-		log_err("session %llu: uid %u pid %d: cannot fork a spawner: "
-		    "%s", (unsigned long long)s->id, (unsigned)s->peer.uid,
-		    (int)s->peer.pid, strerror(f.err));
-		decide_end(c, s, NULL, &f);
-		send_failed(c, s, STEP_FORK, f.err);
-		return;
+	if ((err = spawn_fork(&a, &h)) != 0) {
+		what = "fork";
+		goto fail;
 	}
 	s->child = h.pid;
 	s->statusfd = h.statusfd;
 	ep_add(c, s->statusfd, &s->stag);
+	return;
+ fail:
+	log_err("session %llu: uid %u pid %d: cannot %s a spawner: %s",
+	    (unsigned long long)s->id, (unsigned)s->peer.uid, (int)s->peer.pid,
+	    what, strerror(err));
+	start_failed(c, s, STEP_FORK, err);
 }
 
 static void
@@ -372,19 +389,14 @@ on_status(struct ctx *c, struct session *s)
 		log_notice("session %llu: uid %u: cannot %s%s%s",
 		    (unsigned long long)s->id, (unsigned)s->peer.uid,
 		    spawn_step_str(f.step), *w != '\0' ? ": " : "", w);
-		decide_end(c, s, NULL, &f);
-		send_failed(c, s, f.step, f.err);
+		start_failed(c, s, f.step, f.err);
 	} else if (n != 0) {
-		f = (struct msg_failed){ STEP_EXEC, EIO };
-		decide_end(c, s, NULL, &f);
-		send_failed(c, s, STEP_EXEC, EIO);
+		start_failed(c, s, STEP_EXEC, EIO);
 	} else if (!s->exec_seen) {
 		log_warn("session %llu: uid %u: the spawner ended before "
 		    "executing the program", (unsigned long long)s->id,
 		    (unsigned)s->peer.uid);
-		f = (struct msg_failed){ STEP_SETUP_DIED, 0 };
-		decide_end(c, s, NULL, &f);
-		send_failed(c, s, STEP_SETUP_DIED, 0);
+		start_failed(c, s, STEP_SETUP_DIED, 0);
 	} else {
 		/* End of file without a report: the program was executed. */
 		s->state = S_RUNNING;
@@ -532,9 +544,7 @@ new_connection(struct ctx *c, int fd)
 		    "server out of resources" : "server unavailable");
 		refuse(fd, short_of ? E_RESOURCES : E_UNAVAILABLE);
 		creds_release(c, peer.uid);
-		msgreader_free(&s->rd);
-		decide_free(s);
-		free(s);
+		session_free(s);
 		return;
 	}
 	s->next = c->sessions;
@@ -615,9 +625,7 @@ free_dead(void)
 
 	while ((s = dead) != NULL) {
 		dead = s->next;
-		msgreader_free(&s->rd);
-		decide_free(s);
-		free(s);
+		session_free(s);
 	}
 }
 
