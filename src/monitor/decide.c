@@ -100,9 +100,8 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 {
 	struct facts *f = &s->pol.f;
 
-	if (c->pol == NULL && c->audit == NULL)
+	if (c->audit == NULL)		/* none, and so no policy either */
 		return 0;
-	s->pol.decided = true;
 	(void)clock_gettime(CLOCK_MONOTONIC, &s->pol.t_start);
 	f->o = c->o;
 	f->user_uid = c->su->user_uid;
@@ -118,7 +117,7 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 			facts_refuse(f, STEP_POLICY, (int)f->d.reason,
 			    deny_reason_str(f->d.reason));
 	}
-	if (c->audit != NULL && record_decision(c, s) != 0 &&
+	if (record_decision(c, s) != 0 &&
 	    !c->o->audit_fail_open && f->d.permit)
 		facts_refuse(f, STEP_AUDIT, errno, "audit log not writable");
 	*fail = f->fail;
@@ -142,7 +141,7 @@ decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
 	struct timespec now;
 	char id[48];
 
-	if (c->audit == NULL || !s->pol.decided || s->pol.ended ||
+	if (c->audit == NULL || s->pol.ended ||
 	    !s->pol.f.d.permit)
 		return;
 	s->pol.ended = true;
@@ -196,13 +195,12 @@ decide_conn(struct ctx *c, const struct ucred *peer, uint64_t id,
 int
 decide_accepted(struct ctx *c, struct session *s, int fd)
 {
-	if (c->pol == NULL && c->audit == NULL)
+	if (c->audit == NULL)		/* none, and so no policy either */
 		return 0;
 	/* Without its groups, a :group rule could not deny it: refuse. */
 	if (peer_groups(fd, &s->pol.groups, &s->pol.ngroups) != 0)
 		return E_UNAVAILABLE;
-	if (c->audit != NULL)
-		peer_proc(fd, s->peer.pid, &s->pol.proc);
+	peer_proc(fd, s->peer.pid, &s->pol.proc);
 	return 0;
 }
 

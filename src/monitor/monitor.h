@@ -53,7 +53,7 @@ struct sess_pol {
 	struct peer_proc proc;		/* exe and cwd, with an audit log */
 	char *target;			/* MSG_MON_USER, or NULL */
 	struct facts f;
-	bool decided, ended;
+	bool ended;			/* its end record is written */
 	const char *why;		/* why it ended before a request */
 	struct timespec t_start;
 };
@@ -115,7 +115,7 @@ struct ctx {
 	bool stopping;
 	bool passrights;		/* SO_PASSRIGHTS=0 works on this kernel */
 	struct conf *pol;		/* the policy, or NULL */
-	struct auditlog *audit;		/* or NULL: nothing is audited */
+	struct auditlog *audit;		/* always with a policy; NULL: none */
 	struct audit_rate rate;		/* of records without a request */
 	char idbase[24];		/* request ids are IDBASE-N */
 };
