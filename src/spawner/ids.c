@@ -142,10 +142,12 @@ keep_entry(const struct passwd *pw, struct identity *id)
 
 /*
  * The program's user: the one a permitting policy rule let the client
- * ask for (with its own groups), else -u, else the client.
+ * ask for (with its own groups), else -u, else the client (whose entry,
+ * if any, is client).
  */
 static int
-resolve_target(const struct spawn_args *a, struct identity *id)
+resolve_target(const struct spawn_args *a, const struct passwd *client,
+    struct identity *id)
 {
 	const struct dived_opts *o = a->o;
 	const char *user = a->target_user != NULL ? a->target_user : o->user;
@@ -154,7 +156,7 @@ resolve_target(const struct spawn_args *a, struct identity *id)
 	int r;
 
 	if (user == NULL) {
-		if ((r = keep_entry(getpwuid(a->peer.uid), id)) != 0)
+		if ((r = keep_entry(client, id)) != 0)
 			return r;
 		id->ruid = id->euid = a->peer.uid;
 		id->rgid = id->egid = a->peer.gid;
@@ -200,7 +202,8 @@ ids_resolve(const struct spawn_args *a, struct identity *id)
 	if (a->o->no_setuid)
 		return keep_entry(getpwuid(geteuid()), id);
 	id->change = true;
-	if ((r = resolve_target(a, id)) != 0)
+	/* (nothing has read the passwd database since: pw is as it was) */
+	if ((r = resolve_target(a, pw, id)) != 0)
 		return r;
 	if (a->o->effective_user != NULL) {
 		if ((r = ids_user(a->o->effective_user, &epw, &ename)) != 0)
