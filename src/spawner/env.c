@@ -142,48 +142,49 @@ fmt_var(const char *name, long long v)
 	return s;
 }
 
-/* One line naming what was removed (names only; never the values). */
+/* Add the name of e to the log line (names only, never the values). */
 static void
-log_removed(const struct spawn_args *a, const char *const *src, size_t n)
+add_name(char *line, size_t size, size_t *len, const char *e)
 {
-	char line[512];
-	size_t i, len = 0, k;
+	size_t k = strcspn(e, "=");
 
-	line[0] = '\0';
-	for (i = 0; i < n; i++) {
-		if (is_dive_var(src[i]) || !unsafe(src[i]) || kept(a, src[i]))
-			continue;
-		k = strcspn(src[i], "=");
-		if (len + k + 5 >= sizeof(line)) {
-			(void)strlcat(line, " ...", sizeof(line));
-			break;
-		}
-		(void)snprintf(line + len, sizeof(line) - len, " %.*s",
-		    (int)k, src[i]);
-		len += k + 1;
+	if (*len == (size_t)-1)		/* already cut */
+		return;
+	if (*len + k + 5 >= size) {
+		(void)strlcat(line, " ...", size);
+		*len = (size_t)-1;
+		return;
 	}
-	if (len > 0)
-		log_info("uid %u pid %d: the program gains privileges; removed "
-		    "from its environment:%s", (unsigned)a->peer.uid,
-		    (int)a->peer.pid, line);
+	(void)snprintf(line + *len, size - *len, " %.*s", (int)k, e);
+	*len += k + 1;
 }
 
-/* The client's entries without the unsafe ones (the operator's stay). */
+/*
+ * The client's entries without the unsafe ones (the operator's stay), and
+ * one log line naming those removed.
+ */
 static const char *const *
 filter_env(const struct spawn_args *a, const char *const *src)
 {
 	const char **out;
-	size_t n = 0, i, k = 0;
+	size_t n = 0, i, k = 0, len = 0;
+	char line[512];
 
 	while (src != NULL && src[n] != NULL)
 		n++;
 	if ((out = calloc(n + 1, sizeof(*out))) == NULL)
 		return NULL;
+	line[0] = '\0';
 	for (i = 0; i < n; i++)
 		if (!unsafe(src[i]) || kept(a, src[i]))
 			out[k++] = src[i];
+		else if (!is_dive_var(src[i]))	/* those go anyway */
+			add_name(line, sizeof(line), &len, src[i]);
 	out[k] = NULL;
-	log_removed(a, src, n);
+	if (len > 0)
+		log_info("uid %u pid %d: the program gains privileges; removed "
+		    "from its environment:%s", (unsigned)a->peer.uid,
+		    (int)a->peer.pid, line);
 	return out;
 }
 
