@@ -48,21 +48,33 @@ resolve(const char *argv0, char **path)
 	return 0;
 }
 
-/* The whole command line: forced words, then (unless -A) the client's. */
+char **
+spawn_command_line(const struct dived_opts *o, const struct req_exec *r,
+    size_t *argc)
+{
+	size_t n = 0, i;
+	char **v;
+
+	if ((v = calloc((size_t)o->forced_argc + r->argc + 1,
+	    sizeof(char *))) == NULL)
+		return NULL;
+	for (i = 0; i < (size_t)o->forced_argc; i++)
+		v[n++] = o->forced_argv[i];
+	for (i = 0; i < r->argc && !o->no_argv; i++)
+		v[n++] = (char *)(uintptr_t)r->argv[i];
+	*argc = n;
+	return v;
+}
+
+/* The whole command line, and the program it names. */
 static int
 command_line(struct facts *f)
 {
 	const struct dived_opts *o = f->o;
-	const struct req_exec *r = f->req;
-	size_t i;
 
-	f->argv = calloc((size_t)o->forced_argc + r->argc + 1, sizeof(char *));
-	if (f->argv == NULL)
+	if ((f->argv = (const char **)spawn_command_line(o, f->req,
+	    &f->argc)) == NULL)
 		return ENOMEM;
-	for (i = 0; i < (size_t)o->forced_argc; i++)
-		f->argv[f->argc++] = o->forced_argv[i];
-	for (i = 0; i < r->argc && !o->no_argv; i++)
-		f->argv[f->argc++] = r->argv[i];
 	if (f->argc == 0 || f->argv[0] == NULL)
 		return EINVAL;
 	if (o->forced_argc > 0)

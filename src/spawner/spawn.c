@@ -206,17 +206,10 @@ open_pty(struct spawn *sp)
 static void
 build_argv(struct spawn *sp)
 {
-	const struct dived_opts *o = sp->a->o;
-	const struct req_exec *r = sp->a->req;
-	size_t n = 0, i;
+	size_t n;
 
-	sp->argv = calloc((size_t)o->forced_argc + r->argc + 1, sizeof(char *));
-	if (sp->argv == NULL)
+	if ((sp->argv = spawn_command_line(sp->a->o, sp->a->req, &n)) == NULL)
 		fail(sp, STEP_ENV, ENOMEM);
-	for (i = 0; i < (size_t)o->forced_argc; i++)
-		sp->argv[n++] = o->forced_argv[i];
-	for (i = 0; i < r->argc && !o->no_argv; i++)
-		sp->argv[n++] = (char *)(uintptr_t)r->argv[i];
 	if (n == 0)
 		fail(sp, STEP_NO_PROGRAM, 0);
 }

@@ -60,6 +60,14 @@ struct spawn_handle {
  */
 int spawn_prepare(struct spawn_args *a, struct spawn_handle *h);
 
+/*
+ * spawn_command_line: the program's command line, NULL-terminated: the
+ * forced words, then (unless -A) the client's arguments; their count in
+ * *argc.  The strings are the options' and the request's.  NULL: ENOMEM.
+ */
+char **spawn_command_line(const struct dived_opts *o,
+    const struct req_exec *r, size_t *argc);
+
 /* spawn_cancel: close what spawn_prepare opened, when no spawner comes. */
 void spawn_cancel(struct spawn_args *a, struct spawn_handle *h);
 
