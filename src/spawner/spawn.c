@@ -602,9 +602,7 @@ spawn_find_program(const char *prog, const char *path)
 
 	if (strchr(prog, '/') != NULL)
 		return realpath(prog, NULL);
-	if ((dirs = strdup(path != NULL ? path :
-	    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")) ==
-	    NULL)
+	if ((dirs = strdup(path != NULL ? path : POLICY_SAFE_PATH)) == NULL)
 		return NULL;
 	for (d = strtok_r(dirs, ":", &save); d != NULL;
 	    d = strtok_r(NULL, ":", &save)) {
