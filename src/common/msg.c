@@ -403,10 +403,8 @@ put_pty(struct buf *b, const struct req_exec *r)
 
 	if (!(r->flags & REQ_F_PTY))
 		return p->nfd == 0 ? 0 : E_BAD_VALUE;
-	if ((ret = check_winsize(&p->ws)) != 0)
+	if ((ret = check_winsize(&p->ws)) != 0)	/* (check_head did nfd) */
 		return ret;
-	if (p->nfd > MSG_MAX_FDS)
-		return E_TOO_MANY_FDS;
 	if ((ret = buf_put_u16(b, p->ws.rows)) != 0 ||
 	    (ret = buf_put_u16(b, p->ws.cols)) != 0 ||
 	    (ret = buf_put_u16(b, p->ws.xpixel)) != 0 ||
@@ -499,6 +497,36 @@ put_strings(struct buf *b, uint32_t n, const char *const *vec)
 	return 0;
 }
 
+/* The fields both formats start with: flags, pty, umask, specials, nfdmap. */
+static int
+put_head(struct buf *b, const struct req_exec *r)
+{
+	int ret;
+
+	if ((ret = buf_put_u32(b, r->flags)) != 0 ||
+	    (ret = put_pty(b, r)) != 0 ||
+	    (ret = buf_put_u32(b, r->umask)) != 0 ||
+	    (ret = buf_put_u32(b, r->specials)) != 0)
+		return ret;
+	return buf_put_u32(b, r->nfdmap);
+}
+
+static int
+get_head(struct buf *b, struct req_exec *r)
+{
+	int ret;
+
+	if ((ret = buf_get_u32(b, &r->flags)) != 0)
+		return ret;
+	if ((r->flags & ~REQ_F_ALL) != 0)	/* before the pty depends on it */
+		return E_BAD_VALUE;
+	if ((ret = get_pty(b, r)) != 0 ||
+	    (ret = buf_get_u32(b, &r->umask)) != 0 ||
+	    (ret = buf_get_u32(b, &r->specials)) != 0)
+		return ret;
+	return buf_get_u32(b, &r->nfdmap);
+}
+
 int
 msg_encode_req_exec(struct buf *b, const struct req_exec *r)
 {
@@ -506,11 +534,7 @@ msg_encode_req_exec(struct buf *b, const struct req_exec *r)
 
 	if ((ret = check_head(r)) != 0)
 		return ret;
-	if ((ret = buf_put_u32(b, r->flags)) != 0 ||
-	    (ret = put_pty(b, r)) != 0 ||
-	    (ret = buf_put_u32(b, r->umask)) != 0 ||
-	    (ret = buf_put_u32(b, r->specials)) != 0 ||
-	    (ret = buf_put_u32(b, r->nfdmap)) != 0 ||
+	if ((ret = put_head(b, r)) != 0 ||
 	    (ret = put_fdmap(b, r)) != 0 ||
 	    (ret = buf_put_u32(b, r->argc)) != 0 ||
 	    (ret = put_strings(b, r->argc, r->argv)) != 0 ||
@@ -544,18 +568,7 @@ msg_decode_req_exec(struct buf *b, uint16_t nfds, struct req_exec *r)
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if ((ret = buf_get_u32(b, &r->flags)) != 0)
-		goto out;
-	if ((r->flags & ~REQ_F_ALL) != 0) {
-		ret = E_BAD_VALUE;
-		goto out;
-	}
-	if ((ret = get_pty(b, r)) != 0 ||
-	    (ret = buf_get_u32(b, &r->umask)) != 0 ||
-	    (ret = buf_get_u32(b, &r->specials)) != 0 ||
-	    (ret = buf_get_u32(b, &r->nfdmap)) != 0)
-		goto out;
-	if ((ret = check_head(r)) != 0)
+	if ((ret = get_head(b, r)) != 0 || (ret = check_head(r)) != 0)
 		goto out;
 	if (req_exec_nfds(r) != nfds) {
 		ret = E_FD_COUNT;
@@ -599,11 +612,7 @@ msg_encode_mon_exec(struct buf *b, const struct req_exec *r)
 
 	if ((ret = check_head(r)) != 0 || (ret = blob_len(r, &len)) != 0)
 		return ret;
-	if ((ret = buf_put_u32(b, r->flags)) != 0 ||
-	    (ret = put_pty(b, r)) != 0 ||
-	    (ret = buf_put_u32(b, r->umask)) != 0 ||
-	    (ret = buf_put_u32(b, r->specials)) != 0 ||
-	    (ret = buf_put_u32(b, r->nfdmap)) != 0 ||
+	if ((ret = put_head(b, r)) != 0 ||
 	    (ret = buf_put_u32(b, r->argc)) != 0 ||
 	    (ret = buf_put_u32(b, r->envc)) != 0 ||
 	    (ret = buf_put_u32(b, len)) != 0 ||
@@ -657,16 +666,7 @@ msg_decode_mon_exec(struct buf *b, struct req_exec *r)
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if ((ret = buf_get_u32(b, &r->flags)) != 0)
-		goto out;
-	if ((r->flags & ~REQ_F_ALL) != 0) {
-		ret = E_BAD_VALUE;
-		goto out;
-	}
-	if ((ret = get_pty(b, r)) != 0 ||
-	    (ret = buf_get_u32(b, &r->umask)) != 0 ||
-	    (ret = buf_get_u32(b, &r->specials)) != 0 ||
-	    (ret = buf_get_u32(b, &r->nfdmap)) != 0 ||
+	if ((ret = get_head(b, r)) != 0 ||
 	    (ret = buf_get_u32(b, &r->argc)) != 0 ||
 	    (ret = buf_get_u32(b, &r->envc)) != 0 ||
 	    (ret = buf_get_u32(b, &len)) != 0)
