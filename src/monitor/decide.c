@@ -211,7 +211,7 @@ decide_user(struct ctx *c, struct session *s)
 	const char *name;
 	int r;
 
-	if (c->pol == NULL || c->o->no_setuid || s->pol.target != NULL)
+	if (!(c->su->hello_flags & HELLO_TARGET_USER) || s->pol.target != NULL)
 		return E_NOT_ALLOWED;
 	if ((r = msg_decode_user(&s->rd.payload, &name)) != 0)
 		return r;

@@ -169,12 +169,11 @@ check_request(const struct ctx *c, const struct req_exec *r)
 	if (((r->specials & REQ_SPECIAL_CWD) && (fl & HELLO_NO_CWD)) ||
 	    ((r->specials & REQ_SPECIAL_ROOT) && !(fl & HELLO_CLIENT_ROOT)) ||
 	    ((r->specials & REQ_SPECIAL_TTY) && (fl & HELLO_NO_CTTY)) ||
-	    (r->nfdmap > 0 && o->no_fds) ||
+	    ((r->nfdmap > 0 || r->pty.nfd > 0) && o->no_fds) ||
 	    (r->envc > 0 && o->no_environment) ||
 	    (r->argc > 0 && o->no_argv) ||
 	    ((r->flags & REQ_F_PTY) && !(fl & HELLO_PTY)) ||
-	    (!(r->flags & REQ_F_PTY) && (fl & HELLO_PTY_ONLY)) ||
-	    (r->pty.nfd > 0 && o->no_fds))
+	    (!(r->flags & REQ_F_PTY) && (fl & HELLO_PTY_ONLY)))
 		return E_NOT_ALLOWED;
 	if (req_exec_nfds(r) > o->max_fds)
 		return E_TOO_MANY_FDS;

@@ -28,11 +28,10 @@ client_fd(const struct spawn_args *a, const int *mapped, uint32_t n,
 {
 	uint32_t i;
 
-	/* -O: the pseudo-terminal is the program's stdio. */
+	/* -O: the pseudo-terminal is the program's stdio (and a request
+	 * maps no descriptor: the monitor refuses it). */
 	if (pty >= 0 && a->o->no_fds)
 		return pty;
-	if (a->o->no_fds)
-		return -1;
 	for (i = 0; i < a->req->nfdmap; i++)
 		if (a->req->fdnum[i] == n)
 			return mapped[i];

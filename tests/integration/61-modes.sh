@@ -3,7 +3,7 @@
 # the program), -i (one client on stdin, as from inetd), -F (one client,
 # no fork), -D (programs daemonized, no exit status).
 . "$(dirname "$0")/lib.sh"
-plan 31
+plan 32
 
 ACCEPT1=$BUILD/bin/tests/accept1
 chmod 755 "$T"
@@ -62,6 +62,9 @@ is "programs start with every signal at its default" \
 kill $inetd
 wait $inetd 2>/dev/null
 start_dived
+ign=$(awk '/^SigIgn:/ { print $2 }' "/proc/$DPID/status")
+check "(dived, a background job of this script, has SIGINT ignored)" \
+    test $((0x${ign:-0} & 2)) -ne 0
 is "... also from a daemon started with SIGINT ignored (a script's job)" \
     "$("$DIVE" "$SOCK" /bin/grep ^SigIgn: /proc/self/status | cut -f2)" \
     0000000000000000
