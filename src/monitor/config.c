@@ -45,7 +45,7 @@ read_file(const char *path, size_t *len)
 	struct stat st;
 	ssize_t n = 1;
 	char *text;
-	int fd;
+	int fd, e;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
 	    O_NONBLOCK)) < 0 || fstat(fd, &st) != 0)
@@ -54,11 +54,15 @@ read_file(const char *path, size_t *len)
 	text = xmalloc(CONF_MAX_SIZE + 1);
 	for (*len = 0; *len <= CONF_MAX_SIZE && n != 0; *len += (size_t)n)
 		if ((n = read(fd, text + *len, CONF_MAX_SIZE + 1 - *len)) < 0)
-			config_fail("%s: %s", path, strerror(errno));
+			break;
+	e = n < 0 ? errno : 0;
 	(void)close(fd);
-	if (*len > CONF_MAX_SIZE)
-		config_fail("%s: larger than %u bytes", path, CONF_MAX_SIZE);
-	return text;
+	if (e == 0 && *len <= CONF_MAX_SIZE)
+		return text;
+	free(text);		/* (the sanitizer build checks for leaks) */
+	if (e != 0)
+		config_fail("%s: %s", path, strerror(e));
+	config_fail("%s: larger than %u bytes", path, CONF_MAX_SIZE);
 }
 
 static void
@@ -69,8 +73,10 @@ parse_file(const char *path, struct conf *pol)
 	size_t len, i;
 	char *text = read_file(path, &len);
 
-	if (conf_parse(text, len, &c, &err) != 0)
+	if (conf_parse(text, len, &c, &err) != 0) {
+		free(text);
 		config_fail("%s:%u:%u: %s", path, err.line, err.col, err.msg);
+	}
 	for (i = 0; i < c.nrules; i++)
 		c.rules[i].origin = path;
 	if (conf_append(pol, &c) != 0)
