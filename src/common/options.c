@@ -99,6 +99,7 @@ static const struct opt_def opt_table[] = {
 	{ NULL, "--audit-fail-open", T_BOOL, F(audit_fail_open), 0, 0 },
 	{ NULL, "--as-client", T_STR, F(as_client), 0, 0 },
 	{ NULL, "--as-target", T_STR, F(as_target), 0, 0 },
+	{ NULL, "--forced", T_BOOL, F(check_forced), 0, 0 },
 	{ NULL, "--max-connections", T_UINT, F(max_conns), 1, 65536 },
 	{ NULL, "--max-per-uid", T_UINT, F(max_per_uid), 1, 65536 },
 	{ NULL, "--request-timeout", T_UINT, F(timeout), 1, 3600 },
@@ -195,6 +196,8 @@ static const char usage_text[] =
     "                          (default: refuse them)\n"
     "     --as-client USER     (--check-config) whose request to decide\n"
     "     --as-target USER     (--check-config) the user it asks for\n"
+    "     --forced             (--check-config) the words after -- are\n"
+    "                          the forced command line (implied by -A)\n"
     "Limits of the daemon:\n"
     "     --listener-user USER     uid of the listeners (_dived)\n"
     "     --max-connections N      connections at once (1024)\n"
@@ -744,6 +747,8 @@ check_policy(const struct dived_opts *o, char *err, size_t errlen)
 		    "--check-config");
 	if (o->as_target != NULL && o->as_client == NULL)
 		return fail(err, errlen, "--as-target needs --as-client");
+	if (o->check_forced && o->as_client == NULL)
+		return fail(err, errlen, "--forced goes with --as-client");
 	if (o->check_config != NULL && o->as_client != NULL &&
 	    o->forced_argc == 0)
 		return fail(err, errlen, "--as-client needs the program to "

@@ -118,6 +118,7 @@ struct dived_opts {
 	const char *check_config;	/* --check-config FILE: a mode */
 	const char *as_client;		/* --as-client USER (with it) */
 	const char *as_target;		/* --as-target USER (with it) */
+	bool check_forced;		/* --forced: after -- is forced */
 	/* --keep-env: lists of names (NAME, or PREFIX* ) kept even when
 	 * the program gains privileges; each checked by opt_parse. */
 	const char *keep_env[OPT_MAX_KEEP_ENV];

@@ -43,6 +43,38 @@ args_match(const struct conf_rule *r, const struct policy_req *q)
 	return true;
 }
 
+/* The last component of a path. */
+static const char *
+base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s != NULL ? s + 1 : p;
+}
+
+/*
+ * The same path (which is the same file, or names none), or the same
+ * file; for a permit rule under the same name: a link named reboot to a
+ * permitted systemctl must not make systemctl a reboot.  A deny rule
+ * holds under every name.
+ */
+static bool
+cmd_match(const struct conf_rule *r, const struct policy_req *q)
+{
+	struct policy_file f;
+
+	if (q->cmd == NULL)
+		return false;
+	if (strcmp(r->cmd, q->cmd) == 0)
+		return true;
+	if (r->action == CONF_PERMIT && (q->name == NULL ||
+	    strcmp(base_name(r->cmd), base_name(q->name)) != 0))
+		return false;
+	return q->have_file && q->lookup != NULL &&
+	    q->lookup(r->cmd, &f, q->lookup_arg) == 0 &&
+	    f.dev == q->file.dev && f.ino == q->file.ino;
+}
+
 bool
 policy_match(const struct conf_rule *r, const struct policy_req *q)
 {
@@ -70,7 +102,7 @@ policy_match(const struct conf_rule *r, const struct policy_req *q)
 	case CONF_AS_ANY:
 		break;
 	}
-	if (r->cmd != NULL && (q->cmd == NULL || strcmp(r->cmd, q->cmd) != 0))
+	if (r->cmd != NULL && !cmd_match(r, q))
 		return false;
 	return args_match(r, q);
 }

@@ -20,6 +20,12 @@
 #define POLICY_SAFE_PATH \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+/* A file, as the kernel names it: what a path resolves to. */
+struct policy_file {
+	dev_t dev;
+	ino_t ino;
+};
+
 /* A request as the policy sees it: facts from the kernel and dived. */
 struct policy_req {
 	uid_t uid;			/* the client (SO_PEERCRED) */
@@ -29,6 +35,13 @@ struct policy_req {
 	uid_t target;			/* the user the program would run as */
 	bool target_default;		/* nobody asked for another one */
 	const char *cmd;		/* absolute path of the program */
+	const char *name;		/* its argv[0], as the client sent it */
+	bool have_file;			/* file holds what cmd resolves to */
+	struct policy_file file;
+	/* What a rule's cmd resolves to now (0), or -1 if to no file; NULL:
+	 * commands are compared as strings only. */
+	int (*lookup)(const char *path, struct policy_file *out, void *arg);
+	void *lookup_arg;
 	const char *const *args;	/* its arguments after argv[0] */
 	size_t nargs;
 };
@@ -41,7 +54,13 @@ struct policy_decision {
 
 /*
  * policy_match: whether rule r matches request q.  Names in r must have
- * been resolved (r->who_id.id, r->as_id.id hold the ids).
+ * been resolved (r->who_id.id, r->as_id.id hold the ids).  A rule's cmd
+ * matches the program when it is the same path, or when both resolve to
+ * the same file (q->lookup for the rule's, q->file for the program's):
+ * on a merged /usr, /bin/sh, /usr/bin/sh and the file they link to are
+ * one program.  A permit rule matches another path of its file only
+ * under the rule's own name (the last component of q->name and r->cmd):
+ * some programs act by the name they run as (systemctl as reboot).
  */
 bool policy_match(const struct conf_rule *r, const struct policy_req *q);
 

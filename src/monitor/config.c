@@ -84,6 +84,32 @@ parse_file(const char *path, struct conf *pol)
 	free(text);
 }
 
+/*
+ * A cmd that names no file (a typo, /sbin for /usr/bin) matches only a
+ * request for that very path: say so.  To stderr with --check-config.
+ */
+static void
+warn_missing(const struct conf *pol, bool check)
+{
+	const struct conf_rule *r;
+	char where[1024];
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < pol->nrules; i++) {
+		r = &pol->rules[i];
+		if (r->cmd == NULL || stat(r->cmd, &st) == 0)
+			continue;
+		conf_rule_label(r, where, sizeof(where));
+		if (check)
+			fprintf(stderr, "dived: warning: %s: cmd %s: %s\n",
+			    where, r->cmd, strerror(errno));
+		else
+			log_warn("warning: %s: cmd %s: %s", where, r->cmd,
+			    strerror(errno));
+	}
+}
+
 struct conf *
 config_load(const struct dived_opts *o)
 {
@@ -106,6 +132,7 @@ config_load(const struct dived_opts *o)
 		parse_file(o->config, pol);
 	if (ids_resolve_rules(pol, msg, sizeof(msg)) != 0)
 		config_fail("%s", msg);
+	warn_missing(pol, o->check_config != NULL);
 	return pol;
 }
 
@@ -115,14 +142,21 @@ check_request(const struct dived_opts *o, const struct conf *pol)
 {
 	struct facts_check k;
 	const struct facts *f = &k.f;
-	char text[1024], where[1024];
+	char text[1024], where[1024], *forced = NULL;
 	int err;
 
-	if ((err = facts_check(&k, o)) != 0)
+	/* -A: the client sends no arguments, so the words after -- can only
+	 * be the forced command line; --forced says they are. */
+	if ((o->no_argv || o->check_forced) && (forced =
+	    spawn_find_program(o->forced_argv[0], getenv("PATH"))) == NULL)
+		dived_exit(DIVED_EXIT_USAGE, "forced command %s: %s",
+		    o->forced_argv[0], errno == ENOENT ? "not found in PATH" :
+		    strerror(errno));
+	if ((err = facts_check(&k, o, forced)) != 0)
 		config_fail("--as-client %s: %s", o->as_client, err == ENOENT ?
 		    "no such user" : strerror(err));
-	if (k.f.d.permit)
-		policy_decide(pol, &k.f.q, &k.f.d);
+	/* As the daemon decides (decide.c): the same facts, the same code. */
+	(void)facts_decide(&k.f, &k.a, pol);
 	printf("%s\n", f->d.permit ? "permit" : "deny");
 	if (f->d.rule != NULL) {
 		conf_rule_label(f->d.rule, where, sizeof(where));
@@ -137,6 +171,7 @@ check_request(const struct dived_opts *o, const struct conf *pol)
 		    (unsigned int)f->q.target);
 	err = f->d.permit ? 0 : DIVED_EXIT_DENIED;
 	facts_check_free(&k);
+	free(forced);
 	return err;
 }
 

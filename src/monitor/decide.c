@@ -111,12 +111,7 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 	f->target = s->pol.target;
 	f->req = a->req;
 	f->resolve = c->pol != NULL;
-	if (facts_get(f, a) == 0 && c->pol != NULL) {
-		policy_decide(c->pol, &f->q, &f->d);
-		if (!f->d.permit)
-			facts_refuse(f, STEP_POLICY, (int)f->d.reason,
-			    deny_reason_str(f->d.reason));
-	}
+	(void)facts_decide(f, a, c->pol);	/* as --check-config does */
 	if (record_decision(c, s) != 0 &&
 	    !c->o->audit_fail_open && f->d.permit)
 		facts_refuse(f, STEP_AUDIT, errno, "audit log not writable");
@@ -129,6 +124,7 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 	}
 	/* Exactly what was decided: this program, this rule's options. */
 	a->exec_path = c->pol != NULL ? f->path : NULL;
+	a->exec_file = c->pol != NULL && f->q.have_file ? &f->q.file : NULL;
 	a->rule = f->d.rule;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "policy.h"
@@ -83,6 +84,24 @@ command_line(struct facts *f)
 	return f->resolve ? resolve(f->argv[0], &f->path) : 0;
 }
 
+/*
+ * The file a path names now, following links, in dived's root: what a
+ * rule's cmd and the program are compared by (policy_match), and what
+ * the spawner checks again just before it executes the program.
+ */
+static int
+file_of(const char *path, struct policy_file *out, void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	if (stat(path, &st) != 0)
+		return -1;
+	out->dev = st.st_dev;
+	out->ino = st.st_ino;
+	return 0;
+}
+
 /* Whom the program runs as: looked up once, used by the spawner too. */
 static int
 target(struct facts *f, struct spawn_args *a)
@@ -147,9 +166,28 @@ facts_get(struct facts *f, struct spawn_args *a)
 	if (err != 0)
 		return -1;
 	f->q.cmd = f->path;
+	f->q.name = f->argv[0];
+	f->q.lookup = file_of;
+	f->q.have_file = f->path != NULL &&
+	    file_of(f->path, &f->q.file, NULL) == 0;
 	f->q.args = f->argv + 1;
 	f->q.nargs = f->argc - 1;
 	return 0;
+}
+
+int
+facts_decide(struct facts *f, struct spawn_args *a, const struct conf *pol)
+{
+	if (facts_get(f, a) != 0)
+		return -1;
+	if (pol == NULL)
+		return 0;
+	policy_decide(pol, &f->q, &f->d);
+	if (f->d.permit)
+		return 0;
+	facts_refuse(f, STEP_POLICY, (int)f->d.reason,
+	    deny_reason_str(f->d.reason));
+	return -1;
 }
 
 void
@@ -165,7 +203,8 @@ facts_free(struct facts *f)
 }
 
 int
-facts_check(struct facts_check *k, const struct dived_opts *o)
+facts_check(struct facts_check *k, const struct dived_opts *o,
+    const char *forced_path)
 {
 	struct dived_opts self = *o;
 	struct spawn_args sa;
@@ -186,12 +225,18 @@ facts_check(struct facts_check *k, const struct dived_opts *o)
 	sa.o = &self;
 	if ((err = ids_resolve(&sa, &k->client)) != 0)
 		return err;
-	/* The words after -- are the request, not a forced command. */
+	/* The words after -- are the request, or with forced_path (-A,
+	 * --forced) the daemon's forced command line followed by the
+	 * client's arguments: the command line the daemon builds. */
 	k->o = *o;
-	k->o.forced_argc = 0;
-	k->o.forced_argv = NULL;
-	k->req.argc = (uint32_t)o->forced_argc;
-	k->req.argv = (const char **)o->forced_argv;
+	if (forced_path != NULL)
+		k->f.forced_path = forced_path;
+	else {
+		k->o.forced_argc = 0;
+		k->o.forced_argv = NULL;
+		k->req.argc = (uint32_t)o->forced_argc;
+		k->req.argv = (const char **)o->forced_argv;
+	}
 	k->a.o = k->f.o = &k->o;
 	k->a.req = k->f.req = &k->req;
 	k->f.groups = k->client.groups;
@@ -202,7 +247,6 @@ facts_check(struct facts_check *k, const struct dived_opts *o)
 		k->f.user_uid = pw.pw_uid;
 		free(name);
 	}
-	(void)facts_get(&k->f, &k->a);
 	return 0;
 }
 

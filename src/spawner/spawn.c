@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,6 +48,8 @@ struct spawn {
 	pid_t parent;		/* to die with; 0 in a new pid ns, -1: none */
 	bool pid1;			/* the program of a new pid namespace */
 	bool ids_done;			/* ids_apply has run */
+	char *exec_real;		/* find_decided: the program's path */
+	int exec_fd;			/* and the file, O_PATH */
 };
 
 static void
@@ -567,9 +570,82 @@ daemonize(struct spawn *sp)
 	sp->parent = -1;	/* detached from dived, by request */
 }
 
+/*
+ * Whether only root can change what the absolute path real (no links)
+ * names: every directory on the way is root's and not writable by
+ * group or others (a sticky /tmp is), and none became a link since.
+ */
+static bool
+root_only_path(const char *real)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+	size_t n;
+
+	for (n = 1; real[n - 1] != '\0'; n++) {
+		if (real[n - 1] != '/' || n >= sizeof(dir))
+			continue;
+		memcpy(dir, real, n > 1 ? n - 1 : 1);	/* no final '/' */
+		dir[n > 1 ? n - 1 : 1] = '\0';
+		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The program the policy decided on (a->exec_path), and no other file:
+ * found again as the program's user, in the program's root, by its real
+ * path (sp->exec_real), opened (sp->exec_fd), and when that root is
+ * still dived's, the very file the monitor decided on (a->exec_file),
+ * or ESTALE.
+ */
+static void
+find_decided(struct spawn *sp)
+{
+	const struct policy_file *want = sp->a->exec_file;
+	struct stat st, root;
+
+	if ((sp->exec_real = realpath(sp->a->exec_path, NULL)) == NULL ||
+	    (sp->exec_fd = open(sp->exec_real, O_PATH | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0 || fstat(sp->exec_fd, &st) != 0 ||
+	    stat("/", &root) != 0)
+		fail(sp, STEP_EXEC, errno);
+	if (want != NULL && root.st_dev == sp->rc.root_dev &&
+	    root.st_ino == sp->rc.root_ino &&
+	    (st.st_dev != want->dev || st.st_ino != want->ino))
+		fail(sp, STEP_EXEC, ESTALE);	/* replaced since */
+}
+
+/*
+ * Execute what find_decided found.  Where only root can change what the
+ * path names, by the path (the program keeps its name, and a script its
+ * path).  Elsewhere another file could be renamed there between the
+ * check and the execution: the file is executed through its descriptor,
+ * which no rename changes; a script's interpreter reads it as
+ * /dev/fd/N, so for a script (ENOENT) that one descriptor stays open,
+ * as with fexecve(3).
+ */
+static void
+exec_decided(struct spawn *sp)
+{
+	if (root_only_path(sp->exec_real)) {
+		execve(sp->exec_real, sp->argv, sp->envp);
+		return;
+	}
+	(void)syscall(SYS_execveat, sp->exec_fd, "", sp->argv, sp->envp,
+	    AT_EMPTY_PATH);
+	if (errno == ENOENT && fcntl(sp->exec_fd, F_SETFD, 0) == 0)
+		(void)syscall(SYS_execveat, sp->exec_fd, "", sp->argv,
+		    sp->envp, AT_EMPTY_PATH);
+}
+
 static void
 execute(struct spawn *sp)
 {
+	if (sp->a->exec_path != NULL)
+		find_decided(sp);
 	set_nofile(sp);
 	/* The program outlives dived (only that of a new pid namespace
 	 * dies with its waiter); the monitor learns that it is executed. */
@@ -581,8 +657,8 @@ execute(struct spawn *sp)
 	if (!sp->a->inplace)
 		(void)signal(SIGPIPE, SIG_DFL);
 	if (sp->a->exec_path != NULL) {
-		/* Decided by the policy: this path and no other. */
-		execve(sp->a->exec_path, sp->argv, sp->envp);
+		/* Decided by the policy: this file and no other. */
+		exec_decided(sp);
 	} else if (sp->a->o->forced_argc > 0) {
 		execve(sp->a->forced_path, sp->argv, sp->envp);
 	} else {

@@ -35,6 +35,7 @@ struct spawn_args {
 	const char *target_user;	/* the user the client asked for */
 	const struct identity *id;	/* the identity it resolved */
 	const char *exec_path;		/* execute exactly this program */
+	const struct policy_file *exec_file; /* the file it was, or NULL */
 	const struct conf_rule *rule;	/* the permitting rule */
 	pid_t monitor;			/* the spawner's parent (spawn_fork) */
 };
@@ -188,6 +189,15 @@ struct facts {
  */
 int facts_get(struct facts *f, struct spawn_args *a);
 
+/*
+ * facts_decide: facts_get, then the decision of pol on them (none: any
+ * request whose facts could be gathered is permitted).  The daemon and
+ * dived --check-config both decide through it.  Returns 0 if permitted,
+ * else -1 with f->fail and f->reason saying why.
+ */
+int facts_decide(struct facts *f, struct spawn_args *a,
+    const struct conf *pol);
+
 /* facts_refuse: mark f refused at step, with err (errno or DENY_*). */
 void facts_refuse(struct facts *f, uint32_t step, int err,
     const char *reason);
@@ -205,12 +215,16 @@ struct facts_check {
 };
 
 /*
- * facts_check: the facts of that request, as the monitor would gather
- * them for a client logged in as o->as_client.  Returns 0 (k->f.fail
- * tells whether they could be gathered), or an errno value about the
- * client (ENOENT: no such user).  Release with facts_check_free.
+ * facts_check: the inputs of facts_decide for that request, as the
+ * monitor would have them for a client logged in as o->as_client.  With
+ * forced_path (the program of a forced command line, found as dived
+ * finds it at start-up), the words after -- are that command line and
+ * the client's arguments; else they are the client's request.  Returns
+ * 0, or an errno value about the client (ENOENT: no such user).
+ * Release with facts_check_free.
  */
-int facts_check(struct facts_check *k, const struct dived_opts *o);
+int facts_check(struct facts_check *k, const struct dived_opts *o,
+    const char *forced_path);
 void facts_check_free(struct facts_check *k);
 
 /* ns.c: namespaces, files written after them, root and directory. */

@@ -65,9 +65,16 @@ static const gid_t alice_groups[] = { 1001, 10 };
 static struct policy_req
 req(const char *cmd, const char *const *args, size_t nargs)
 {
-	struct policy_req q = { 1001, 1001, alice_groups, 2, 1001, true, cmd,
-		args, nargs };
+	struct policy_req q;
 
+	memset(&q, 0, sizeof(q));
+	q.uid = q.gid = q.target = 1001;
+	q.groups = alice_groups;
+	q.ngroups = 2;
+	q.target_default = true;
+	q.cmd = cmd;
+	q.args = args;
+	q.nargs = nargs;
 	return q;
 }
 
@@ -221,6 +228,124 @@ Test(policy, deny_a_command_permit_the_rest)
 	load("permit :wheel as *\ndeny * as * cmd /bin/sh\n");
 	cr_assert_not(permits(&sh));
 	cr_assert(permits(&ls));
+}
+
+/* ---- commands by file: a merged /usr, as a lookup table ---- */
+
+static const struct {
+	const char *path;
+	dev_t dev;
+	ino_t ino;
+} files[] = {
+	{ "/bin/sh", 8, 100 }, { "/usr/bin/sh", 8, 100 },
+	{ "/usr/bin/dash", 8, 100 }, { "/bin/true", 8, 200 },
+	{ "/usr/bin/true", 8, 200 }, { "/home/a/true", 9, 200 },
+};
+static int lookups;
+
+static int
+lookup(const char *path, struct policy_file *out, void *arg)
+{
+	size_t i;
+
+	cr_assert_eq(arg, &lookups);
+	lookups++;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strcmp(files[i].path, path) == 0) {
+			out->dev = files[i].dev;
+			out->ino = files[i].ino;
+			return 0;
+		}
+	return -1;
+}
+
+/* alice's request for path, which resolves as files[] says. */
+static struct policy_req
+req_file(const char *path, const char *const *args, size_t nargs)
+{
+	struct policy_req q = req(path, args, nargs);
+
+	q.name = path;
+	q.lookup = lookup;
+	q.lookup_arg = &lookups;
+	q.have_file = lookup(path, &q.file, &lookups) == 0;
+	return q;
+}
+
+Test(policy, deny_cmd_stops_every_name_of_the_file)
+{
+	static const char *const v[] = { "/bin/sh", "/usr/bin/sh",
+	    "/usr/bin/dash" };
+	struct policy_req q;
+	size_t i;
+
+	load("permit alice\ndeny alice cmd /bin/sh\n");
+	for (i = 0; i < 3; i++) {
+		q = req_file(v[i], none, 0);
+		cr_assert_not(permits(&q), "%s", v[i]);
+	}
+	q = req_file("/usr/bin/true", none, 0);
+	cr_assert(permits(&q));
+}
+
+Test(policy, permit_cmd_permits_every_name_of_the_file)
+{
+	const char *const u[] = { "x", NULL };
+	struct policy_req q = req_file("/usr/bin/true", u, 1);
+
+	load("permit alice cmd /bin/true args x\n");
+	cr_assert(permits(&q));
+	q = req_file("/usr/bin/true", none, 0);
+	cr_assert_not(permits(&q), "args still count");
+	/* Another device, the same inode number: another file. */
+	q = req_file("/home/a/true", u, 1);
+	cr_assert_not(permits(&q));
+	q = req_file("/usr/bin/sh", u, 1);
+	cr_assert_not(permits(&q));
+	q = req_file("/usr/bin/true", u, 1);
+	q.name = "true";
+	cr_assert(permits(&q));
+}
+
+Test(policy, permit_by_file_only_under_the_rule_s_name)
+{
+	struct policy_req q = req_file("/usr/bin/true", none, 0);
+
+	load("permit alice cmd /bin/true\n");
+	q.name = "/home/a/bin/reboot";	/* a link of hers to the file */
+	cr_assert_not(permits(&q));
+	q.name = "/home/a/bin/true";
+	cr_assert(permits(&q));
+	q.name = NULL;
+	cr_assert_not(permits(&q), "no name known: no match by file");
+	load("permit alice\ndeny alice cmd /bin/true\n");
+	q.name = "/home/a/bin/reboot";
+	cr_assert_not(permits(&q), "a deny rule holds under any name");
+}
+
+Test(policy, a_cmd_that_names_no_file_matches_its_path_only)
+{
+	struct policy_req q = req_file("/usr/bin/true", none, 0);
+
+	load("deny alice cmd /no/such\npermit alice cmd /nowhere\n");
+	cr_assert_not(permits(&q));
+	q = req_file("/nowhere", none, 0);
+	cr_assert_not(q.have_file);
+	cr_assert(permits(&q), "the same path still matches");
+	load("deny alice cmd /nowhere\npermit alice\n");
+	cr_assert(permits(&q), "the last rule decides");
+	load("permit alice\ndeny alice cmd /nowhere\n");
+	cr_assert_not(permits(&q), "a deny by path holds without a file");
+}
+
+Test(policy, rules_without_cmd_look_nothing_up)
+{
+	struct policy_req q = req_file("/usr/bin/true", none, 0);
+
+	load("permit alice\npermit bob cmd /bin/true\n");
+	lookups = 0;
+	cr_assert(permits(&q));
+	cr_assert_eq(lookups, 0);
 }
 
 Test(policy, match_is_exported_for_each_rule)
