@@ -753,6 +753,13 @@ Test(options, check_config_is_a_mode)
 	cr_assert_str_eq(o.as_client, "alice");
 	cr_assert_str_eq(o.as_target, "root");
 	cr_assert_eq(o.forced_argc, 2);
+	cr_assert_not(o.check_forced);
+	OK("--check-config", "/x", "--as-client", "alice", "--forced", "--",
+	    "/usr/bin/id", "-u");
+	cr_assert(o.check_forced);
+	FAILS_NAMING("--forced goes with --as-client", "--check-config", "/x",
+	    "--forced", "--", "/usr/bin/id");
+	FAILS_NAMING("--as-client", "sock", "--forced", "--", "/usr/bin/id");
 	FAILS_NAMING("needs a file", "--check-config");
 	FAILS_NAMING("needs a file", "--check-config=");
 	FAILS_NAMING("first argument", "sock", "--check-config", "/x");
