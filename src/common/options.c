@@ -116,7 +116,7 @@ static const char usage_text[] =
     "       dived -i [options] [-- PROGRAM [ARGS...]]\n"
     "       dived -J|-j [options] -- PROGRAM [ARGS...]\n"
     "       dived --check-config FILE [--as-client USER [--as-target USER]\n"
-    "             -- PROGRAM [ARGS...]]\n"
+    "             [--forced] -- PROGRAM [ARGS...]]\n"
     "\n"
     "Listen on SOCKET and start programs for dive(1) clients, with their\n"
     "descriptors, arguments, environment, umask, directory and terminal,\n"
