@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "policy.h"
 #include "spawner.h"
 
@@ -133,23 +132,6 @@ fmt_var(const char *name, long long v)
 	return s;
 }
 
-/* Add the name of e to the log line (names only, never the values). */
-static void
-add_name(char *line, size_t size, size_t *len, const char *e)
-{
-	size_t k = strcspn(e, "=");
-
-	if (*len == (size_t)-1)		/* already cut */
-		return;
-	if (*len + k + 5 >= size) {
-		(void)strlcat(line, " ...", size);
-		*len = (size_t)-1;
-		return;
-	}
-	(void)snprintf(line + *len, size - *len, " %.*s", (int)k, e);
-	*len += k + 1;
-}
-
 /* "NAME=value" appended at out[*k], unless value is NULL or an entry the
  * operator kept already sets NAME.  0, or -1 when out of memory. */
 static int
@@ -173,27 +155,23 @@ target_var(const char **out, size_t *k, const char *name, const char *value)
 /*
  * The client's entries through the allow-list: those of passed() and
  * those the operator kept; then PATH (a fixed safe one), HOME, USER,
- * LOGNAME and SHELL of the target.  One log line names the entries that
- * did not pass (names only, never the values).
+ * LOGNAME and SHELL of the target.  (Nothing is logged: leaving most of
+ * a client's entries behind is the rule, not an event.)
  */
 static const char *const *
 filter_env(const struct spawn_args *a, const struct identity *id,
     const char *const *src)
 {
 	const char **out;
-	size_t n = 0, i, k = 0, len = 0;
-	char line[512];
+	size_t n = 0, i, k = 0;
 
 	while (src != NULL && src[n] != NULL)
 		n++;
 	if ((out = calloc(n + 6, sizeof(*out))) == NULL)
 		return NULL;
-	line[0] = '\0';
 	for (i = 0; i < n; i++)
 		if (passed(src[i]) || kept(a, src[i]))
 			out[k++] = src[i];
-		else if (!is_dive_var(src[i]))	/* those go anyway */
-			add_name(line, sizeof(line), &len, src[i]);
 	if (target_var(out, &k, "PATH", POLICY_SAFE_PATH) != 0 ||
 	    target_var(out, &k, "HOME", id->home) != 0 ||
 	    target_var(out, &k, "USER", id->name) != 0 ||
@@ -203,10 +181,6 @@ filter_env(const struct spawn_args *a, const struct identity *id,
 		return NULL;
 	}
 	out[k] = NULL;
-	if (len > 0)
-		log_info("uid %u pid %d: the program gains privileges; not "
-		    "passed from its client's environment:%s",
-		    (unsigned)a->peer.uid, (int)a->peer.pid, line);
 	return out;
 }
 

@@ -7,7 +7,7 @@
 # it.  The attack: a client's OPENSSL_CONF makes a root openssl load the
 # client's module.  Without a gain everything passes, as in dive 1.9.
 . "$(dirname "$0")/lib.sh"
-plan 25
+plan 24
 
 U1=$(id -u divetest1)
 G1=$(id -g divetest1)
@@ -103,10 +103,8 @@ is "... listed names with a path or a function as value do not pass" \
 for tz in "${TZBAD[@]}"; do
 	is "... nor $tz" "$(envof divetest1 "$tz" | grep -c '^TZ=')" 0
 done
-like "-v: a log line names what did not pass, without values" \
-    "$(grep "uid $U1 .*gains privileges" "$LOG" | head -n 1)" \
-    "not passed from its client.s environment: OPENSSL_CONF OPENSSL_MODULES .*SSL_CERT_FILE"
-is "... never their values" "$(grep -c '/tmp/l\|() {' "$LOG")" 0
+is "-v: nothing logged of the environment, neither names nor values" \
+    "$(grep -c 'OPENSSL_CONF\|FOO_PLUGIN\|/tmp/l\|() {' "$LOG")" 0
 
 start_dived
 is "no gain (the client's own user): every variable passes, as in 1.9" \
@@ -152,7 +150,7 @@ chmod 644 "$T/dived.conf"
 start_dived --config "$T/dived.conf" --audit-log "$T/audit.json"
 penv() {
 	run_as divetest1 "$EXECENV" "${HOSTILE[@]}" "${GOOD[@]}" -- "$DIVE" \
-	    -u "$1" "$SOCK" /usr/bin/env | grep -v '^DIVE_' | sort
+	    -u "$1" "$SOCK" /usr/bin/env 2>/dev/null | grep -v '^DIVE_' | sort
 }
 is "policy keepenv { NAME }: NAME, TERM, DISPLAY and the target's" \
     "$(penv divetest2)" \
