@@ -82,8 +82,8 @@ TestSuite(env, .init = NULL);
 
 Test(env, no_gain_passes_everything_but_dive)
 {
-	const char *e[] = { "OPENSSL_CONF=/x", "LD_PRELOAD=/y", "HOME=/h",
-		"DIVE_UID=0", "FOO_PLUGIN_DIR=/z", NULL };
+	static const char *e[] = { "OPENSSL_CONF=/x", "LD_PRELOAD=/y",
+		"HOME=/h", "DIVE_UID=0", "FOO_PLUGIN_DIR=/z", NULL };
 	char **env;
 
 	setup(e);
@@ -101,7 +101,7 @@ Test(env, no_gain_passes_everything_but_dive)
 
 Test(env, gain_passes_only_the_list)
 {
-	const char *e[] = { "OPENSSL_CONF=/x", "FOO_PLUGIN_DIR=/z",
+	static const char *e[] = { "OPENSSL_CONF=/x", "FOO_PLUGIN_DIR=/z",
 		"TERM=xterm", "COLORTERM=truecolor", "LANG=C.UTF-8",
 		"LANGUAGE=de:fr", "LC_TIME=C", "DISPLAY=:0", "TZ=Europe/Paris",
 		"HOME=/evil", "PATH=/evil", "USER=evil", "LOGNAME=evil",
@@ -133,14 +133,14 @@ Test(env, gain_passes_only_the_list)
 
 Test(env, gain_refuses_listed_names_with_files_as_values)
 {
-	const char *bad[] = { "TERM=../t", "LANG=/tmp/l", "LC_ALL=./x/y",
+	static const char *bad[] = { "TERM=../t", "LANG=/tmp/l", "LC_ALL=./x/y",
 		"LANGUAGE=de:/x", "DISPLAY=/tmp/.X11-unix/X0", "TZ=/tmp/tz",
 		"TZ=:/etc/x", "TZ=../zone", "TZ=:/usr/share/zoneinfo/../x",
 		"LC_CTYPE=() { id; }", "TERM", "LANG", NULL };
-	const char *good[] = { "TZ=UTC", "TZ=:/usr/share/zoneinfo/UTC",
+	static const char *good[] = { "TZ=UTC", "TZ=:/usr/share/zoneinfo/UTC",
 		"TZ=/usr/share/zoneinfo/Europe/Paris", "COLORTERM=a/b",
 		"LC_MESSAGES=C", NULL };
-	const char *one[2] = { NULL, NULL };
+	static const char *one[2] = { NULL, NULL };
 	char **env;
 	size_t i;
 
@@ -165,7 +165,7 @@ Test(env, gain_refuses_listed_names_with_files_as_values)
 
 Test(env, gid_only_and_root_are_gains)
 {
-	const char *e[] = { "FOO_PLUGIN_DIR=/z", NULL };
+	static const char *e[] = { "FOO_PLUGIN_DIR=/z", NULL };
 
 	setup(e);
 	id.rgid = id.egid = 1003;	/* the client's uid, another group */
@@ -184,7 +184,7 @@ Test(env, gid_only_and_root_are_gains)
 
 Test(env, operator_keeps_names_and_prefixes)
 {
-	const char *e[] = { "FOO_PLUGIN_DIR=/z", "OPENSSL_CONF=/x",
+	static const char *e[] = { "FOO_PLUGIN_DIR=/z", "OPENSSL_CONF=/x",
 		"HOME=/mine", "GIT_DIR=/g", NULL };
 	char **env;
 
@@ -203,8 +203,8 @@ Test(env, operator_keeps_names_and_prefixes)
 
 Test(env, no_environment_passes_the_daemons)
 {
-	const char *e[] = { "FOO_PLUGIN_DIR=/z", NULL };
-	char *d[] = { "OPENSSL_CONF=/daemon", NULL };
+	static const char *e[] = { "FOO_PLUGIN_DIR=/z", NULL };
+	static char *d[] = { "OPENSSL_CONF=/daemon", NULL };
 	char **env;
 
 	setup(e);

@@ -175,7 +175,8 @@ Test(options, every_boolean_in_short_and_long_form)
 	for (i = 0; i < NBOOLS; i++) {
 		/* (-P with a forced command implies -O -M: tested below) */
 		if (bools[i].off == offsetof(struct dived_opts, no_setuid)) {
-			cr_assert_eq(run(ARGV("sock", "-P")), OPT_OK, "%s", err);
+			r = run(ARGV("sock", "-P"));
+			cr_assert_eq(r, OPT_OK, "%s", err);
 			expect_only_bool(i, "-P");
 			cr_assert_eq(run(ARGV("sock", "--no-setuid")), OPT_OK);
 			expect_only_bool(i, "--no-setuid");
