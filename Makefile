@@ -234,6 +234,13 @@ $(TBIN)/%_test: $(OBJ)/tests/unit/%_test.o $(COMMON_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
 
+# env.c is the spawner's, but pure: its unit test links it.
+$(TBIN)/env_test: $(OBJ)/tests/unit/env_test.o $(OBJ)/src/spawner/env.o \
+    $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
+
 $(TBIN)/%: $(OBJ)/tests/helpers/%.o $(COMMON_LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"

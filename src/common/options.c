@@ -63,6 +63,7 @@ static const struct opt_def opt_table[] = {
 	{ "-H", "--no-chdir", T_BOOL, F(no_chdir), 0, 0 },
 	{ "-O", "--no-fds", T_BOOL, F(no_fds), 0, 0 },
 	{ "-M", "--no-umask", T_BOOL, F(no_umask), 0, 0 },
+	{ NULL, "--pass-fds-umask", T_BOOL, F(pass_fds_umask), 0, 0 },
 	{ "-S", "--no-setsid", T_BOOL, F(no_setsid), 0, 0 },
 	{ "-T", "--no-csctty", T_BOOL, F(no_csctty), 0, 0 },
 	{ NULL, "--pty", T_BOOL, F(pty), 0, 0 },
@@ -149,6 +150,8 @@ static const char usage_text[] =
     "  -H --no-chdir           ignore the client's current directory\n"
     "  -O --no-fds             ignore the client's descriptors\n"
     "  -M --no-umask           ignore the client's umask\n"
+    "     --pass-fds-umask     pass them to a forced command that runs\n"
+    "                          with privileges (else -O -M are implied)\n"
     "  -r --client-chroot      use the client's root directory (and -X)\n"
     "Session and signals:\n"
     "  -S --no-setsid          do not make the program a session leader\n"
@@ -766,6 +769,27 @@ check_policy(const struct dived_opts *o, char *err, size_t errlen)
 	return OPT_OK;
 }
 
+/*
+ * A forced command that runs with rights the operator chose (-u, -e, -P,
+ * -c, -m) serves whoever may connect: it gets dived's umask and no
+ * descriptor of the client (-M, -O), or a client's umask 000 makes the
+ * files it writes the client's to change, and the client's descriptors
+ * (or the ones it closed) decide where its output goes.  The client
+ * still names nothing: that is what -A, -E and -H are for.
+ */
+static void
+forced_privileged(struct dived_opts *o)
+{
+	bool gain = o->user != NULL || o->effective_user != NULL ||
+	    o->no_setuid || o->ambient != 0 ||
+	    (o->caps_set && (o->cap_eff | o->cap_prm | o->cap_inh) != 0);
+
+	if (o->forced_argc == 0 || o->just_execute ||
+	    o->check_config != NULL || o->pass_fds_umask || !gain)
+		return;
+	o->no_fds = o->no_umask = true;
+}
+
 /* Combinations that cannot work, refused as dive 1.9 refuses them. */
 static int
 check_combinations(const struct dived_opts *o, char *err, size_t errlen)
@@ -857,5 +881,8 @@ opt_parse(int argc, char **argv, struct dived_opts *o, char *err,
 		if ((r = parse_one(argc, argv, &i, o, err, errlen)) != OPT_OK)
 			return r;
 	}
-	return check_combinations(o, err, errlen);
+	if ((r = check_combinations(o, err, errlen)) != OPT_OK)
+		return r;
+	forced_privileged(o);
+	return OPT_OK;
 }

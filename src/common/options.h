@@ -67,6 +67,7 @@ struct dived_opts {
 	bool no_chdir;			/* -H */
 	bool no_fds;			/* -O */
 	bool no_umask;			/* -M */
+	bool pass_fds_umask;		/* --pass-fds-umask */
 	bool no_setsid;			/* -S */
 	bool no_csctty;			/* -T */
 	bool pty;			/* --pty: every program gets a pty */

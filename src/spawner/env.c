@@ -3,12 +3,10 @@
  * The program's environment: the client's (or, with -E, the daemon's),
  * without any DIVE_* entry, plus DIVE_UID, DIVE_GID, DIVE_PID and
  * DIVE_USER describing the client as the kernel identified it.  When the
- * program gains privileges over its client, the variables that make the
- * dynamic loader, the C library or an interpreter load code or read
- * files of the caller's choosing go too (dived(8), ENVIRONMENT), as the
- * C library would remove them for a set-user-ID program: dived's
- * programs are not set-user-ID, so nothing else does it for them.  Then
- * the permitting rule of a policy, if any, shapes what is left.
+ * program gains privileges over its client, only an allow-list of the
+ * client's entries passes (dived(8), ENVIRONMENT), as sudo's env_reset
+ * does: no list of dangerous names can know every library's variables.
+ * Then the permitting rule of a policy, if any, shapes what is left.
  * Runs as: root (spawner).  Trusts: SO_PEERCRED, the options.  Does not
  * trust: the client's entries, which can never set a DIVE_* variable.
  */
@@ -17,32 +15,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "policy.h"
 #include "spawner.h"
 
 /*
- * Removed when the program gains privileges: the C library's list for
- * set-user-ID programs, what sudo removes, and the interpreters' own
- * start-up variables.  A name ending in '*' is a prefix.
+ * What a program that gains privileges gets from its client besides what
+ * the operator names: how to talk to the client's terminal and display,
+ * and in which language and time zone.  Each only with a value that
+ * names something of the system's, never a file (see passed()).  A name
+ * ending in '*' is a prefix.
  */
-static const char *const unsafe_names[] = {
-	/* dynamic loader and C library */
-	"LD_*", "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES",
-	"LOCALDOMAIN", "LOCPATH", "MALLOC_*", "NIS_PATH", "NLSPATH",
-	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "PATH_LOCALE",
-	"_RLD*",
-	/* shells */
-	"BASH_ENV", "ENV", "BASHOPTS", "SHELLOPTS", "BASH_XTRACEFD", "PS4",
-	"IFS", "CDPATH", "GLOBIGNORE", "PROMPT_COMMAND", "FPATH", "NULLCMD",
-	"READNULLCMD", "ZDOTDIR", "TMPPREFIX", "BASH_FUNC_*",
-	/* terminal databases */
-	"TERMINFO", "TERMINFO_DIRS", "TERMPATH", "TERMCAP",
-	/* interpreters */
-	"PYTHON*", "PERL5*", "PERLLIB", "PERLIO*", "RUBY*", "GEM_HOME",
-	"GEM_PATH", "NODE_OPTIONS", "NODE_PATH", "LUA_INIT*", "LUA_PATH*",
-	"LUA_CPATH*", "TCLLIBPATH", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
-	"_JAVA_OPTIONS", "CLASSPATH",
+static const char *const passed_names[] = {
+	"TERM",		/* terminal type: a terminfo entry of the system's */
+	"COLORTERM",	/* a word such as "truecolor" */
+	"LANG", "LANGUAGE", "LC_*",	/* locale names of the system's */
+	"DISPLAY",	/* an X display name such as ":0" */
+	"TZ",		/* a zone of the system's zone database */
 };
 
 /* Does NAME=... match pattern p (a name, or a prefix ending in '*')? */
@@ -54,30 +42,32 @@ name_matches(const char *entry, size_t namelen, const char *p, size_t plen)
 	return namelen == plen && strncmp(entry, p, plen) == 0;
 }
 
+/*
+ * An entry of the list with a harmless value: no '/' (no file of the
+ * caller's choosing: a terminfo file, a locale directory, an X socket),
+ * no shell function ("() {...}"), and for TZ a name without ".." that
+ * the C library looks up in the zone database (TZDIR never passes), or
+ * a file of that database.  COLORTERM is a word programs only compare.
+ */
 static bool
-unsafe(const char *entry)
+passed(const char *entry)
 {
 	size_t n = strcspn(entry, "="), i;
 	const char *v = entry + n + (entry[n] == '=');
 
-	for (i = 0; i < sizeof(unsafe_names) / sizeof(unsafe_names[0]); i++)
-		if (name_matches(entry, n, unsafe_names[i],
-		    strlen(unsafe_names[i])))
-			return true;
-	/* A shell function exported the old way ("NAME=() {...}"). */
-	if (strncmp(v, "() ", 3) == 0)
-		return true;
-	/* Locale names that are paths: files of the client's choosing. */
-	if ((name_matches(entry, n, "LANG", 4) ||
-	    name_matches(entry, n, "LANGUAGE", 8) ||
-	    name_matches(entry, n, "LC_*", 4)) && strchr(v, '/') != NULL)
-		return true;
-	/* A time zone file outside the system's zone database. */
-	if (name_matches(entry, n, "TZ", 2) && (strstr(v, "..") != NULL ||
-	    (strchr(v, '/') != NULL && strncmp(v + (*v == ':'),
-	    "/usr/share/zoneinfo/", 20) != 0)))
-		return true;
-	return false;
+	if (entry[n] != '=' || strncmp(v, "() ", 3) == 0)
+		return false;
+	for (i = 0; i < sizeof(passed_names) / sizeof(passed_names[0]); i++)
+		if (name_matches(entry, n, passed_names[i],
+		    strlen(passed_names[i])))
+			break;
+	if (i == sizeof(passed_names) / sizeof(passed_names[0]))
+		return false;
+	if (name_matches(entry, n, "TZ", 2))
+		return strstr(v, "..") == NULL && (v[*v == ':'] != '/' ||
+		    strncmp(v + (*v == ':'), "/usr/share/zoneinfo/", 20) == 0);
+	return name_matches(entry, n, "COLORTERM", 9) ||
+	    strchr(v, '/') == NULL;
 }
 
 /*
@@ -142,49 +132,55 @@ fmt_var(const char *name, long long v)
 	return s;
 }
 
-/* Add the name of e to the log line (names only, never the values). */
-static void
-add_name(char *line, size_t size, size_t *len, const char *e)
+/* "NAME=value" appended at out[*k], unless value is NULL or an entry the
+ * operator kept already sets NAME.  0, or -1 when out of memory. */
+static int
+target_var(const char **out, size_t *k, const char *name, const char *value)
 {
-	size_t k = strcspn(e, "=");
+	size_t n = strlen(name), i;
+	char *s;
 
-	if (*len == (size_t)-1)		/* already cut */
-		return;
-	if (*len + k + 5 >= size) {
-		(void)strlcat(line, " ...", size);
-		*len = (size_t)-1;
-		return;
-	}
-	(void)snprintf(line + *len, size - *len, " %.*s", (int)k, e);
-	*len += k + 1;
+	if (value == NULL)
+		return 0;
+	for (i = 0; i < *k; i++)
+		if (name_matches(out[i], strcspn(out[i], "="), name, n))
+			return 0;
+	/* Not freed: the spawner executes the program or exits next. */
+	if (asprintf(&s, "%s=%s", name, value) < 0)
+		return -1;
+	out[(*k)++] = s;
+	return 0;
 }
 
 /*
- * The client's entries without the unsafe ones (the operator's stay), and
- * one log line naming those removed.
+ * The client's entries through the allow-list: those of passed() and
+ * those the operator kept; then PATH (a fixed safe one), HOME, USER,
+ * LOGNAME and SHELL of the target.  (Nothing is logged: leaving most of
+ * a client's entries behind is the rule, not an event.)
  */
 static const char *const *
-filter_env(const struct spawn_args *a, const char *const *src)
+filter_env(const struct spawn_args *a, const struct identity *id,
+    const char *const *src)
 {
 	const char **out;
-	size_t n = 0, i, k = 0, len = 0;
-	char line[512];
+	size_t n = 0, i, k = 0;
 
 	while (src != NULL && src[n] != NULL)
 		n++;
-	if ((out = calloc(n + 1, sizeof(*out))) == NULL)
+	if ((out = calloc(n + 6, sizeof(*out))) == NULL)
 		return NULL;
-	line[0] = '\0';
 	for (i = 0; i < n; i++)
-		if (!unsafe(src[i]) || kept(a, src[i]))
+		if (passed(src[i]) || kept(a, src[i]))
 			out[k++] = src[i];
-		else if (!is_dive_var(src[i]))	/* those go anyway */
-			add_name(line, sizeof(line), &len, src[i]);
+	if (target_var(out, &k, "PATH", POLICY_SAFE_PATH) != 0 ||
+	    target_var(out, &k, "HOME", id->home) != 0 ||
+	    target_var(out, &k, "USER", id->name) != 0 ||
+	    target_var(out, &k, "LOGNAME", id->name) != 0 ||
+	    target_var(out, &k, "SHELL", id->shell) != 0) {
+		free(out);
+		return NULL;
+	}
 	out[k] = NULL;
-	if (len > 0)
-		log_info("uid %u pid %d: the program gains privileges; removed "
-		    "from its environment:%s", (unsigned)a->peer.uid,
-		    (int)a->peer.pid, line);
 	return out;
 }
 
@@ -203,7 +199,7 @@ env_build(const struct spawn_args *a, const struct identity *id)
 	/* Only the client's own entries, never dived's (-E) nor what a
 	 * rule sets. */
 	if (!a->o->no_environment && gains_privileges(a, id) &&
-	    (src = clean = filter_env(a, src)) == NULL)
+	    (src = clean = filter_env(a, id, src)) == NULL)
 		return NULL;
 	/* The permitting rule's environment options come next.  (Only the
 	 * spawner uses this, and it executes or exits next.) */

@@ -88,7 +88,7 @@ cat > "$T/pid1.sh" <<'SH'
 trap 'echo init-got-TERM >> "$T/sig"' TERM
 "$DIVED" "$T/p.sock" -C 0777 -F -s pid 2>>"$LOG" &
 for i in $(seq 100); do [ -S "$T/p.sock" ] && break; sleep 0.05; done
-"$DIVE" "$T/p.sock" /bin/sh -c \
+"$DIVE" "$T/p.sock" /usr/bin/env T="$T" /bin/sh -c \
     'trap "echo program-got-TERM >> $T/sig; exit 0" TERM
      echo $$ > "$T/p1"; i=0
      while [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done' 2>/dev/null &

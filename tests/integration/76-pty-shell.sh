@@ -17,7 +17,9 @@ inner_shell() {
 	wait_prompt "$IN"
 }
 
-start_dived
+# (The shell in tmux is root's: its program gains privileges, and only the
+# operator can let PS1 pass then: dived(8), ENVIRONMENT.)
+start_dived --keep-env PS1
 tmux_start
 type_line 'echo "@@"outer=$(tty); echo "@@"ctty=$(ps -o tty= -p $$)'
 wait_for '^@@ctty=' >/dev/null

@@ -12,7 +12,9 @@ OUT='outer$ '
 # (the pid file first: once "running" shows, prog_gone can read it)
 PROG='/bin/sh -c '\''echo $$ > $TDIR/prog; echo "@@"running; exec sleep 1000'\'''
 
-start_dived
+# (The shell in tmux is root's: its program gains privileges, and only the
+# operator can let TDIR pass then: dived(8), ENVIRONMENT.)
+start_dived --keep-env TDIR
 tmux_start
 type_line 'echo "@@"pid=$$; echo "@@"tty=$(tty); stty -g > $TDIR/before'
 wait_for '^@@tty=' >/dev/null

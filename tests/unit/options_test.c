@@ -132,6 +132,8 @@ static const struct {
 	    offsetof(struct dived_opts, root_to_current) },
 	{ NULL, "--allow-outside-dirs",
 	    offsetof(struct dived_opts, allow_outside_dirs) },
+	{ NULL, "--pass-fds-umask",
+	    offsetof(struct dived_opts, pass_fds_umask) },
 	{ "-v", "--verbose", offsetof(struct dived_opts, verbose) },
 };
 
@@ -171,6 +173,15 @@ Test(options, every_boolean_in_short_and_long_form)
 	int r;
 
 	for (i = 0; i < NBOOLS; i++) {
+		/* (-P with a forced command implies -O -M: tested below) */
+		if (bools[i].off == offsetof(struct dived_opts, no_setuid)) {
+			r = run(ARGV("sock", "-P"));
+			cr_assert_eq(r, OPT_OK, "%s", err);
+			expect_only_bool(i, "-P");
+			cr_assert_eq(run(ARGV("sock", "--no-setuid")), OPT_OK);
+			expect_only_bool(i, "--no-setuid");
+			continue;
+		}
 		if (bools[i].sname != NULL) {
 			r = run(ARGV("sock", (char *)bools[i].sname, "--",
 			    "/bin/true"));
@@ -182,6 +193,31 @@ Test(options, every_boolean_in_short_and_long_form)
 		cr_assert_eq(r, OPT_OK, "%s: %s", bools[i].lname, err);
 		expect_only_bool(i, bools[i].lname);
 	}
+}
+
+Test(options, forced_command_with_privileges_implies_no_fds_no_umask)
+{
+	OK("sock", "-u", "root", "-E", "-A", "-H", "--", "/bin/true");
+	cr_assert(o.no_fds && o.no_umask);
+	OK("sock", "-e", "root", "--", "/bin/true");
+	cr_assert(o.no_fds && o.no_umask);
+	OK("sock", "-P", "--", "/bin/true");
+	cr_assert(o.no_fds && o.no_umask);
+	OK("sock", "-m", "cap_chown", "--", "/bin/true");
+	cr_assert(o.no_fds && o.no_umask);
+	OK("sock", "-c", "cap_chown+ep", "--", "/bin/true");
+	cr_assert(o.no_fds && o.no_umask);
+	/* Not without privileges, a forced command, or with the option. */
+	OK("sock", "-c", "cap_chown-eip", "--", "/bin/true");
+	cr_assert(!o.no_fds && !o.no_umask);
+	OK("sock", "-u", "root");
+	cr_assert(!o.no_fds && !o.no_umask);
+	OK("sock", "--", "/bin/true");
+	cr_assert(!o.no_fds && !o.no_umask);
+	OK("sock", "-u", "root", "--pass-fds-umask", "--", "/bin/true");
+	cr_assert(!o.no_fds && !o.no_umask);
+	OK("-J", "-u", "root", "--", "/bin/true");
+	cr_assert(!o.no_fds && !o.no_umask);
 }
 
 Test(options, boolean_with_a_value_is_an_error)
