@@ -294,6 +294,9 @@ forward_request(struct lsess *ls)
 	if ((ret = msg_encode_mon_exec(&b, &r)) != 0 ||
 	    (ret = fdpass_send(ls->mfd, MSG_MON_EXEC, &b, NULL, 0)) != 0)
 		client_error(ls, ret == E_EOF ? E_UNAVAILABLE : ret);
+#ifdef DIVE_TEST_HOOKS
+	hook_forge_sent(ls->mfd, &b);
+#endif
 	buf_free(&b);
 	req_exec_free(&r);
 	msgreader_free(&ls->crd);

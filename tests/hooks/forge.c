@@ -58,13 +58,13 @@ send_user(int mfd, const char *name)
 }
 
 static void
-send_signal(int mfd, int32_t sig)
+send_i32(int mfd, uint16_t type, int32_t v)
 {
 	struct buf b;
 
 	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_i32(&b, sig) != 0 ||
-	    fdpass_send(mfd, MSG_MON_SIGNAL, &b, NULL, 0) != 0)
+	if (msg_encode_i32(&b, v) != 0 || fdpass_send(mfd, type, &b, NULL,
+	    0) != 0)
 		_exit(1);
 	buf_free(&b);
 }
@@ -158,16 +158,28 @@ hook_forge_request(int mfd, unsigned int max_fds, struct req_exec *r,
 		free(r->argv);
 		r->argv = strings("forged", &r->argc);
 	} else if (is_op("signal-early"))	/* before the request */
-		send_signal(mfd, 15);
+		send_i32(mfd, MSG_MON_SIGNAL, 15);
+	else if (is_op("error-code"))	/* an error without a code */
+		send_i32(mfd, MSG_MON_ERROR, 0);
+}
+
+void
+hook_forge_sent(int mfd, const struct buf *exec)
+{
+	if (is_op("exec-twice")) {
+		if (fdpass_send(mfd, MSG_MON_EXEC, exec, NULL, 0) != 0)
+			_exit(1);
+	} else if (is_op("user-late"))	/* with a policy */
+		send_user(mfd, "root");
 }
 
 void
 hook_forge_started(int mfd)
 {
 	if (is_op("signal"))		/* to dived without --signals */
-		send_signal(mfd, 15);
+		send_i32(mfd, MSG_MON_SIGNAL, 15);
 	else if (is_op("signal-zero"))
-		send_signal(mfd, 0);
+		send_i32(mfd, MSG_MON_SIGNAL, 0);
 	else if (is_op("signal-big"))
-		send_signal(mfd, MSG_SIG_MAX + 1);
+		send_i32(mfd, MSG_MON_SIGNAL, MSG_SIG_MAX + 1);
 }

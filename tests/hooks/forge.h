@@ -28,6 +28,9 @@ void hook_forge_start(void);
 void hook_forge_request(int mfd, unsigned int max_fds, struct req_exec *r,
     int *fds, size_t *nfds, char *user);
 
+/* hook_forge_sent: the request (exec, as encoded) went: a message after it. */
+void hook_forge_sent(int mfd, const struct buf *exec);
+
 /* hook_forge_started: the program started: a signal the monitor refuses. */
 void hook_forge_started(int mfd);
 

@@ -11,7 +11,7 @@
 # normally.
 . "$(dirname "$0")/lib.sh"
 
-plan 30
+plan 34
 
 HT=$T/hooks
 mkdir -p "$HT"
@@ -141,6 +141,31 @@ forged "arguments to dived -A" argv "$NOT_ACCEPTED" "-A -- $T/idmark"
 # A signal before the request (with --signals).
 forged "a signal before the request" signal-early "unexpected message" \
     --signals /bin/sh -c "id -u > $MARK"
+
+# A report of a client error without its code (instead of the request).
+forged "an error report without a code" error-code "malformed error report" \
+    "" /bin/sh -c "id -u > $MARK"
+
+# after OP 'DIVED OPTIONS' CLIENT ARGS...: the client's request is passed
+# on as it was, then the listener sends what the monitor must not take
+# now: the program runs, once.  Sets $res.
+after() {
+	local op=$1 opts=$2
+	shift 2
+	# shellcheck disable=SC2086
+	fstart "$op" -v $opts
+	client "$@"
+	waitfor "grep -qE 'program (exited with|killed by signal)' '$LOG'"
+	res="$(outcome)/$(grep -cE 'program (exited with|killed by signal)' \
+	    "$LOG")"
+}
+after exec-twice "" /bin/sh -c "id -u >> $MARK"
+is "a second request while the first starts: refused, nothing more runs" \
+    "$res" "refused/unexpected message/program ran: $U1/1"
+after user-late "--config $CONF --audit-log $T/audit.json" \
+    /bin/sh -c "id -u >> $MARK"
+is "a target user after the request: refused" \
+    "$res" "refused/unexpected message/program ran: $U1/1"
 
 # signalled OP 'DIVED OPTIONS' (-v: dived logs how programs end): the program waits for a line on a FIFO,
 # then writes the marker; the listener sends the monitor a signal for it
