@@ -167,21 +167,29 @@ after user-late "--config $CONF --audit-log $T/audit.json" \
 is "a target user after the request: refused" \
     "$res" "refused/unexpected message/program ran: $U1/1"
 
-# signalled OP 'DIVED OPTIONS' (-v: dived logs how programs end): the program waits for a line on a FIFO,
-# then writes the marker; the listener sends the monitor a signal for it
-# once it runs, which the monitor must refuse, not deliver.  Sets $res.
+# signalled OP 'DIVED OPTIONS' (-v: dived logs how programs end): the
+# program waits for a line on a FIFO, then writes the marker; the
+# listener sends the monitor a signal for it once it runs, which the
+# monitor must refuse, not deliver.  The line is written once the monitor
+# has refused (or, if it never does, the program has ended or the wait
+# given up), so that the program ends either way.  Sets $res.
 FIFO=$M/fifo
 signalled() {
-	local op=$1 opts=$2
+	local op=$1 opts=$2 cpid
 	rm -f "$FIFO"
 	mkfifo -m 0666 "$FIFO"
 	# shellcheck disable=SC2086
 	fstart "$op" $opts
-	client /bin/sh -c "read x < $FIFO; id -u > $MARK"
+	run_as divetest1 "$DIVE" "$SOCK" /bin/sh -c \
+	    "read x < $FIFO; id -u > $MARK" </dev/null >/dev/null 2>"$T/err" &
+	cpid=$!
+	waitfor "grep -qE 'protocol violation|program (exited|killed)' '$LOG'"
 	exec 3<>"$FIFO"
 	echo go >&3
 	waitfor "grep -qE 'program (exited with|killed by signal)' '$LOG'"
 	exec 3>&-
+	wait "$cpid"
+	st=$?
 	res="$(outcome)/$(sed -n 's/.*: program \(.*\)/\1/p' "$LOG" |
 	    head -n 1)"
 }
