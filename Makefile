@@ -212,7 +212,8 @@ $(BIN)/dived-listener: $(call obj,$(LISTENER_SRC)) $(COMMON_LIB)
 	    $(if $(LISTENER_LDFLAGS),$(LISTENER_STATIC_LIBS),$(LISTENER_LIBS))
 
 # The listener with the test hooks of tests/hooks (never installed).
-HOOKS_OBJ = $(patsubst %.c,$(OBJ)/hooks/%.o,$(LISTENER_SRC) tests/hooks/hooks.c)
+HOOKS_OBJ = $(patsubst %.c,$(OBJ)/hooks/%.o,$(LISTENER_SRC) tests/hooks/hooks.c \
+    tests/hooks/forge.c)
 
 $(OBJ)/hooks/%.o: %.c $(OBJ)/config.h
 	@mkdir -p $(@D)

@@ -24,7 +24,8 @@
 #include "num.h"
 #include "version.h"
 #ifdef DIVE_TEST_HOOKS
-#include "hooks.h"	/* bin/tests/dived-listener-hooks only */
+#include "forge.h"	/* bin/tests/dived-listener-hooks only */
+#include "hooks.h"
 #endif
 
 #define CONTROL_FD 3
@@ -176,6 +177,7 @@ main(int argc, char **argv)
 		fatal("signal: %s", strerror(errno));
 #ifdef DIVE_TEST_HOOKS
 	hook_master_start();
+	hook_forge_start();
 #endif
 	sandbox_enter(&c, &f);
 	report_ready();

@@ -22,7 +22,8 @@
 #include "fdpass.h"
 #include "listener.h"
 #ifdef DIVE_TEST_HOOKS
-#include "hooks.h"	/* bin/tests/dived-listener-hooks only */
+#include "forge.h"	/* bin/tests/dived-listener-hooks only */
+#include "hooks.h"
 #endif
 
 struct lsess {
@@ -276,6 +277,11 @@ forward_request(struct lsess *ls)
 	if ((ret = check_allowed(ls->c, &r)) != 0 ||
 	    (ret = check_kinds(ls, &r)) != 0 || (ret = dedup_env(&r)) != 0)
 		client_error(ls, ret);
+#ifdef DIVE_TEST_HOOKS
+	/* Acting compromised: what the monitor gets is not what was checked. */
+	hook_forge_request(ls->mfd, ls->c->max_fds, &r, ls->fds, &ls->nfds,
+	    ls->user);
+#endif
 	ls->pty = (r.flags & REQ_F_PTY) != 0;
 	if (ls->user[0] != '\0') {	/* the user first, then the request */
 		buf_init(&b, MSG_MAX_SMALL + MSG_MAX_USER + 8);
@@ -288,6 +294,9 @@ forward_request(struct lsess *ls)
 	if ((ret = msg_encode_mon_exec(&b, &r)) != 0 ||
 	    (ret = fdpass_send(ls->mfd, MSG_MON_EXEC, &b, NULL, 0)) != 0)
 		client_error(ls, ret == E_EOF ? E_UNAVAILABLE : ret);
+#ifdef DIVE_TEST_HOOKS
+	hook_forge_sent(ls->mfd, &b);
+#endif
 	buf_free(&b);
 	req_exec_free(&r);
 	msgreader_free(&ls->crd);
@@ -376,6 +385,9 @@ on_monitor(struct lsess *ls)
 	case MSG_MON_STARTED:
 		relay(ls, MSG_STARTED);
 		ls->started = 1;
+#ifdef DIVE_TEST_HOOKS
+		hook_forge_started(ls->mfd);
+#endif
 		break;
 	case MSG_MON_FAILED:
 		relay(ls, MSG_FAILED);
