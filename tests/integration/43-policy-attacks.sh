@@ -5,9 +5,10 @@
 # monitor and the program see differently), is not executed; in another
 # root (-R) a link of the client's that leads in dived's root to the
 # permitted file does not make that root's file at the path permitted.
+# A script naming a denied shell is another file (documented).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/roots.sh"
-plan 7
+plan 8
 
 cd "$T" || exit 1
 CONF=$T/dived.conf
@@ -56,6 +57,15 @@ is "/proc/self/fd/200, the client's descriptor of the denied shell: not executed
     "$st/$out/$err" "126//dive: cannot execute /proc/self/fd/200: Stale file handle"
 try divetest1 "$SOCK" /bin/true
 is "... other programs still run" "$st/$out/$err" "0//"
+
+# A script is its own file: the rule sees it, and the kernel then starts
+# the shell it names (dived.conf(5) says a deny rule cannot stop that).
+printf '#!/bin/sh\necho ran\n' > "$T/u1/script"
+chmod 755 "$T/u1/script"
+chown divetest1: "$T/u1/script"
+try divetest1 "$SOCK" "$T/u1/script"
+is "... a script of hers naming the denied shell runs (documented)" \
+    "$st/$out/$err" "0/ran/"
 
 # ---- another root ----
 # In dived's root $T/u1/id is her link to /usr/bin/id, permitted under
