@@ -602,6 +602,10 @@ root_only_path(const char *real)
  * (a->exec_file; none: the path named no file then, and no deny rule
  * could match it).  In another root, dived's files say nothing about
  * it: the permitting rule must name that very path.  Else ESTALE.
+ * Permitted through another path of the rule's file (a client's link
+ * under the rule's name), the program is run under the rule's path:
+ * argv[0] in a client's directory would have it read her files there
+ * (python takes a pyvenv.cfg next to argv[0]).
  */
 static void
 find_decided(struct spawn *sp)
@@ -624,6 +628,9 @@ find_decided(struct spawn *sp)
 		    strcmp(r->cmd, sp->a->exec_path) != 0;
 	if (stale)
 		fail(sp, STEP_EXEC, ESTALE);
+	if (r != NULL && r->cmd != NULL && sp->a->o->forced_argc == 0 &&
+	    strcmp(r->cmd, sp->a->exec_path) != 0)
+		sp->argv[0] = (char *)(uintptr_t)r->cmd;
 }
 
 /*

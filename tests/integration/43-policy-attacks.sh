@@ -5,10 +5,11 @@
 # monitor and the program see differently), is not executed; in another
 # root (-R) a link of the client's that leads in dived's root to the
 # permitted file does not make that root's file at the path permitted.
-# A script naming a denied shell is another file (documented).
+# A script naming a denied shell is another file (documented).  A link
+# named python3 in her venv runs python3 under the rule's path.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/roots.sh"
-plan 8
+plan 10
 
 cd "$T" || exit 1
 CONF=$T/dived.conf
@@ -66,6 +67,23 @@ chown divetest1: "$T/u1/script"
 try divetest1 "$SOCK" "$T/u1/script"
 is "... a script of hers naming the denied shell runs (documented)" \
     "$st/$out/$err" "0/ran/"
+
+# ---- a permitted program that reads the name it was run as ----
+# Python takes a pyvenv.cfg next to argv[0] for a virtual environment
+# and runs the .pth files of its site-packages: her link named python3
+# in a "venv" of hers must not give her code the target's identity.
+PYV=$(/usr/bin/python3 -c 'import sys; print("python%d.%d" % sys.version_info[:2])')
+V=$T/u1/v
+run_as divetest1 sh -c "mkdir -p $V/bin $V/lib/$PYV/site-packages &&
+    ln -s /usr/bin/python3 $V/bin/python3 &&
+    echo 'home = /usr/bin' > $V/pyvenv.cfg &&
+    echo 'import os; print(\"evil\", os.getuid())' > $V/lib/$PYV/site-packages/x.pth"
+policy "permit divetest1 as divetest2 cmd /usr/bin/python3 args -c print(1)"
+try divetest1 -u divetest2 "$SOCK" "$V/bin/python3" -c 'print(1)'
+is "her link named python3 in her venv: python3 runs, not her code" \
+    "$st/$out/$err" "0/1/"
+try divetest1 -u divetest2 "$SOCK" python3 -c 'print(1)'
+is "... python3 by its name runs as divetest2" "$st/$out/$err" "0/1/"
 
 # ---- another root ----
 # In dived's root $T/u1/id is her link to /usr/bin/id, permitted under
