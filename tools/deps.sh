@@ -17,12 +17,14 @@ quiet=0
 # itself as a container's init (systemd),
 # the Debian package (dpkg-dev, debhelper, lintian), tmux, less and tput
 # (ncurses-bin: terminal tests), jq (reads the JSON audit log back),
-# setcap (libcap2-bin); static checks: clang-tidy, cppcheck; fuzzing:
+# setcap (libcap2-bin), python3 (test 43: a program that reads files
+# next to its argv[0]); static checks: clang-tidy, cppcheck; fuzzing:
 # clang and its runtime libraries (libFuzzer, ASan, UBSan).
 packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
 libcriterion-dev musl-tools util-linux bsdutils procps passwd mandoc
 clang-tidy cppcheck manpages manpages-dev man-db systemd dpkg-dev debhelper
-lintian tmux less ncurses-bin jq libcap2-bin clang libclang-rt-14-dev openssl"
+lintian tmux less ncurses-bin jq libcap2-bin clang libclang-rt-14-dev openssl
+python3-minimal"
 
 missing=()
 for p in $packages; do

@@ -597,25 +597,40 @@ root_only_path(const char *real)
 /*
  * The program the policy decided on (a->exec_path), and no other file:
  * found again as the program's user, in the program's root, by its real
- * path (sp->exec_real), opened (sp->exec_fd), and when that root is
- * still dived's, the very file the monitor decided on (a->exec_file),
- * or ESTALE.
+ * path (sp->exec_real), opened (sp->exec_fd).  While that root is still
+ * dived's, it must be the very file the monitor decided on
+ * (a->exec_file; none: the path named no file then, and no deny rule
+ * could match it).  In another root, dived's files say nothing about
+ * it: the permitting rule must name that very path.  Else ESTALE.
+ * Permitted through another path of the rule's file (a client's link
+ * under the rule's name), the program is run under the rule's path:
+ * argv[0] in a client's directory would have it read her files there
+ * (python takes a pyvenv.cfg next to argv[0]).
  */
 static void
 find_decided(struct spawn *sp)
 {
 	const struct policy_file *want = sp->a->exec_file;
+	const struct conf_rule *r = sp->a->rule;
 	struct stat st, root;
+	bool stale;
 
 	if ((sp->exec_real = realpath(sp->a->exec_path, NULL)) == NULL ||
 	    (sp->exec_fd = open(sp->exec_real, O_PATH | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0 || fstat(sp->exec_fd, &st) != 0 ||
 	    stat("/", &root) != 0)
 		fail(sp, STEP_EXEC, errno);
-	if (want != NULL && root.st_dev == sp->rc.root_dev &&
-	    root.st_ino == sp->rc.root_ino &&
-	    (st.st_dev != want->dev || st.st_ino != want->ino))
-		fail(sp, STEP_EXEC, ESTALE);	/* replaced since */
+	if (root.st_dev == sp->rc.root_dev && root.st_ino == sp->rc.root_ino)
+		stale = want == NULL || st.st_dev != want->dev ||
+		    st.st_ino != want->ino;	/* replaced since */
+	else
+		stale = r != NULL && r->cmd != NULL &&
+		    strcmp(r->cmd, sp->a->exec_path) != 0;
+	if (stale)
+		fail(sp, STEP_EXEC, ESTALE);
+	if (r != NULL && r->cmd != NULL && sp->a->o->forced_argc == 0 &&
+	    strcmp(r->cmd, sp->a->exec_path) != 0)
+		sp->argv[0] = (char *)(uintptr_t)r->cmd;
 }
 
 /*
