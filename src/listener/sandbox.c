@@ -35,8 +35,7 @@
 /* System calls a listener needs to serve one connection. */
 static const int listener_calls[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
-	SCMP_SYS(close), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(fcntl),
-	SCMP_SYS(fstat), SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap),
+	SCMP_SYS(close), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(fstat), SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap),
 	SCMP_SYS(madvise), SCMP_SYS(exit), SCMP_SYS(exit_group),
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(restart_syscall), SCMP_SYS(clock_gettime), SCMP_SYS(futex),
@@ -91,6 +90,19 @@ allow_args(scmp_filter_ctx ctx)
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0 ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0)
+		return r;
+	/*
+	 * fcntl(2) only as session.c uses it: F_SETFL, and never with
+	 * O_ASYNC.  F_SETOWN, F_SETOWN_EX, F_SETSIG, O_ASYNC, F_NOTIFY and
+	 * F_SETLEASE make the kernel signal a process of our choice: any
+	 * process of the listener user (the master, other listeners, other
+	 * dived instances' listeners) would be in reach, SIGKILL included.
+	 * The ioctls that do the same (FIOSETOWN, SIOCSPGRP, FIOASYNC) stay
+	 * refused with every ioctl.
+	 */
+	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 2,
+	    SCMP_A1(SCMP_CMP_EQ, F_SETFL),
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0))) != 0)
 		return r;
 	/* fstat(2) as glibc does it: on a descriptor, never on a path. */
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
