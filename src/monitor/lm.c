@@ -265,8 +265,8 @@ lm_gone(struct ctx *c, const siginfo_t *si)
 	describe(si, how, sizeof(how));
 	(void)clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!c->lm_served && now.tv_sec - c->lm_since.tv_sec < LM_MIN_LIFE)
-		fatal("the listener master %s before it served a connection; "
-		    "refusing to go on without it", how);
+		fatal("the listener master %s; refusing to go on without it, "
+		    "as it had served no connection yet", how);
 	log_err("the listener master %s; starting a new one", how);
 	(void)epoll_ctl(c->ep, EPOLL_CTL_DEL, c->lm_fd, NULL);
 	(void)close(c->lm_fd);

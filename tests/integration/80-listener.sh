@@ -22,11 +22,11 @@ is "dived itself runs with supplementary groups (else the check is void)" \
     "$g1 $g2"
 echo marker > "$T/marker"
 chmod 644 "$T/marker"
-run_as nobody "$DIVE" "$SOCK" /bin/sleep 3 7<"$T/marker" &
+run_as nobody "$DIVE" "$SOCK" /bin/sleep 60 7<"$T/marker" &
 client=$!
 for i in $(seq 100); do
 	lpid=$(listener_pid)
-	[ -n "$lpid" ] && pgrep -x sleep -u nobody >/dev/null && break
+	[ -n "$lpid" ] && pgrep -P "$DPID" -x sleep >/dev/null && break
 	sleep 0.05
 done
 st=$(cat /proc/$lpid/status)
@@ -71,13 +71,14 @@ done
 
 # fd 7 of the client (the marker file) went to the
 # program only: neither the monitor nor the listener keeps a copy.
-prog=$(pgrep -x sleep -u nobody | head -n 1)
+prog=$(pgrep -P "$DPID" -x sleep)
 is "the program holds the client's fd 7" \
     "$(readlink /proc/$prog/fd/7)" "$T/marker"
 is "the monitor holds none of the client's descriptors" \
     "$(ls -l /proc/$DPID/fd | grep -c "$T/marker")" 0
 is "the listener holds none of them after the hand-over" \
     "$(ls -l /proc/$lpid/fd | grep -c "$T/marker")" 0
+kill "$prog"
 wait $client
 DIVED=$REALDIVED
 

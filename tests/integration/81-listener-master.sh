@@ -87,4 +87,4 @@ st=$?
 DPID=
 is "a master that dies before serving: dived stops (1)" "$st" 1
 like "... saying why" "$(tail -n 1 "$LOG")" \
-    'listener master was killed by signal 9 .*before it served .*refusing'
+    'listener master was killed by signal 9 .*; refusing to go on without it, as it had served no connection yet'
