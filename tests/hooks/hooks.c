@@ -93,6 +93,12 @@ op_kill(void)
 }
 
 static void
+op_tgkill(void)
+{
+	(void)syscall(SYS_tgkill, master_pid, master_pid, SIGKILL);
+}
+
+static void
 op_ptrace(void)
 {
 	(void)syscall(SYS_ptrace, PTRACE_ATTACH, 1, 0, 0);
@@ -275,6 +281,7 @@ static const struct {
 	{ "execve", op_execve }, { "execveat", op_execveat },
 	{ "socket", op_socket }, { "socketpair", op_socketpair },
 	{ "connect", op_connect }, { "kill", op_kill },
+	{ "tgkill", op_tgkill },
 	{ "ptrace", op_ptrace }, { "setuid", op_setuid },
 	{ "setresuid", op_setresuid }, { "fork", op_fork },
 	{ "clone-newuser", op_clone_newuser }, { "unshare", op_unshare },

@@ -13,7 +13,7 @@ SIGSYS=31
 SIGNAL_OPS="fcntl-setown fcntl-setown-ex fcntl-setsig fcntl-async
 fcntl-notify fcntl-setlease ioctl-fiosetown ioctl-siocspgrp ioctl-fioasync"
 LISTENER_OPS="open openat execve execveat socket socketpair connect kill
-ptrace setuid setresuid fork clone-newuser unshare mmap-exec mprotect-exec
+tgkill ptrace setuid setresuid fork clone-newuser unshare mmap-exec mprotect-exec
 ioctl prctl chroot io_uring $SIGNAL_OPS"
 MASTER_OPS="open openat execve socket socketpair connect kill ptrace setuid
 setresuid clone-newuser unshare mmap-exec mprotect-exec ioctl prctl chroot
@@ -76,6 +76,11 @@ for op in $LISTENER_OPS; do
 	if [ $sanitized = 1 ] && [ $op = openat ]; then
 		skip "listener: openat (allowed for the sanitizer runtime)"
 		listener_op openat >/dev/null
+		continue
+	fi
+	if [ $sanitized = 1 ] && [ $op = tgkill ]; then
+		is "listener: tgkill fails (sanitizer build: EPERM, not SIGSYS)" \
+		    "$(listener_op tgkill)" "exited with 42/127"
 		continue
 	fi
 	is "listener: $op is killed by SIGSYS (the client: 127)" \
