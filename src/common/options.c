@@ -91,6 +91,7 @@ static const struct opt_def opt_table[] = {
 	{ NULL, "--allow-outside-dirs", T_BOOL, F(allow_outside_dirs), 0, 0 },
 	{ "-v", "--verbose", T_BOOL, F(verbose), 0, 0 },
 	{ NULL, "--listener-user", T_STR, F(listener_user), 0, 0 },
+	{ NULL, "--listener-user-force", T_BOOL, F(listener_user_force), 0, 0 },
 	{ NULL, "--config", T_STR, F(config), 0, 0 },
 	{ NULL, "--allow-users", T_STR, F(allow_users), 0, 0 },
 	{ NULL, "--allow-groups", T_STR, F(allow_groups), 0, 0 },
@@ -203,6 +204,7 @@ static const char usage_text[] =
     "                          the forced command line (implied by -A)\n"
     "Limits of the daemon:\n"
     "     --listener-user USER     uid of the listeners (_dived)\n"
+    "     --listener-user-force    even with a login shell or password\n"
     "     --max-connections N      connections at once (1024)\n"
     "     --max-per-uid N          connections per client uid (128)\n"
     "     --request-timeout SECS   time to send a request (10)\n"

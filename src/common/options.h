@@ -78,6 +78,7 @@ struct dived_opts {
 	char **forced_argv;		/* after --, NULL-terminated */
 	int forced_argc;
 	const char *listener_user;	/* --listener-user */
+	bool listener_user_force;	/* --listener-user-force */
 	bool verbose;			/* -v */
 	unsigned int max_conns;		/* --max-connections */
 	unsigned int max_per_uid;	/* --max-per-uid */

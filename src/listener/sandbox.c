@@ -35,8 +35,7 @@
 /* System calls a listener needs to serve one connection. */
 static const int listener_calls[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
-	SCMP_SYS(close), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(fcntl),
-	SCMP_SYS(fstat), SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap),
+	SCMP_SYS(close), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(fstat), SCMP_SYS(brk), SCMP_SYS(munmap), SCMP_SYS(mremap),
 	SCMP_SYS(madvise), SCMP_SYS(exit), SCMP_SYS(exit_group),
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(restart_syscall), SCMP_SYS(clock_gettime), SCMP_SYS(futex),
@@ -58,7 +57,7 @@ static const int sanitizer_calls[] = {
 	SCMP_SYS(sigaltstack), SCMP_SYS(prlimit64), SCMP_SYS(getrlimit),
 	SCMP_SYS(sched_yield), SCMP_SYS(sched_getaffinity), SCMP_SYS(openat),
 	SCMP_SYS(readlink), SCMP_SYS(readlinkat), SCMP_SYS(lseek),
-	SCMP_SYS(pread64), SCMP_SYS(tgkill), SCMP_SYS(rt_sigaction),
+	SCMP_SYS(pread64), SCMP_SYS(rt_sigaction),
 	SCMP_SYS(getppid), SCMP_SYS(uname), SCMP_SYS(nanosleep),
 	SCMP_SYS(clock_nanosleep),
 };
@@ -91,6 +90,19 @@ allow_args(scmp_filter_ctx ctx)
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0 ||
 	    (r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0))) != 0)
+		return r;
+	/*
+	 * fcntl(2) only as session.c uses it: F_SETFL, and never with
+	 * O_ASYNC.  F_SETOWN, F_SETOWN_EX, F_SETSIG, O_ASYNC, F_NOTIFY and
+	 * F_SETLEASE make the kernel signal a process of our choice: any
+	 * process of the listener user (the master, other listeners, other
+	 * dived instances' listeners) would be in reach, SIGKILL included.
+	 * The ioctls that do the same (FIOSETOWN, SIOCSPGRP, FIOASYNC) stay
+	 * refused with every ioctl.
+	 */
+	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 2,
+	    SCMP_A1(SCMP_CMP_EQ, F_SETFL),
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0))) != 0)
 		return r;
 	/* fstat(2) as glibc does it: on a descriptor, never on a path. */
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
@@ -150,8 +162,12 @@ build_filter(int master, struct sock_fprog *out)
 	    allow_args(ctx) != 0 || (master && allow_master(ctx) != 0))
 		fatal("cannot build the seccomp filter");
 #ifdef DIVE_SANITIZE
+	/* tgkill fails rather than kills, as the runtime may try it (abort):
+	 * allowed, it would signal any process of the listener user. */
 	if (allow_all(ctx, sanitizer_calls,
-	    sizeof(sanitizer_calls) / sizeof(sanitizer_calls[0])) != 0)
+	    sizeof(sanitizer_calls) / sizeof(sanitizer_calls[0])) != 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(tgkill),
+	    0) != 0)
 		fatal("cannot build the seccomp filter");
 #endif
 #ifdef DIVE_TEST_HOOKS

@@ -12,11 +12,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -24,6 +27,9 @@
 #include "log.h"
 #include "monitor.h"
 #include "version.h"
+
+/* Seconds a master that served no one must have run to be replaced. */
+#define LM_MIN_LIFE 60
 
 #ifndef SO_PASSRIGHTS
 #define SO_PASSRIGHTS 83	/* Linux 6.16 */
@@ -123,8 +129,9 @@ wait_ready(struct ctx *c)
 	msgreader_free(&rd);
 }
 
-void
-lm_start(struct ctx *c, int exe)
+/* Start a listener master and wait until it is sandboxed and ready. */
+static void
+start(struct ctx *c)
 {
 	int sv[2], zero = 0;
 	pid_t pid;
@@ -134,20 +141,29 @@ lm_start(struct ctx *c, int exe)
 	if ((pid = fork()) < 0)
 		fatal("fork: %s", strerror(errno));
 	if (pid == 0)
-		exec_listener(c, exe, sv[1]);
+		exec_listener(c, c->lm_exe, sv[1]);
 	(void)close(sv[1]);
-	(void)close(exe);
 	c->lm_fd = sv[0];
 	c->lm_pid = pid;
+	c->lm_served = false;
+	(void)clock_gettime(CLOCK_MONOTONIC, &c->lm_since);
 	c->passrights = setsockopt(sv[0], SOL_SOCKET, SO_PASSRIGHTS, &zero,
 	    sizeof(zero)) == 0;
+	wait_ready(c);
+	if (fcntl(c->lm_fd, F_SETFL, O_NONBLOCK) != 0)
+		fatal("fcntl: %s", strerror(errno));
+}
+
+void
+lm_start(struct ctx *c, int exe)
+{
+	/* Kept (O_PATH) to start another master if this one dies. */
+	c->lm_exe = exe;
+	start(c);
 	if (!c->passrights)
 		log_warn("this kernel cannot refuse descriptors on a socket "
 		    "(SO_PASSRIGHTS, Linux 6.16); a compromised listener could "
 		    "make the monitor hold files it sends");
-	wait_ready(c);
-	if (fcntl(c->lm_fd, F_SETFL, O_NONBLOCK) != 0)
-		fatal("fcntl: %s", strerror(errno));
 }
 
 int
@@ -178,6 +194,7 @@ lm_hand_over(struct ctx *c, struct session *s, int client_fd)
 		return r;
 	}
 	s->lfd = sv[0];
+	c->lm_served = true;
 	return 0;
 }
 
@@ -194,16 +211,49 @@ lm_stop(struct ctx *c)
 }
 
 /*
+ * Its socket woke the loop: the master never writes after READY, so it
+ * closed (it is gone), unless the event is stale (an earlier master's,
+ * already handled in the same round of events).
+ */
+static bool
+closed(const struct ctx *c)
+{
+	struct pollfd p = { c->lm_fd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) != 0;
+}
+
+static void
+describe(const siginfo_t *si, char *how, size_t len)
+{
+	if (si->si_code == CLD_EXITED)
+		(void)snprintf(how, len, "exited with status %d",
+		    si->si_status);
+	else
+		(void)snprintf(how, len, "was killed by signal %d (%s)",
+		    si->si_status, strsignal(si->si_status));
+}
+
+/*
  * The listener master is gone (si: how, or NULL when its socket closed
- * first: then it is made to end and waited for).  Say how it ended, and
- * stop: no listener can be started any more (fail closed).
+ * first: then it is made to end and waited for).  Listeners it started
+ * live on and finish their sessions: each has its own socket to the
+ * monitor.  A new master serves new connections.  One that had not yet
+ * served a connection and ran for less than LM_MIN_LIFE seconds is not
+ * replaced (it would die again at once): dived stops, as it cannot
+ * serve anyone (fail closed).
  */
 void
 lm_gone(struct ctx *c, const siginfo_t *si)
 {
+	struct epoll_event ev;
+	struct timespec now;
 	siginfo_t w;
+	char how[96];
 
 	if (si == NULL) {
+		if (!closed(c))
+			return;
 		(void)kill(c->lm_pid, SIGKILL);
 		memset(&w, 0, sizeof(w));
 		while (waitid(P_PID, (id_t)c->lm_pid, &w, WEXITED) != 0)
@@ -212,9 +262,18 @@ lm_gone(struct ctx *c, const siginfo_t *si)
 				    "refusing to go on without it");
 		si = &w;
 	}
-	if (si->si_code == CLD_EXITED)
-		fatal("the listener master exited with status %d; refusing "
-		    "to go on without it", si->si_status);
-	fatal("the listener master was killed by signal %d (%s); refusing "
-	    "to go on without it", si->si_status, strsignal(si->si_status));
+	describe(si, how, sizeof(how));
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!c->lm_served && now.tv_sec - c->lm_since.tv_sec < LM_MIN_LIFE)
+		fatal("the listener master %s; refusing to go on without it, "
+		    "as it had served no connection yet", how);
+	log_err("the listener master %s; starting a new one", how);
+	(void)epoll_ctl(c->ep, EPOLL_CTL_DEL, c->lm_fd, NULL);
+	(void)close(c->lm_fd);
+	start(c);
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.ptr = &c->lm_tag;
+	if (epoll_ctl(c->ep, EPOLL_CTL_ADD, c->lm_fd, &ev) != 0)
+		fatal("epoll_ctl: %s", strerror(errno));
 }

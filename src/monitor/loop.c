@@ -667,6 +667,7 @@ loop_run(struct ctx *c)
 				break;
 			case EV_LM:
 				lm_gone(c, NULL);
+				break;
 			case EV_SESSION:
 				on_session(c, t->s);
 				break;

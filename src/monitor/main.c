@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <shadow.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -87,9 +88,38 @@ check_user(const char *opt, const char *name)
 	return uid;
 }
 
+/*
+ * Why a listener user could be someone's login (NULL if it cannot): a
+ * person logged in as it could signal and trace every listener.  Root
+ * reads the shadow entry; a password is usable unless locked ('!' or
+ * '*' first); an empty one is usable too (no password asked).
+ */
+static const char *
+login_user(const struct passwd *pw)
+{
+	static const char *const nologin[] = { "/usr/sbin/nologin",
+		"/sbin/nologin", "/bin/false", "/usr/bin/false" };
+	const struct spwd *sp;
+	const char *pass;
+	size_t i;
+
+	for (i = 0; i < sizeof(nologin) / sizeof(nologin[0]); i++)
+		if (strcmp(pw->pw_shell, nologin[i]) == 0)
+			break;
+	if (i == sizeof(nologin) / sizeof(nologin[0]))
+		return "a login shell";
+	sp = getspnam(pw->pw_name);
+	pass = sp != NULL ? sp->sp_pwdp : strcmp(pw->pw_passwd, "x") == 0 ?
+	    "*" : pw->pw_passwd;
+	if (pass[0] != '!' && pass[0] != '*')
+		return "a usable password";
+	return NULL;
+}
+
 static void
 resolve_listener_user(void)
 {
+	const char *why;
 	const struct passwd *pw = getpwnam(opts.listener_user);
 
 	if (pw == NULL)
@@ -102,6 +132,15 @@ resolve_listener_user(void)
 	    strcmp(pw->pw_name, "nobody") == 0)
 		usage_error("--listener-user %s: needs a dedicated system "
 		    "user, not root or nobody", opts.listener_user);
+	if ((why = login_user(pw)) != NULL && !opts.listener_user_force)
+		usage_error("--listener-user %s: has %s, so someone could log "
+		    "in as the listeners' uid; lock it (usermod --lock "
+		    "--shell /usr/sbin/nologin %s), choose a system user, or "
+		    "insist with --listener-user-force", opts.listener_user,
+		    why, opts.listener_user);
+	if (why != NULL)
+		log_warn("--listener-user %s has %s (--listener-user-force)",
+		    opts.listener_user, why);
 	setup.luid = pw->pw_uid;
 	setup.lgid = pw->pw_gid;
 }

@@ -106,6 +106,9 @@ struct ctx {
 	int spare_fd;			/* for daemon_accept(), or -1 */
 	bool accept_paused;		/* out of descriptors: listen_fd idle */
 	pid_t lm_pid;
+	int lm_exe;			/* dived-listener (O_PATH), to restart */
+	bool lm_served;			/* the master got a connection */
+	struct timespec lm_since;	/* when it started (monotonic) */
 	struct evtag listen_tag, sig_tag, lm_tag;
 	struct session *sessions;
 	unsigned int nconns;		/* sessions with a live listener */
@@ -126,7 +129,11 @@ int lm_open_listener_exe(void);
 int lm_hand_over(struct ctx *c, struct session *s, int client_fd);
 /* lm_stop: end the listener master and reap it (listeners live on). */
 void lm_stop(struct ctx *c);
-void lm_gone(struct ctx *c, const siginfo_t *si) __attribute__((noreturn));
+/*
+ * lm_gone: the master ended (si) or closed its socket (si NULL): start
+ * another, or stop dived if it died before serving anyone.
+ */
+void lm_gone(struct ctx *c, const siginfo_t *si);
 
 /* loop.c: the event loop. */
 void loop_run(struct ctx *c);

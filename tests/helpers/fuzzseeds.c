@@ -359,6 +359,8 @@ option_seeds(void)
 	    "--request-timeout=3600\0--max-request-bytes\0004096");
 	CMD("setns", "/s\0-N\0/proc/1/ns/net\0-N\0/proc/1/ns/uts\0-D\0-w");
 	CMD("listener-user", "/s\0--listener-user\0_dived\0-F");
+	CMD("listener-user-force", "/s\0--listener-user\0bob\0"
+	    "--listener-user-force");
 	CMD("keep-env", "/s\0-u\0root\0--keep-env\0LD_LIBRARY_PATH,PYTHON*\0"
 	    "--keep-env=*");
 	CMD("help", "--help");

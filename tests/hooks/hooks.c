@@ -31,6 +31,7 @@
 static int logfd = -1;		/* dived's stderr, in the master */
 static char master_op[32];	/* the master's operation, or "" */
 static int hold;		/* the listener keeps the client's fds */
+static pid_t master_pid;	/* the listener master, for the listeners */
 
 static void
 op_open(void)
@@ -89,6 +90,12 @@ static void
 op_kill(void)
 {
 	(void)syscall(SYS_kill, 1, 0);
+}
+
+static void
+op_tgkill(void)
+{
+	(void)syscall(SYS_tgkill, master_pid, master_pid, SIGKILL);
 }
 
 static void
@@ -173,6 +180,92 @@ op_io_uring(void)
 	(void)syscall(SYS_io_uring_setup, 1, params);
 }
 
+/*
+ * Every way to arm signal delivery to another process (fcntl, ioctl):
+ * the target is the listener master, our parent, of the same uid.
+ */
+static void
+op_fcntl_setown(void)
+{
+	(void)syscall(SYS_fcntl, 3, F_SETOWN, master_pid);
+}
+
+static void
+op_fcntl_setown_ex(void)
+{
+	struct f_owner_ex o = { F_OWNER_PID, master_pid };
+
+	(void)syscall(SYS_fcntl, 3, F_SETOWN_EX, &o);
+}
+
+static void
+op_fcntl_setsig(void)
+{
+	(void)syscall(SYS_fcntl, 3, F_SETSIG, SIGKILL);
+}
+
+static void
+op_fcntl_async(void)
+{
+	(void)syscall(SYS_fcntl, 3, F_SETFL, O_ASYNC | O_NONBLOCK);
+}
+
+static void
+op_fcntl_notify(void)
+{
+	(void)syscall(SYS_fcntl, 0, F_NOTIFY, DN_MODIFY | DN_MULTISHOT);
+}
+
+static void
+op_fcntl_setlease(void)
+{
+	(void)syscall(SYS_fcntl, 0, F_SETLEASE, F_RDLCK);
+}
+
+static void
+op_ioctl_fiosetown(void)
+{
+	int pid = master_pid;
+
+	(void)syscall(SYS_ioctl, 3, FIOSETOWN, &pid);
+}
+
+static void
+op_ioctl_siocspgrp(void)
+{
+	int pid = master_pid;
+
+	(void)syscall(SYS_ioctl, 3, SIOCSPGRP, &pid);
+}
+
+static void
+op_ioctl_fioasync(void)
+{
+	int on = 1;
+
+	(void)syscall(SYS_ioctl, 3, FIOASYNC, &on);
+}
+
+/* Allowed: what the listener itself does (session.c). */
+static void
+op_fcntl_nonblock(void)
+{
+	(void)syscall(SYS_fcntl, 3, F_SETFL, O_NONBLOCK);
+}
+
+/*
+ * The attack itself, not only the call: make the kernel kill the master
+ * with the next answer the monitor sends on the session socket (fd 4).
+ * The listener goes on serving if this is allowed.
+ */
+static void
+sigio_master(void)
+{
+	(void)syscall(SYS_fcntl, 4, F_SETOWN, master_pid);
+	(void)syscall(SYS_fcntl, 4, F_SETSIG, SIGKILL);
+	(void)syscall(SYS_fcntl, 4, F_SETFL, O_ASYNC | O_NONBLOCK);
+}
+
 /* Allowed: shows that a call that is not killed ends in HOOK_SURVIVED. */
 static void
 op_getpid(void)
@@ -188,12 +281,22 @@ static const struct {
 	{ "execve", op_execve }, { "execveat", op_execveat },
 	{ "socket", op_socket }, { "socketpair", op_socketpair },
 	{ "connect", op_connect }, { "kill", op_kill },
+	{ "tgkill", op_tgkill },
 	{ "ptrace", op_ptrace }, { "setuid", op_setuid },
 	{ "setresuid", op_setresuid }, { "fork", op_fork },
 	{ "clone-newuser", op_clone_newuser }, { "unshare", op_unshare },
 	{ "mmap-exec", op_mmap_exec }, { "mprotect-exec", op_mprotect_exec },
 	{ "ioctl", op_ioctl }, { "prctl", op_prctl }, { "chroot", op_chroot },
 	{ "io_uring", op_io_uring }, { "getpid", op_getpid },
+	{ "fcntl-setown", op_fcntl_setown },
+	{ "fcntl-setown-ex", op_fcntl_setown_ex },
+	{ "fcntl-setsig", op_fcntl_setsig }, { "fcntl-async", op_fcntl_async },
+	{ "fcntl-notify", op_fcntl_notify },
+	{ "fcntl-setlease", op_fcntl_setlease },
+	{ "ioctl-fiosetown", op_ioctl_fiosetown },
+	{ "ioctl-siocspgrp", op_ioctl_siocspgrp },
+	{ "ioctl-fioasync", op_ioctl_fioasync },
+	{ "fcntl-nonblock", op_fcntl_nonblock },
 };
 
 static void
@@ -273,6 +376,7 @@ hook_master_start(void)
 	ssize_t n;
 	int fd;
 
+	master_pid = getpid();
 	logfd = fcntl(2, F_DUPFD_CLOEXEC, 10);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = reap;
@@ -315,6 +419,10 @@ hook_request(const struct req_exec *r)
 		return;
 	if (strcmp(a0 + strlen(PREFIX), "hold-fds") == 0) {
 		hold = 1;
+		return;
+	}
+	if (strcmp(a0 + strlen(PREFIX), "sigio-master") == 0) {
+		sigio_master();
 		return;
 	}
 	run_op(a0 + strlen(PREFIX));

@@ -8,15 +8,19 @@
 . "$(dirname "$0")/lib.sh"
 
 SIGSYS=31
+# Each way to arm signal delivery to a process of the listener's uid:
+# none may pass, or a listener could kill its master or another's.
+SIGNAL_OPS="fcntl-setown fcntl-setown-ex fcntl-setsig fcntl-async
+fcntl-notify fcntl-setlease ioctl-fiosetown ioctl-siocspgrp ioctl-fioasync"
 LISTENER_OPS="open openat execve execveat socket socketpair connect kill
-ptrace setuid setresuid fork clone-newuser unshare mmap-exec mprotect-exec
-ioctl prctl chroot io_uring"
+tgkill ptrace setuid setresuid fork clone-newuser unshare mmap-exec mprotect-exec
+ioctl prctl chroot io_uring $SIGNAL_OPS"
 MASTER_OPS="open openat execve socket socketpair connect kill ptrace setuid
 setresuid clone-newuser unshare mmap-exec mprotect-exec ioctl prctl chroot
-io_uring"
+io_uring $SIGNAL_OPS"
 nl=$(echo $LISTENER_OPS | wc -w)
 nm=$(echo $MASTER_OPS | wc -w)
-plan $((nl + 2 + nm + 1 + 5))
+plan $((nl + 3 + nm + 2 + 5))
 
 # The sanitizer build lets its runtime call openat (sandbox.c): there the
 # filter cannot be asked to kill it.
@@ -74,6 +78,11 @@ for op in $LISTENER_OPS; do
 		listener_op openat >/dev/null
 		continue
 	fi
+	if [ $sanitized = 1 ] && [ $op = tgkill ]; then
+		is "listener: tgkill fails (sanitizer build: EPERM, not SIGSYS)" \
+		    "$(listener_op tgkill)" "exited with 42/127"
+		continue
+	fi
 	is "listener: $op is killed by SIGSYS (the client: 127)" \
 	    "$(listener_op "$op")" "killed by signal $SIGSYS/127"
 done
@@ -81,6 +90,8 @@ like "... and the client is told the connection dropped" "$(cat "$T/err")" \
     "connection to the server dropped before the program started"
 is "listener: an allowed call (getpid) survives: the harness tells apart" \
     "$(listener_op getpid)" "exited with 42/127"
+is "listener: fcntl F_SETFL O_NONBLOCK, which it uses, survives" \
+    "$(listener_op fcntl-nonblock)" "exited with 42/127"
 # (Started again below: the hooks can only be trusted in a fresh one.)
 
 # master_op OP: write the master's operation, start dived, see it end.
@@ -104,6 +115,8 @@ for op in $MASTER_OPS; do
 done
 is "master: fork is allowed (it survives and exits 42)" \
     "$(master_op fork)" "exited with status 42/1"
+is "master: fcntl F_SETFL O_NONBLOCK is allowed (it survives, exits 42)" \
+    "$(master_op fcntl-nonblock)" "exited with status 42/1"
 rm -f "$HT/dived-listener.hook"
 
 hstart

@@ -132,9 +132,9 @@ fi
 U=$T/o/obj/systemd
 if make -s -C "$ROOT" O="$T/o" SBINDIR="$T" SYSCONFDIR="$T/etc" \
     "$U/dived@.service" "$U/dived@.socket" >"$T/mk.log" 2>&1; then
-	like "dived@.service runs dived on /run/dive/NAME.sock with the options file" \
+	like "dived@.service runs dived on /run/dive/NAME.sock with the options file, its listeners as _dived-NAME" \
 	    "$(grep -E '^(ExecStart|EnvironmentFile)=' "$U/dived@.service")" \
-	    "EnvironmentFile=-$T/etc/dive/%i.conf.ExecStart=$T/dived /run/dive/%i.sock \\\$DIVED_OPTS"
+	    "EnvironmentFile=-$T/etc/dive/%i.conf.ExecStart=$T/dived /run/dive/%i.sock --listener-user _dived-%i \\\$DIVED_OPTS"
 	if command -v systemd-analyze >/dev/null; then
 		out=$(systemd-analyze verify --man=no \
 		    "$U/dived@divetestg.socket" "$U/dived@divetestg.service" 2>&1)

@@ -2,7 +2,10 @@
 # The template units under a real systemd: "systemctl enable --now
 # dived@NAME.socket" serves a socket per tenant, started on the first
 # connection, with the options of /etc/dive/NAME.conf, its programs in the
-# tenant's service, and stopping, starting and disabling it behave.
+# tenant's service, and stopping, starting and disabling it behave.  Each
+# instance's listeners run as a user of their own, made when it starts,
+# so that one tenant's running sessions do not count against another's
+# process limit (nor could its listeners signal another's).
 #
 # systemd runs as process 1 of a container: new pid, mount, cgroup, UTS,
 # IPC and network namespaces, whose root is an overlay of the machine's
@@ -18,7 +21,7 @@ if [ -z "${DIVE_SD_NS:-}" ] && [ "$(id -u)" = 0 ] &&
 	DIVE_SD_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
 fi
 . "$(dirname "$0")/lib.sh"
-N=21
+N=24
 plan $N
 
 skip_all() {
@@ -108,7 +111,8 @@ groupadd tenant2
 useradd -M -d /nonexistent -G tenant1 alice
 useradd -M -d /nonexistent -G tenant2 bob
 mkdir -p /etc/dive
-echo 'DIVED_OPTS="-A -- /bin/echo forced for tenant2"' > /etc/dive/tenant2.conf
+echo 'DIVED_OPTS="--max-connections 2 -A -- /bin/echo forced for tenant2"' \
+    > /etc/dive/tenant2.conf
 
 systemctl enable --now dived@tenant1.socket dived@tenant2.socket 2>&1
 r enable $?
@@ -124,9 +128,26 @@ r listener "$(ps -o user= --ppid "$pid" | sort -u)"
 r cgroup "$(as alice dive /run/dive/tenant1.sock cat /proc/self/cgroup)"
 out=$(as bob dive /run/dive/tenant1.sock /bin/true 2>&1)
 r bob1 "$?/$out"
+# alice keeps 12 sessions of tenant1 running (12 listeners), more than
+# tenant2's listener master may have processes (--max-connections 2,
+# so 10): bob is served by tenant2 all the same.
+for i in $(seq 12); do
+	as alice dive /run/dive/tenant1.sock /bin/sleep 60 &
+done
+for i in $(seq 200); do
+	[ "$(pgrep -c -u alice -x sleep)" = 12 ] && break
+	sleep 0.05
+done
+r sleeps "$(pgrep -c -u alice -x sleep)"
 out=$(as bob dive /run/dive/tenant2.sock /bin/sh -c 'exit 3' 2>/tmp/err)
 r bob2 "$?/$out"
 r bob2err "$(cat /tmp/err)"
+pid2=$(systemctl show -P MainPID dived@tenant2.service)
+r listener2 "$(ps -o user= --ppid "$pid2" | sort -u)"
+u1=$(id -u _dived-tenant1) && u2=$(id -u _dived-tenant2) && [ "$u1" != "$u2" ]
+r luids "$?"
+r lshell "$(getent passwd _dived-tenant1 | cut -d: -f7)"
+kill $(pgrep -u alice -x sleep)
 systemctl stop dived@tenant1.socket dived@tenant1.service
 r stopped "$(systemctl is-active dived@tenant1.socket dived@tenant1.service)/$(ls /run/dive)"
 out=$(as alice dive /run/dive/tenant1.sock /bin/true 2>&1)
@@ -195,15 +216,22 @@ is "a member of tenant1 runs a program through it, exit status relayed" \
 is "... which started dived@tenant1.service (socket activation)" \
     "$(g after)" active
 is "... running the installed dived" "$(g mainexe)" /usr/sbin/dived
-is "... whose listener runs as _dived" "$(g listener)" _dived
+is "... whose listener runs as the instance's own user, _dived-tenant1" \
+    "$(g listener)" _dived-tenant1
 like "the tenant's programs run in its service's cgroup" "$(g cgroup)" \
     "(^|\|)0::/system.slice/system-dived.slice/dived@tenant1.service(\||$)"
 like "a member of tenant2 may not use tenant1's socket (exit 2)" \
     "$(g bob1)" "^2/dive: .*Permission denied"
-is "tenant2 has the forced command of /etc/dive/tenant2.conf" \
+is "alice runs 12 programs through tenant1" "$(g sleeps)" 12
+is "tenant2 serves its forced command (/etc/dive/tenant2.conf) while tenant1 runs more sessions than tenant2's process limit" \
     "$(g bob2)" "0/forced for tenant2"
 like "... and dive says that its arguments were ignored" "$(g bob2err)" \
     "^dive: the server ignores client arguments"
+is "tenant2's listener runs as _dived-tenant2" "$(g listener2)" \
+    _dived-tenant2
+like "... two system users, of distinct uids, made on start, no login shell" \
+    "$(g luids)/$(g lshell)" '^0//usr/sbin/nologin$'
+
 is "systemctl stop: socket and service inactive, socket removed" \
     "$(g stopped)" "inactive|inactive/tenant2.sock"
 like "... and dive says so (exit 1 or 2)" "$(g gone)" \

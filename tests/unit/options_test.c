@@ -247,6 +247,9 @@ Test(options, string_option_forms)
 	cr_assert_str_eq(o.listener_user, "_other");
 	OK("sock", "--listener-user", "_third");
 	cr_assert_str_eq(o.listener_user, "_third");
+	cr_assert(!o.listener_user_force);
+	OK("sock", "--listener-user", "bob", "--listener-user-force");
+	cr_assert(o.listener_user_force);
 	OK("sock", "-e", "eve", "--chdir=/tmp", "-R", "/srv");
 	cr_assert_str_eq(o.effective_user, "eve");
 	cr_assert_str_eq(o.chdir_dir, "/tmp");
