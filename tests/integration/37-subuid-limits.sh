@@ -98,9 +98,9 @@ is "... a plain client is its own owner" \
     "$(jq -r 'select(.type == "decision" and .client_uid == '"$(id -u divetest2)"') | .client_owner_uid' "$AUD")" \
     "$(id -u divetest2)"
 is "a refused connection's record names both" \
-    "$(jq -r 'select(.type == "connection") |
-    .client_uid > '"$BASE"' and .client_uid <= '"$((BASE + 8))"' and
-    .client_owner_uid == '"$U1"'' "$AUD" | sort -u)" true
+    "$(jq -r 'select(.type == "connection" and .client_uid > '"$BASE"' and
+    .client_uid <= '"$((BASE + 8))"') | .client_owner_uid == '"$U1"'' \
+    "$AUD" | sort | uniq -c | tr -s ' ')" " 4 true"
 like "dived logs the refusals with the owner" "$(cat "$LOG")" \
     "uid [0-9]+ \\(owner $U1\\) pid [0-9]+: connection refused"
 
