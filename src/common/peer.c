@@ -288,10 +288,16 @@ peer_identify(int sock, const struct ucred *cr, struct peer_kernel *k,
 	int pidfd, r;
 
 	memset(k, 0, sizeof(*k));
-	if ((r = get_pidfd(sock, cr, &pidfd, why)) != 0)
-		return r;
-	if ((r = ns_owner(pidfd, cr, &k->owner, why)) == 0)
-		r = ctty_of(pidfd, cr->pid, &k->ctty, why);
-	(void)close(pidfd);
+	errno = 0;
+	if ((r = get_pidfd(sock, cr, &pidfd, why)) == 0) {
+		if ((r = ns_owner(pidfd, cr, &k->owner, why)) == 0)
+			r = ctty_of(pidfd, cr->pid, &k->ctty, why);
+		(void)close(pidfd);
+	}
+	/* Out of descriptors or memory: dived's trouble, not the client's. */
+	if (r != 0 && (errno == EMFILE || errno == ENFILE || errno == ENOMEM)) {
+		*why = "server out of resources";
+		r = E_RESOURCES;
+	}
 	return r;
 }

@@ -56,8 +56,8 @@ struct peer_kernel {
  * 6.5; before that pidfd_open of the pid, trusted only while that
  * process has the client's uid), which must show it alive after every
  * read, so a reused pid cannot stand in for it.  Returns 0, or
- * E_UNAVAILABLE with *why saying why (static text): the caller refuses
- * the connection.
+ * E_UNAVAILABLE (E_RESOURCES when out of descriptors or memory) with
+ * *why saying why (static text): the caller refuses the connection.
  */
 int peer_identify(int sock, const struct ucred *cr, struct peer_kernel *k,
     const char **why) WUR;

@@ -119,11 +119,12 @@ creds_identify(struct ctx *c, int fd, const struct ucred *peer,
     struct peer_kernel *pk)
 {
 	const char *why;
+	int r;
 
-	if (peer_identify(fd, peer, pk, &why) == 0)
+	if ((r = peer_identify(fd, peer, pk, &why)) == 0)
 		return 0;
 	log_notice("uid %u pid %d: connection refused: %s",
 	    (unsigned)peer->uid, (int)peer->pid, why);
 	decide_conn(c, peer, (uid_t)-1, ++c->next_id, why);
-	return E_UNAVAILABLE;
+	return r == E_RESOURCES ? r : E_UNAVAILABLE;
 }

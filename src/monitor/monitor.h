@@ -151,7 +151,8 @@ void decide_free(struct session *s);
 int creds_admit(struct ctx *c, const struct ucred *peer, uid_t owner);
 void creds_release(struct ctx *c, uid_t uid, uid_t owner);
 /* creds_identify: peer_identify for a new connection; on failure logged,
- * recorded, and E_UNAVAILABLE returned for the caller to refuse it. */
+ * recorded, and E_UNAVAILABLE or E_RESOURCES returned for the caller to
+ * refuse it with. */
 int creds_identify(struct ctx *c, int fd, const struct ucred *peer,
     struct peer_kernel *pk);
 /* creds_owner_str: " (owner U)" for a client in a namespace of U's, else
