@@ -2,8 +2,9 @@
 /*
  * Runs in: the monitor (root), for a connection it just accepted.
  * Trusts: the kernel's answers about the socket, /proc and the user
- * namespaces (nsfs).  Does not trust: the pid alone, which the client's process may have given up
- * (and another process taken) by the time /proc is read.
+ * namespaces (nsfs).  Does not trust: the pid alone, which the
+ * client's process may have given up (and another process taken) by
+ * the time /proc is read.
  */
 #include <errno.h>
 #include <fcntl.h>

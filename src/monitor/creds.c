@@ -106,7 +106,8 @@ creds_owner_str(const struct ucred *peer, const struct peer_kernel *pk)
 
 	s[0] = '\0';
 	if (pk->owner != peer->uid)
-		(void)snprintf(s, sizeof(s), " (owner %u)", (unsigned)pk->owner);
+		(void)snprintf(s, sizeof(s), " (owner %u)",
+		    (unsigned)pk->owner);
 	return s;
 }
 

@@ -95,8 +95,9 @@ listener_gone(struct ctx *c, struct session *s)
 	creds_release(c, s->peer.uid, s->pk.owner);
 	msgreader_free(&s->rd);
 	if (s->state == S_REQUEST) {
-		decide_conn(c, &s->peer, s->pk.owner, s->id, s->pol.why != NULL ?
-		    s->pol.why : "connection closed before a request");
+		decide_conn(c, &s->peer, s->pk.owner, s->id,
+		    s->pol.why != NULL ? s->pol.why :
+		    "connection closed before a request");
 		s->state = S_ENDED;
 	}
 	maybe_free(c, s);
@@ -521,8 +522,8 @@ new_connection(struct ctx *c, int fd)
 	}
 	if ((r = creds_admit(c, &peer, pk.owner)) != 0) {
 		log_warn("uid %u%s pid %d: connection refused: %s",
-		    (unsigned)peer.uid, creds_owner_str(&peer, &pk), (int)peer.pid,
-		    err_str(r));
+		    (unsigned)peer.uid, creds_owner_str(&peer, &pk),
+		    (int)peer.pid, err_str(r));
 		decide_conn(c, &peer, pk.owner, ++c->next_id, err_str(r));
 		refuse(fd, r);
 		return;
