@@ -17,14 +17,15 @@ quiet=0
 # itself as a container's init (systemd),
 # the Debian package (dpkg-dev, debhelper, lintian), tmux, less and tput
 # (ncurses-bin: terminal tests), jq (reads the JSON audit log back),
-# setcap (libcap2-bin), python3 (test 43: a program that reads files
+# setcap (libcap2-bin), openssl (test 21), newuidmap (uidmap, test 37),
+# python3 (test 43: a program that reads files
 # next to its argv[0]); static checks: clang-tidy, cppcheck; fuzzing:
 # clang and its runtime libraries (libFuzzer, ASan, UBSan).
 packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
 libcriterion-dev musl-tools util-linux bsdutils procps passwd mandoc
 clang-tidy cppcheck manpages manpages-dev man-db systemd dpkg-dev debhelper
 lintian tmux less ncurses-bin jq libcap2-bin clang libclang-rt-14-dev openssl
-python3-minimal"
+python3-minimal uidmap"
 
 missing=()
 for p in $packages; do

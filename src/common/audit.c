@@ -246,6 +246,16 @@ f_unum(struct jw *w, const char *k, unsigned long long v)
 		f_raw(w, k, num, (size_t)n);
 }
 
+/* The owner of the client's user namespace (its own uid outside one). */
+static void
+f_owner(struct jw *w, uid_t owner)
+{
+	if (owner == (uid_t)-1)
+		f_lit(w, "client_owner_uid", "null");
+	else
+		f_unum(w, "client_owner_uid", owner);
+}
+
 /* A list of ids, at most max of them (then cut, and marked). */
 static void
 f_ids(struct jw *w, const char *k, const gid_t *v, size_t nv, size_t max)
@@ -340,6 +350,7 @@ static void
 client(struct jw *w, const struct audit_client *c, size_t cap, size_t maxids)
 {
 	f_unum(w, "client_uid", c->uid);
+	f_owner(w, c->owner);
 	f_unum(w, "client_gid", c->gid);
 	f_num(w, "client_pid", c->pid);
 	f_str(w, "client_user", c->user, cap);
@@ -384,6 +395,7 @@ end(struct jw *w, const struct audit_record *r, size_t cap)
 	bool failed = r->result == AUDIT_FAILED;
 
 	f_unum(w, "client_uid", r->client.uid);
+	f_owner(w, r->client.owner);
 	if (r->pid > 0)
 		f_num(w, "pid", r->pid);
 	else
@@ -425,6 +437,7 @@ audit_format(char *out, size_t max, const struct audit_record *r,
 		end(&w, r, cap);
 	else {
 		f_unum(&w, "client_uid", r->client.uid);
+		f_owner(&w, r->client.owner);
 		f_unum(&w, "client_gid", r->client.gid);
 		f_num(&w, "client_pid", r->client.pid);
 		f_str(&w, "reason", r->reason, cap);

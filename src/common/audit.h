@@ -36,6 +36,8 @@ struct audit_client {
 	const char *exe_error;		/* ... because of this */
 	const char *cwd;
 	const char *cwd_error;
+	uid_t owner;			/* of its user namespace (its uid in
+					 * none); -1: unknown */
 };
 
 struct audit_target {

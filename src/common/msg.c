@@ -4,6 +4,7 @@
  * checked against its limit and against the bytes left before anything is
  * allocated; strings must end in their only NUL.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -766,5 +767,10 @@ spawn_err_str(const struct msg_failed *f, char *buf, size_t len)
 	}
 	if (f->step == STEP_POLICY)
 		return deny_reason_str((uint32_t)f->err);
+	/* As root the spawner may take any terminal: EPERM is its refusal
+	 * (pty_take_terminal). */
+	if (f->step == STEP_TERMINAL && f->err == EPERM)
+		return "the terminal belongs to another session than the "
+		    "client's";
 	return f->err != 0 ? strerror(f->err) : "";
 }

@@ -8,6 +8,8 @@
 #define DIVE_PEER_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "buf.h"
@@ -37,5 +39,27 @@ struct peer_proc {
 void peer_proc(int sock, pid_t pid, struct peer_proc *p);
 
 void peer_proc_free(struct peer_proc *p);
+
+/* Who the connecting process is, beyond its uid, as the kernel says. */
+struct peer_kernel {
+	uid_t owner;		/* owns its user namespace chain in dived's
+				 * own user namespace; its uid in dived's */
+	uint32_t ctty;		/* its controlling terminal (the device
+				 * number as TIOCGDEV gives it), 0: none */
+};
+
+/*
+ * peer_identify: the owner of the user namespace the peer of sock runs
+ * in (walked up to dived's own, NS_GET_PARENT, NS_GET_OWNER_UID) and its
+ * controlling terminal, for the process whose SO_PEERCRED is cr.  All is
+ * read through a pidfd of the connecting process (SO_PEERPIDFD, Linux
+ * 6.5; before that pidfd_open of the pid, trusted only while that
+ * process has the client's uid), which must show it alive after every
+ * read, so a reused pid cannot stand in for it.  Returns 0, or
+ * E_UNAVAILABLE (E_RESOURCES when out of descriptors or memory) with
+ * *why saying why (static text): the caller refuses the connection.
+ */
+int peer_identify(int sock, const struct ucred *cr, struct peer_kernel *k,
+    const char **why) WUR;
 
 #endif

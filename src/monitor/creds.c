@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Connection accounting by client uid, from kernel-given credentials.
- * Runs as: root (monitor).  Trusts: SO_PEERCRED only; no identity a
- * client or listener sends is ever believed.
+ * Runs as: root (monitor).  Trusts: SO_PEERCRED and the user namespace
+ * owner the kernel reports (peer.c); no identity a client or listener
+ * sends is ever believed.
  */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "errors.h"
+#include "log.h"
 #include "monitor.h"
 
 static struct uidcount *
@@ -20,19 +24,13 @@ find_uid(struct ctx *c, uid_t uid)
 	return NULL;
 }
 
-/*
- * Count a new connection of peer->uid, or refuse it when the total or the
- * per-uid limit is reached.  Returns 0, E_LIMIT_CONN, E_LIMIT_UID or
- * E_NOMEM.
- */
-int
-creds_admit(struct ctx *c, const struct ucred *peer)
+/* One more connection counted for uid. */
+static int
+charge(struct ctx *c, uid_t uid)
 {
 	struct uidcount *u, *nu;
 
-	if (c->nconns >= c->o->max_conns)
-		return E_LIMIT_CONN;
-	if ((u = find_uid(c, peer->uid)) == NULL) {
+	if ((u = find_uid(c, uid)) == NULL) {
 		if (c->nuids == c->capuids) {
 			size_t ncap = c->capuids == 0 ? 16 : c->capuids * 2;
 			nu = reallocarray(c->uids, ncap, sizeof(*nu));
@@ -42,24 +40,92 @@ creds_admit(struct ctx *c, const struct ucred *peer)
 			c->capuids = ncap;
 		}
 		u = &c->uids[c->nuids++];
-		u->uid = peer->uid;
+		u->uid = uid;
 		u->n = 0;
 	}
-	if (u->n >= c->o->max_per_uid)
-		return E_LIMIT_UID;
 	u->n++;
+	return 0;
+}
+
+static void
+drop(struct ctx *c, uid_t uid)
+{
+	struct uidcount *u = find_uid(c, uid);
+
+	if (u != NULL && u->n > 0 && --u->n == 0)
+		*u = c->uids[--c->nuids];
+}
+
+static bool
+at_limit(struct ctx *c, uid_t uid)
+{
+	const struct uidcount *u = find_uid(c, uid);
+
+	return u != NULL && u->n >= c->o->max_per_uid;
+}
+
+/*
+ * Count a new connection of peer->uid and of owner, the user whose user
+ * namespace it runs in (peer_identify): a user's subordinate uids are
+ * that user's too, so that a namespace of many uids cannot multiply its
+ * allowance.  Refuse it when the total or either per-uid count is at its
+ * limit.  Returns 0, E_LIMIT_CONN, E_LIMIT_UID or E_NOMEM.
+ */
+int
+creds_admit(struct ctx *c, const struct ucred *peer, uid_t owner)
+{
+	if (c->nconns >= c->o->max_conns)
+		return E_LIMIT_CONN;
+	if (at_limit(c, peer->uid) || at_limit(c, owner))
+		return E_LIMIT_UID;
+	if (charge(c, peer->uid) != 0)
+		return E_NOMEM;
+	if (owner != peer->uid && charge(c, owner) != 0) {
+		drop(c, peer->uid);
+		return E_NOMEM;
+	}
 	c->nconns++;
 	return 0;
 }
 
 void
-creds_release(struct ctx *c, uid_t uid)
+creds_release(struct ctx *c, uid_t uid, uid_t owner)
 {
-	struct uidcount *u = find_uid(c, uid);
-
-	if (u == NULL || u->n == 0)
+	if (find_uid(c, uid) == NULL)
 		return;
 	c->nconns--;
-	if (--u->n == 0)
-		*u = c->uids[--c->nuids];
+	drop(c, uid);
+	if (owner != uid)
+		drop(c, owner);
+}
+
+const char *
+creds_owner_str(const struct ucred *peer, const struct peer_kernel *pk)
+{
+	static char s[32];
+
+	s[0] = '\0';
+	if (pk->owner != peer->uid)
+		(void)snprintf(s, sizeof(s), " (owner %u)",
+		    (unsigned)pk->owner);
+	return s;
+}
+
+/*
+ * Not known (the client has ended, no pidfd): refused, since neither its
+ * limits nor its terminal could be checked.
+ */
+int
+creds_identify(struct ctx *c, int fd, const struct ucred *peer,
+    struct peer_kernel *pk)
+{
+	const char *why;
+	int r;
+
+	if ((r = peer_identify(fd, peer, pk, &why)) == 0)
+		return 0;
+	log_notice("uid %u pid %d: connection refused: %s",
+	    (unsigned)peer->uid, (int)peer->pid, why);
+	decide_conn(c, peer, (uid_t)-1, ++c->next_id, why);
+	return r == E_RESOURCES ? r : E_UNAVAILABLE;
 }

@@ -53,6 +53,7 @@ client_fields(const struct session *s, struct audit_client *cl)
 	const struct facts *f = &s->pol.f;
 
 	cl->uid = s->peer.uid;
+	cl->owner = s->pk.owner;
 	cl->gid = s->peer.gid;
 	cl->pid = s->peer.pid;
 	cl->user = f->have_id ? f->id.client_name : NULL;
@@ -143,6 +144,7 @@ decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
 	s->pol.ended = true;
 	record_base(c, &r, AUDIT_END, s->id, id, sizeof(id));
 	r.client.uid = s->peer.uid;
+	r.client.owner = s->pk.owner;
 	if (fail != NULL) {
 		r.result = AUDIT_FAILED;
 		r.step = spawn_step_str(fail->step);
@@ -164,8 +166,8 @@ decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
 }
 
 void
-decide_conn(struct ctx *c, const struct ucred *peer, uint64_t id,
-    const char *why)
+decide_conn(struct ctx *c, const struct ucred *peer, uid_t owner,
+    uint64_t id, const char *why)
 {
 	struct audit_record r;
 	struct timespec now;
@@ -180,6 +182,7 @@ decide_conn(struct ctx *c, const struct ucred *peer, uint64_t id,
 		return;
 	record_base(c, &r, AUDIT_CONNECTION, id, ids, sizeof(ids));
 	r.client.uid = peer->uid;
+	r.client.owner = owner;
 	r.client.gid = peer->gid;
 	r.client.pid = peer->pid;
 	r.reason = why;

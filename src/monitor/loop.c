@@ -92,11 +92,12 @@ listener_gone(struct ctx *c, struct session *s)
 	if (s->lfd < 0)
 		return;
 	ep_close(c, &s->lfd);
-	creds_release(c, s->peer.uid);
+	creds_release(c, s->peer.uid, s->pk.owner);
 	msgreader_free(&s->rd);
 	if (s->state == S_REQUEST) {
-		decide_conn(c, &s->peer, s->id, s->pol.why != NULL ?
-		    s->pol.why : "connection closed before a request");
+		decide_conn(c, &s->peer, s->pk.owner, s->id,
+		    s->pol.why != NULL ? s->pol.why :
+		    "connection closed before a request");
 		s->state = S_ENDED;
 	}
 	maybe_free(c, s);
@@ -196,6 +197,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.daemon_env = c->su->daemon_env;
 	a.nofile_soft = c->su->nofile_soft;
 	a.peer = s->peer;
+	a.client_ctty = s->pk.ctty;
 	a.req = req;
 	/* -F and -D report the start themselves: only they know the pid. */
 	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;
@@ -505,6 +507,7 @@ new_connection(struct ctx *c, int fd)
 	struct session *s;
 	socklen_t len = sizeof(struct ucred);
 	struct ucred peer;
+	struct peer_kernel pk;
 	bool short_of;
 	int r;
 
@@ -513,20 +516,26 @@ new_connection(struct ctx *c, int fd)
 		    strerror(errno));
 		return;
 	}
-	if ((r = creds_admit(c, &peer)) != 0) {
-		log_warn("uid %u pid %d: connection refused: %s",
-		    (unsigned)peer.uid, (int)peer.pid, err_str(r));
-		decide_conn(c, &peer, ++c->next_id, err_str(r));
+	if ((r = creds_identify(c, fd, &peer, &pk)) != 0) {
+		refuse(fd, r);
+		return;
+	}
+	if ((r = creds_admit(c, &peer, pk.owner)) != 0) {
+		log_warn("uid %u%s pid %d: connection refused: %s",
+		    (unsigned)peer.uid, creds_owner_str(&peer, &pk),
+		    (int)peer.pid, err_str(r));
+		decide_conn(c, &peer, pk.owner, ++c->next_id, err_str(r));
 		refuse(fd, r);
 		return;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		creds_release(c, peer.uid);
+		creds_release(c, peer.uid, pk.owner);
 		refuse(fd, E_RESOURCES);
 		return;
 	}
 	s->id = ++c->next_id;
 	s->peer = peer;
+	s->pk = pk;
 	s->lfd = s->statusfd = -1;
 	s->ltag = (struct evtag){ EV_SESSION, s };
 	s->stag = (struct evtag){ EV_STATUS, s };
@@ -539,10 +548,10 @@ new_connection(struct ctx *c, int fd)
 		    (int)peer.pid, r == E_UNAVAILABLE ?
 		    "read the client's groups" : "hand the connection to a "
 		    "listener", r == E_SYS ? strerror(errno) : err_str(r));
-		decide_conn(c, &peer, s->id, short_of ?
+		decide_conn(c, &peer, pk.owner, s->id, short_of ?
 		    "server out of resources" : "server unavailable");
 		refuse(fd, short_of ? E_RESOURCES : E_UNAVAILABLE);
-		creds_release(c, peer.uid);
+		creds_release(c, peer.uid, pk.owner);
 		session_free(s);
 		return;
 	}
@@ -563,7 +572,7 @@ refuse_starved(struct ctx *c, int fd)
 	(void)getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len);
 	log_warn("uid %u pid %d: connection refused: out of file descriptors",
 	    (unsigned)peer.uid, (int)peer.pid);
-	decide_conn(c, &peer, ++c->next_id, err_str(E_RESOURCES));
+	decide_conn(c, &peer, (uid_t)-1, ++c->next_id, err_str(E_RESOURCES));
 	refuse(fd, E_RESOURCES);
 }
 

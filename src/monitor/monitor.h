@@ -77,6 +77,7 @@ struct session {
 	struct session *prev, *next;
 	uint64_t id;
 	struct ucred peer;		/* from SO_PEERCRED at accept */
+	struct peer_kernel pk;		/* its namespace owner and terminal */
 	enum sess_state state;
 	int lfd;			/* to the listener, -1 once it is gone */
 	int statusfd;			/* spawner's status pipe, -1 if none */
@@ -149,12 +150,21 @@ int decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
     struct msg_failed *fail);
 void decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
     const struct msg_failed *fail);
-void decide_conn(struct ctx *c, const struct ucred *peer, uint64_t id,
-    const char *why);
+void decide_conn(struct ctx *c, const struct ucred *peer, uid_t owner,
+    uint64_t id, const char *why);
 void decide_free(struct session *s);
 
 /* creds.c: connection accounting by client uid. */
-int creds_admit(struct ctx *c, const struct ucred *peer);
-void creds_release(struct ctx *c, uid_t uid);
+int creds_admit(struct ctx *c, const struct ucred *peer, uid_t owner);
+void creds_release(struct ctx *c, uid_t uid, uid_t owner);
+/* creds_identify: peer_identify for a new connection; on failure logged,
+ * recorded, and E_UNAVAILABLE or E_RESOURCES returned for the caller to
+ * refuse it with. */
+int creds_identify(struct ctx *c, int fd, const struct ucred *peer,
+    struct peer_kernel *pk);
+/* creds_owner_str: " (owner U)" for a client in a namespace of U's, else
+ * "" (static storage). */
+const char *creds_owner_str(const struct ucred *peer,
+    const struct peer_kernel *pk);
 
 #endif

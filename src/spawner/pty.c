@@ -4,6 +4,8 @@
  * root, before any namespace or root change, its slave owned by the
  * program's user (group tty, mode 0620, as login programs leave it), its
  * master sent back to the listener, which passes it on to dive.
+ * And the client's own terminal, made controlling only if it is the
+ * client's.
  * Runs as: root (spawner).  Trusts: the monitor's accepted request (size
  * and numbers, range-checked by msg.c).  Does not trust: anything in a
  * client's root: no path of it is ever opened here.
@@ -127,4 +129,24 @@ pty_merge(const uint32_t *fdnum, const int *mapped, size_t n,
 	}
 	*total = k;
 	return 0;
+}
+
+int
+pty_take_terminal(int tty, uint32_t client_ctty)
+{
+	unsigned int dev;
+
+	/* A terminal of no session is anybody's to take. */
+	if (ioctl(tty, TIOCSCTTY, 0) == 0)
+		return 0;
+	if (errno != EPERM)
+		return errno;
+	/* The client's session has it (its members share one controlling
+	 * terminal): taking it from there is what the client asked for.
+	 * Any other session's, up to root's, it must never be: TIOCSTI
+	 * would type into that session's shell. */
+	if (client_ctty == 0 || ioctl(tty, TIOCGDEV, &dev) != 0 ||
+	    dev != client_ctty)
+		return EPERM;
+	return ioctl(tty, TIOCSCTTY, 1) == 0 ? 0 : errno;
 }

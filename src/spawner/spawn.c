@@ -221,6 +221,7 @@ static void
 session_and_terminal(struct spawn *sp)
 {
 	const struct dived_opts *o = sp->a->o;
+	int err;
 
 	/* A pty always leads a new session (the monitor refuses it with -S
 	 * and -T); it is nobody's terminal yet, so no stealing. */
@@ -235,10 +236,9 @@ session_and_terminal(struct spawn *sp)
 		return;
 	if (setsid() < 0 && !(sp->a->inplace && getpgid(0) == getpid()))
 		fail(sp, STEP_SESSION, errno);
-	/* Take the terminal even from the client's session: needs root. */
 	if (sp->tty >= 0 && !o->no_csctty &&
-	    ioctl(sp->tty, TIOCSCTTY, 1) != 0)
-		fail(sp, STEP_TERMINAL, errno);
+	    (err = pty_take_terminal(sp->tty, sp->a->client_ctty)) != 0)
+		fail(sp, STEP_TERMINAL, err);
 }
 
 /*

@@ -25,6 +25,8 @@ struct spawn_args {
 	char **daemon_env;		/* for -E */
 	rlim_t nofile_soft;		/* RLIMIT_NOFILE for the program */
 	struct ucred peer;		/* the client, from SO_PEERCRED */
+	uint32_t client_ctty;		/* its controlling terminal at accept
+					 * (peer_identify), 0: none */
 	const struct req_exec *req;	/* accepted by the monitor */
 	int fdsock;			/* MSG_SPAWN_FDS arrives here, or -1 */
 	int statusfd;			/* failures reported here; CLOEXEC */
@@ -290,6 +292,16 @@ char **env_build(const struct spawn_args *a, const struct identity *id);
  */
 int pty_open(const struct req_pty *p, int modes, uid_t uid, int *master,
     int *slave);
+
+/*
+ * pty_take_terminal: make tty (the client's, DIVE_PTY=0) the controlling
+ * terminal of this new session leader, only if it is the client's own:
+ * of no session, or the controlling terminal of the client's session
+ * (client_ctty, read at accept through a pidfd).  Only then is it taken
+ * from the client's session, with force.  Returns 0, EPERM when it is
+ * another session's, or another errno value.
+ */
+int pty_take_terminal(int tty, uint32_t client_ctty);
 
 /* pty_send_master: MSG_SPAWN_PTY to the listener; 0 or an errno. */
 int pty_send_master(int sock, int master);

@@ -67,7 +67,7 @@ decision(const char *const *argv, size_t argc)
 	r.id = "00112233aabbccdd-7";
 	r.socket = "/run/dived.sock";
 	r.client = (struct audit_client){ 1001, 1001, 4242, "alice", cg, 2,
-		"/usr/bin/dive", NULL, "/home/alice", NULL };
+		"/usr/bin/dive", NULL, "/home/alice", NULL, 1001 };
 	r.accept = true;
 	r.rule = "/etc/dived.conf:3";
 	r.target = &t;
@@ -79,6 +79,17 @@ decision(const char *const *argv, size_t argc)
 
 static const char *const id_u[] = { "id", "-u" };
 
+/* A client in a user namespace: its uid, and the user who owns it. */
+Test(audit, a_namespace_client_names_its_owner)
+{
+	struct audit_record r = decision(id_u, 2);
+
+	r.client.uid = 100005;
+	fmt(&r, AUDIT_MAX_RECORD);
+	one_clean_line();
+	has("\"client_uid\":100005,\"client_owner_uid\":1001,");
+}
+
 Test(audit, decision_record_has_every_field)
 {
 	struct audit_record r = decision(id_u, 2);
@@ -89,7 +100,8 @@ Test(audit, decision_record_has_every_field)
 	    "\"type\":\"decision\",\"id\":\"00112233aabbccdd-7\","
 	    "\"socket\":\"/run/dived.sock\",\"decision\":\"accept\","
 	    "\"reason\":null,\"rule\":\"/etc/dived.conf:3\","
-	    "\"client_uid\":1001,\"client_gid\":1001,\"client_pid\":4242,"
+	    "\"client_uid\":1001,\"client_owner_uid\":1001,"
+	    "\"client_gid\":1001,\"client_pid\":4242,"
 	    "\"client_user\":\"alice\",\"client_groups\":[1001,10],"
 	    "\"client_exe\":\"/usr/bin/dive\",\"client_exe_error\":null,"
 	    "\"client_cwd\":\"/home/alice\",\"client_cwd_error\":null,"
@@ -183,6 +195,7 @@ Test(audit, end_records)
 	r.id = "x-1";
 	r.socket = "/s";
 	r.client.uid = 1001;
+	r.client.owner = 1001;
 	r.pid = 77;
 	r.result = AUDIT_EXITED;
 	r.value = 3;
@@ -190,7 +203,8 @@ Test(audit, end_records)
 	fmt(&r, AUDIT_MAX_RECORD);
 	one_clean_line();
 	has("\"type\":\"end\",\"id\":\"x-1\",\"socket\":\"/s\","
-	    "\"client_uid\":1001,\"pid\":77,\"result\":\"exited\","
+	    "\"client_uid\":1001,\"client_owner_uid\":1001,\"pid\":77,"
+	    "\"result\":\"exited\","
 	    "\"status\":3,\"signal\":null,\"step\":null,\"error\":null,"
 	    "\"duration_ms\":1500}");
 	r.result = AUDIT_KILLED;
@@ -222,6 +236,7 @@ Test(audit, connection_records)
 	r.id = "x-2";
 	r.socket = "/s";
 	r.client.uid = 65534;
+	r.client.owner = (uid_t)-1;
 	r.client.gid = 65534;
 	r.client.pid = 9;
 	r.reason = "request not completed in time";
@@ -229,7 +244,8 @@ Test(audit, connection_records)
 	fmt(&r, AUDIT_MAX_RECORD);
 	one_clean_line();
 	has("\"type\":\"connection\",\"id\":\"x-2\",\"socket\":\"/s\","
-	    "\"client_uid\":65534,\"client_gid\":65534,\"client_pid\":9,"
+	    "\"client_uid\":65534,\"client_owner_uid\":null,"
+	    "\"client_gid\":65534,\"client_pid\":9,"
 	    "\"reason\":\"request not completed in time\",\"suppressed\":12}");
 }
 

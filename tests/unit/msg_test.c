@@ -555,6 +555,17 @@ Test(msg, spawn_err_str)
 	    "a descriptor above 4094 (dived --allow-outside-dirs allows it)");
 }
 
+Test(msg, spawn_err_str_names_a_foreign_terminal)
+{
+	struct msg_failed f = { STEP_TERMINAL, EPERM };
+	char buf[128];
+
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
+	    "the terminal belongs to another session than the client's");
+	f.err = EIO;
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)), strerror(EIO));
+}
+
 Test(msg, session_round_trip)
 {
 	const struct msg_session m = {
