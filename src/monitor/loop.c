@@ -78,10 +78,29 @@ session_free(struct session *s)
 	free(s);
 }
 
-/* A session lives until its listener is gone and its child reaped. */
+/*
+ * A spawner still setting up: it may yet execute a program for its
+ * client, and it runs as root (with -a, for as long as the command).
+ */
+static bool
+setting_up(const struct session *s)
+{
+	return s->statusfd >= 0 && !s->exec_seen;
+}
+
+/*
+ * A session lives until its listener is gone and its child reaped.  Its
+ * connection slot is given back once the listener is gone and no spawner
+ * of it is setting up: a client that drops its connection cannot have
+ * more spawners than slots.
+ */
 static void
 maybe_free(struct ctx *c, struct session *s)
 {
+	if (s->counted && s->lfd < 0 && !setting_up(s)) {
+		s->counted = false;
+		creds_release(c, s->peer.uid);
+	}
 	if (s->lfd < 0 && s->statusfd < 0 && s->child == 0)
 		session_unlink(c, s);
 }
@@ -92,7 +111,11 @@ listener_gone(struct ctx *c, struct session *s)
 	if (s->lfd < 0)
 		return;
 	ep_close(c, &s->lfd);
-	creds_release(c, s->peer.uid);
+	/* Nobody left to start it for: its spawner ends (auth.c ends the
+	 * -a command's process group then).  Not yet reaped, so the pid is
+	 * still its own. */
+	if (s->child > 0 && setting_up(s))
+		(void)kill(s->child, SIGTERM);
 	msgreader_free(&s->rd);
 	if (s->state == S_REQUEST) {
 		decide_conn(c, &s->peer, s->id, s->pol.why != NULL ?
@@ -527,6 +550,7 @@ new_connection(struct ctx *c, int fd)
 	}
 	s->id = ++c->next_id;
 	s->peer = peer;
+	s->counted = true;
 	s->lfd = s->statusfd = -1;
 	s->ltag = (struct evtag){ EV_SESSION, s };
 	s->stag = (struct evtag){ EV_STATUS, s };
