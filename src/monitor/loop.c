@@ -280,6 +280,11 @@ answer_exec(struct ctx *c, struct session *s)
 		spawn(c, s, &req);
 	}
 	req_exec_free(&req);
+	/* Answered: from now on only small messages come (an error, a
+	 * signal).  The request's buffer, as large as the largest request,
+	 * is not kept for as long as the program runs. */
+	msgreader_free(&s->rd);
+	msgreader_init(&s->rd, MSG_MAX_SMALL, 0);
 }
 
 static void

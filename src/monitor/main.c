@@ -7,6 +7,7 @@
  * Does not trust: clients and listeners (see loop.c).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <signal.h>
@@ -263,6 +264,10 @@ main(int argc, char **argv)
 	struct daemon_owner own = { false, 0, 0 };
 	int exe, ready = -1, passed;
 
+	/* Requests' buffers (up to --max-request-bytes each) straight from
+	 * and back to the kernel, whatever came before: a fixed threshold
+	 * keeps malloc from moving them onto a heap that cannot shrink. */
+	(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	parse(argc, argv);
 	log_init("dived", false);
 	log_verbose(opts.verbose);
