@@ -11,7 +11,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -304,6 +306,61 @@ answer_error(struct ctx *c, struct session *s)
 	listener_gone(c, s);
 }
 
+/* The real uid and gid of process pid, as the kernel shows them. */
+static int
+proc_ids(pid_t pid, uid_t *uid, gid_t *gid)
+{
+	char path[40], line[128];
+	unsigned int u, g;
+	int found = 0;
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (found != 3 && fgets(line, sizeof(line), f) != NULL) {
+		if (sscanf(line, "Uid:\t%u", &u) == 1)
+			found |= 1;
+		else if (sscanf(line, "Gid:\t%u", &g) == 1)
+			found |= 2;
+	}
+	(void)fclose(f);
+	if (found != 3)
+		return -1;
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+/*
+ * --signals-pgid: to the program's process group, with the program's own
+ * identity (its real uid now), never as root: the group may hold
+ * processes of other users (one the program started through a
+ * set-user-ID program, say), and they get the signal only if the
+ * program's user could send it to them.  A child of the monitor that
+ * lives for the one kill(2) sends it; on_sigchld() reaps it.
+ */
+static void
+signal_group(pid_t pgid, int sig)
+{
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+
+	if (proc_ids(pgid, &uid, &gid) != 0)
+		return;
+	if ((pid = fork()) != 0) {
+		if (pid < 0)
+			log_warn("cannot fork to deliver a signal: %s",
+			    strerror(errno));
+		return;
+	}
+	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0)
+		_exit(1);
+	_exit(kill(-pgid, sig) == 0 ? 0 : 1);
+}
+
 static void
 answer_signal(struct ctx *c, struct session *s)
 {
@@ -315,8 +372,10 @@ answer_signal(struct ctx *c, struct session *s)
 		return;
 	}
 	/* Not yet reaped, so the pid (and its group) cannot be reused. */
-	if (s->child > 0)
-		(void)kill(c->o->signals_pgid ? -s->child : s->child, sig);
+	if (s->child > 0 && c->o->signals_pgid)
+		signal_group(s->child, sig);
+	else if (s->child > 0)
+		(void)kill(s->child, sig);
 }
 
 static void
