@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -91,6 +92,19 @@ setting_up(const struct session *s)
 }
 
 /*
+ * Setting up, and nothing on its status pipe yet: it has neither failed
+ * nor reached execve (whose mark would be there, unread).
+ */
+static bool
+still_setting_up(const struct session *s)
+{
+	int n = 0;
+
+	return setting_up(s) && ioctl(s->statusfd, FIONREAD, &n) == 0 &&
+	    n == 0;
+}
+
+/*
  * A session lives until its listener is gone and its child reaped.  Its
  * connection slot is given back once the listener is gone and no spawner
  * of it is setting up: a client that drops its connection cannot have
@@ -116,7 +130,7 @@ listener_gone(struct ctx *c, struct session *s)
 	/* Nobody left to start it for: its spawner ends (auth.c ends the
 	 * -a command's process group then).  Not yet reaped, so the pid is
 	 * still its own. */
-	if (s->child > 0 && setting_up(s))
+	if (s->child > 0 && still_setting_up(s))
 		(void)kill(s->child, SIGTERM);
 	msgreader_free(&s->rd);
 	if (s->state == S_REQUEST) {

@@ -7,8 +7,8 @@
  * Does not trust: clients and listeners (see loop.c).
  */
 #include <errno.h>
-#include <malloc.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
