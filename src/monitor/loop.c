@@ -26,6 +26,7 @@
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
+#include "num.h"
 #include "spawner.h"
 
 static struct session *dead;	/* freed after each batch of events */
@@ -320,26 +321,37 @@ answer_error(struct ctx *c, struct session *s)
 	listener_gone(c, s);
 }
 
+/* "KEY:\tN\t...": N (the first field) in *v; 1, 0 (another key), -1. */
+static int
+status_field(char *line, const char *key, long long *v)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(line, key, n) != 0)
+		return 0;
+	line += n;
+	line[strcspn(line, "\t\n")] = '\0';
+	return num_parse(line, 0, UINT32_MAX - 1, v) == 0 ? 1 : -1;
+}
+
 /* The real uid and gid of process pid, as the kernel shows them. */
 static int
 proc_ids(pid_t pid, uid_t *uid, gid_t *gid)
 {
 	char path[40], line[128];
-	unsigned int u, g;
-	int found = 0;
+	long long u = -1, g = -1;
 	FILE *f;
+	int r = 0;
 
 	(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if ((f = fopen(path, "re")) == NULL)
 		return -1;
-	while (found != 3 && fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "Uid:\t%u", &u) == 1)
-			found |= 1;
-		else if (sscanf(line, "Gid:\t%u", &g) == 1)
-			found |= 2;
-	}
+	while (r >= 0 && (u < 0 || g < 0) &&
+	    fgets(line, sizeof(line), f) != NULL)
+		if ((r = status_field(line, "Uid:\t", &u)) == 0)
+			r = status_field(line, "Gid:\t", &g);
 	(void)fclose(f);
-	if (found != 3)
+	if (u < 0 || g < 0)
 		return -1;
 	*uid = (uid_t)u;
 	*gid = (gid_t)g;
