@@ -135,7 +135,7 @@ is "... and the user's slots are free again" "$st/$out" 0/fourth
 # 3. --auth-timeout: a hung -a command is killed, the client refused.
 rm -f "$T/job"
 start_dived -v --auth-timeout 1 -a "sleep 300 & echo \$! > $T/job; read line"
-(as1 timeout 30 "$DIVE" "$SOCK" /bin/echo ran <"$T/fifo" >"$T/out" \
+(as1 timeout -k 5 30 "$DIVE" "$SOCK" /bin/echo ran <"$T/fifo" >"$T/out" \
     2>"$T/err") &
 client=$!
 wait $client
