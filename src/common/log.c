@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -26,6 +27,37 @@ log_init(const char *ident, bool use_syslog)
 	else if (!use_syslog && log_syslog)
 		closelog();
 	log_syslog = use_syslog;
+}
+
+int
+log_close_fds(const int *keep, size_t n)
+{
+	unsigned int lo = 3, k[8], t;
+	size_t i, j, nk = 0;
+	int err = 0;
+
+	for (i = 0; i < n && nk < sizeof(k) / sizeof(k[0]); i++)
+		if (keep[i] >= 3)
+			k[nk++] = (unsigned int)keep[i];
+	for (i = 1; i < nk; i++)		/* a handful: insertion sort */
+		for (j = i; j > 0 && k[j - 1] > k[j]; j--) {
+			t = k[j];
+			k[j] = k[j - 1];
+			k[j - 1] = t;
+		}
+	if (log_syslog)
+		closelog();
+	for (i = 0; i < nk && err == 0; i++) {
+		if (k[i] > lo && syscall(SYS_close_range, lo, k[i] - 1, 0U) != 0)
+			err = errno;
+		if (k[i] >= lo)
+			lo = k[i] + 1;
+	}
+	if (err == 0 && syscall(SYS_close_range, lo, ~0U, 0U) != 0)
+		err = errno;
+	if (log_syslog)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	return err;
 }
 
 void

@@ -17,6 +17,13 @@
  */
 void log_init(const char *ident, bool use_syslog);
 
+/*
+ * log_close_fds: close every descriptor from 3 up but the n in keep
+ * (-1: none), and the syslog socket with them, which is opened anew:
+ * no later line goes to whatever takes its number.  0 or an errno value.
+ */
+int log_close_fds(const int *keep, size_t n);
+
 /* log_verbose: also emit LOG_INFO lines (off: only notices and worse). */
 void log_verbose(bool on);
 

@@ -105,6 +105,7 @@ static const struct opt_def opt_table[] = {
 	{ NULL, "--max-connections", T_UINT, F(max_conns), 1, 65536 },
 	{ NULL, "--max-per-uid", T_UINT, F(max_per_uid), 1, 65536 },
 	{ NULL, "--request-timeout", T_UINT, F(timeout), 1, 3600 },
+	{ NULL, "--auth-timeout", T_UINT, F(auth_timeout), 1, 86400 },
 	{ NULL, "--max-fds", T_UINT, F(max_fds), 3, MSG_MAX_FDS },
 	{ NULL, "--max-request-bytes", T_UINT, F(max_bytes), 4096,
 	    MSG_MAX_LEN },
@@ -208,6 +209,7 @@ static const char usage_text[] =
     "     --max-connections N      connections at once (1024)\n"
     "     --max-per-uid N          connections per client uid (128)\n"
     "     --request-timeout SECS   time to send a request (10)\n"
+    "     --auth-timeout SECS      time for -a's command (120)\n"
     "     --max-fds N              descriptors per request (253)\n"
     "     --max-request-bytes N    request size (4194304)\n"
     "     --keep-env NAME,PREFIX*  keep these variables even when the\n"
@@ -597,6 +599,7 @@ set_defaults(struct dived_opts *o)
 	o->max_conns = OPT_DEF_MAX_CONNS;
 	o->max_per_uid = OPT_DEF_MAX_PER_UID;
 	o->timeout = OPT_DEF_TIMEOUT;
+	o->auth_timeout = OPT_DEF_AUTH_TIMEOUT;
 	o->max_fds = OPT_DEF_MAX_FDS;
 	o->max_bytes = OPT_DEF_MAX_BYTES;
 }

@@ -25,6 +25,7 @@
 #define OPT_DEF_MAX_CONNS	1024u
 #define OPT_DEF_MAX_PER_UID	128u
 #define OPT_DEF_TIMEOUT		10u	/* seconds to send a request */
+#define OPT_DEF_AUTH_TIMEOUT	120u	/* seconds for -a's command */
 #define OPT_DEF_MAX_FDS		253u
 #define OPT_DEF_MAX_BYTES	(4u << 20)
 #define OPT_DEF_LISTENER_USER	"_dived"
@@ -83,6 +84,7 @@ struct dived_opts {
 	unsigned int max_conns;		/* --max-connections */
 	unsigned int max_per_uid;	/* --max-per-uid */
 	unsigned int timeout;		/* --request-timeout */
+	unsigned int auth_timeout;	/* --auth-timeout */
 	unsigned int max_fds;		/* --max-fds */
 	unsigned int max_bytes;		/* --max-request-bytes */
 	/* Capabilities: bit n is capability n. */

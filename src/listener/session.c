@@ -315,7 +315,7 @@ hand_fds(struct lsess *ls)
 	if (ls->mrd.nfds != 1 || msgreader_take_fds(&ls->mrd, &sock) != 1)
 		_exit(1);
 #ifdef DIVE_TEST_HOOKS
-	if (hook_hold_fds())
+	if (hook_hold_fds(sock))
 		return;		/* the spawner waits, its socket open */
 #endif
 	/* The spawner checks the count; on error it reports the failure. */

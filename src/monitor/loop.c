@@ -11,10 +11,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +26,7 @@
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
+#include "num.h"
 #include "spawner.h"
 
 static struct session *dead;	/* freed after each batch of events */
@@ -78,10 +82,42 @@ session_free(struct session *s)
 	free(s);
 }
 
-/* A session lives until its listener is gone and its child reaped. */
+/*
+ * A spawner still setting up: it may yet execute a program for its
+ * client, and it runs as root (with -a, for as long as the command).
+ */
+static bool
+setting_up(const struct session *s)
+{
+	return s->statusfd >= 0 && !s->exec_seen;
+}
+
+/*
+ * Setting up, and nothing on its status pipe yet: it has neither failed
+ * nor reached execve (whose mark would be there, unread).
+ */
+static bool
+still_setting_up(const struct session *s)
+{
+	int n = 0;
+
+	return setting_up(s) && ioctl(s->statusfd, FIONREAD, &n) == 0 &&
+	    n == 0;
+}
+
+/*
+ * A session lives until its listener is gone and its child reaped.  Its
+ * connection slot is given back once the listener is gone and no spawner
+ * of it is setting up: a client that drops its connection cannot have
+ * more spawners than slots.
+ */
 static void
 maybe_free(struct ctx *c, struct session *s)
 {
+	if (s->counted && s->lfd < 0 && !setting_up(s)) {
+		s->counted = false;
+		creds_release(c, s->peer.uid, s->pk.owner);
+	}
 	if (s->lfd < 0 && s->statusfd < 0 && s->child == 0)
 		session_unlink(c, s);
 }
@@ -92,7 +128,11 @@ listener_gone(struct ctx *c, struct session *s)
 	if (s->lfd < 0)
 		return;
 	ep_close(c, &s->lfd);
-	creds_release(c, s->peer.uid, s->pk.owner);
+	/* Nobody left to start it for: its spawner ends (auth.c ends the
+	 * -a command's process group then).  Not yet reaped, so the pid is
+	 * still its own. */
+	if (s->child > 0 && still_setting_up(s))
+		(void)kill(s->child, SIGTERM);
 	msgreader_free(&s->rd);
 	if (s->state == S_REQUEST) {
 		decide_conn(c, &s->peer, s->pk.owner, s->id,
@@ -259,6 +299,11 @@ answer_exec(struct ctx *c, struct session *s)
 		spawn(c, s, &req);
 	}
 	req_exec_free(&req);
+	/* Answered: from now on only small messages come (an error, a
+	 * signal).  The request's buffer, as large as the largest request,
+	 * is not kept for as long as the program runs. */
+	msgreader_free(&s->rd);
+	msgreader_init(&s->rd, MSG_MAX_SMALL, 0);
 }
 
 static void
@@ -278,6 +323,72 @@ answer_error(struct ctx *c, struct session *s)
 	listener_gone(c, s);
 }
 
+/* "KEY:\tN\t...": N (the first field) in *v; 1, 0 (another key), -1. */
+static int
+status_field(char *line, const char *key, long long *v)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(line, key, n) != 0)
+		return 0;
+	line += n;
+	line[strcspn(line, "\t\n")] = '\0';
+	return num_parse(line, 0, UINT32_MAX - 1, v) == 0 ? 1 : -1;
+}
+
+/* The real uid and gid of process pid, as the kernel shows them. */
+static int
+proc_ids(pid_t pid, uid_t *uid, gid_t *gid)
+{
+	char path[40], line[128];
+	long long u = -1, g = -1;
+	FILE *f;
+	int r = 0;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	while (r >= 0 && (u < 0 || g < 0) &&
+	    fgets(line, sizeof(line), f) != NULL)
+		if ((r = status_field(line, "Uid:\t", &u)) == 0)
+			r = status_field(line, "Gid:\t", &g);
+	(void)fclose(f);
+	if (u < 0 || g < 0)
+		return -1;
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return 0;
+}
+
+/*
+ * --signals-pgid: to the program's process group, with the program's own
+ * identity (its real uid now), never as root: the group may hold
+ * processes of other users (one the program started through a
+ * set-user-ID program, say), and they get the signal only if the
+ * program's user could send it to them.  A child of the monitor that
+ * lives for the one kill(2) sends it; on_sigchld() reaps it.
+ */
+static void
+signal_group(pid_t pgid, int sig)
+{
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+
+	if (proc_ids(pgid, &uid, &gid) != 0)
+		return;
+	if ((pid = fork()) != 0) {
+		if (pid < 0)
+			log_warn("cannot fork to deliver a signal: %s",
+			    strerror(errno));
+		return;
+	}
+	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0)
+		_exit(1);
+	_exit(kill(-pgid, sig) == 0 ? 0 : 1);
+}
+
 static void
 answer_signal(struct ctx *c, struct session *s)
 {
@@ -289,8 +400,10 @@ answer_signal(struct ctx *c, struct session *s)
 		return;
 	}
 	/* Not yet reaped, so the pid (and its group) cannot be reused. */
-	if (s->child > 0)
-		(void)kill(c->o->signals_pgid ? -s->child : s->child, sig);
+	if (s->child > 0 && c->o->signals_pgid)
+		signal_group(s->child, sig);
+	else if (s->child > 0)
+		(void)kill(s->child, sig);
 }
 
 static void
@@ -536,6 +649,7 @@ new_connection(struct ctx *c, int fd)
 	s->id = ++c->next_id;
 	s->peer = peer;
 	s->pk = pk;
+	s->counted = true;
 	s->lfd = s->statusfd = -1;
 	s->ltag = (struct evtag){ EV_SESSION, s };
 	s->stag = (struct evtag){ EV_STATUS, s };

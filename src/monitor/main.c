@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <shadow.h>
 #include <signal.h>
@@ -302,6 +303,10 @@ main(int argc, char **argv)
 	struct daemon_owner own = { false, 0, 0 };
 	int exe, ready = -1, passed;
 
+	/* Requests' buffers (up to --max-request-bytes each) straight from
+	 * and back to the kernel, whatever came before: a fixed threshold
+	 * keeps malloc from moving them onto a heap that cannot shrink. */
+	(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	parse(argc, argv);
 	log_init("dived", false);
 	log_verbose(opts.verbose);

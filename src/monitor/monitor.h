@@ -83,6 +83,7 @@ struct session {
 	int statusfd;			/* spawner's status pipe, -1 if none */
 	pid_t child;			/* program (or spawner), 0 if none */
 	bool exec_seen;			/* SPAWN_EXEC_MARK read */
+	bool counted;			/* holds a connection slot (creds.c) */
 	struct msgreader rd;
 	struct evtag ltag, stag;
 	struct sess_pol pol;
@@ -112,7 +113,7 @@ struct ctx {
 	struct timespec lm_since;	/* when it started (monotonic) */
 	struct evtag listen_tag, sig_tag, lm_tag;
 	struct session *sessions;
-	unsigned int nconns;		/* sessions with a live listener */
+	unsigned int nconns;		/* sessions holding a slot */
 	struct uidcount *uids;		/* connections per client uid */
 	size_t nuids, capuids;
 	uint64_t next_id;

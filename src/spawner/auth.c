@@ -7,13 +7,18 @@
  * DIVE_USER describe the client.  A non-zero exit refuses the client.
  * CMD runs in a process group of its own; whatever it leaves running in
  * it when it exits (a job started with &) is killed then: nothing it
- * starts outlives it as root by accident.
+ * starts outlives it as root by accident.  The same when it runs longer
+ * than --auth-timeout, and when the monitor ends the spawner (SIGTERM:
+ * the client has gone).
  * Runs as: root (spawner); CMD runs as dived.  Trusts: the operator's CMD.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,6 +44,63 @@ client_fd(const struct spawn_args *a, const int *mapped, uint32_t n,
 		if (a->req->pty.fdnum[i] == n)
 			return pty;
 	return -1;
+}
+
+/* CMD while it runs (not yet reaped: its group number is its own). */
+static volatile sig_atomic_t auth_pid;
+
+/* SIGTERM from the monitor: CMD's whole group goes with the spawner. */
+static void
+auth_stop(int sig)
+{
+	pid_t pid = (pid_t)auth_pid;
+
+	(void)sig;
+	if (pid > 0) {
+		(void)kill(-pid, SIGKILL);
+		(void)kill(pid, SIGKILL);
+	}
+	_exit(127);
+}
+
+/*
+ * Wait until CMD has exited (left a zombie) or the time is up.  Returns
+ * 0 or ETIMEDOUT (or an errno value: the same, CMD is killed).
+ */
+static int
+auth_wait(pid_t pid, unsigned int seconds)
+{
+	struct timespec t0, now;
+	struct pollfd p;
+	siginfo_t si;
+	long left;
+	int fd, r;
+
+	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
+		return errno;
+	p = (struct pollfd){ fd, POLLIN, 0 };
+	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		(void)clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (long)seconds * 1000 - (now.tv_sec - t0.tv_sec) * 1000 -
+		    (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (left <= 0) {
+			r = ETIMEDOUT;
+			break;
+		}
+		if ((r = poll(&p, 1, (int)left)) < 0 && errno != EINTR) {
+			r = errno;
+			break;
+		}
+		memset(&si, 0, sizeof(si));
+		if (r > 0 && waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT |
+		    WNOHANG) == 0 && si.si_pid == pid) {
+			r = 0;
+			break;
+		}
+	}
+	(void)close(fd);
+	return r;
 }
 
 static void __attribute__((noreturn))
@@ -78,24 +140,38 @@ auth_run(const struct spawn_args *a, const struct identity *id,
     const int *mapped, int pty)
 {
 	pid_t pid, self = getpid();
-	siginfo_t si;
-	int st;
+	int st, err;
 
-	if ((pid = fork()) < 0)
-		return errno;
-	if (pid == 0)
+	(void)signal(SIGTERM, auth_stop);
+	if ((pid = fork()) < 0) {
+		err = errno;
+		(void)signal(SIGTERM, SIG_DFL);
+		return err;
+	}
+	if (pid == 0) {
+		(void)signal(SIGTERM, SIG_DFL);
 		exec_auth(a, id, mapped, pty, self);
+	}
+	auth_pid = pid;
 	/* Its group exists before either side goes on (as a shell does it). */
 	(void)setpgid(pid, pid);
 	/* What CMD left behind in its group ends with it: killed while CMD
-	 * is a zombie, so that the group's number cannot be anyone else's. */
-	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) != 0)
-		if (errno != EINTR)
-			break;
+	 * is a zombie, so that the group's number cannot be anyone else's.
+	 * The same for CMD itself when its time is up. */
+	if ((err = auth_wait(pid, a->o->auth_timeout)) != 0)
+		(void)kill(pid, SIGKILL);
 	(void)kill(-pid, SIGKILL);
+	auth_pid = 0;		/* reaped below: the numbers are free again */
+	(void)signal(SIGTERM, SIG_DFL);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return errno;
+	if (err == ETIMEDOUT)
+		log_notice("uid %u pid %d: the authentication command timed "
+		    "out (%u s)", (unsigned)a->peer.uid, (int)a->peer.pid,
+		    a->o->auth_timeout);
+	if (err != 0)
+		return err;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	log_notice("uid %u pid %d: refused by the authentication command "

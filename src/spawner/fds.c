@@ -17,6 +17,7 @@
 
 #include "errors.h"
 #include "fdpass.h"
+#include "log.h"
 #include "spawner.h"
 
 int
@@ -28,6 +29,10 @@ fds_receive(const struct spawn_args *a, int *fds, size_t n)
 	long left;
 	int r;
 
+	/* Every read under the deadline: a listener that sends part of a
+	 * frame and stops must not hold a root process in recvmsg. */
+	if (fcntl(a->fdsock, F_SETFL, O_NONBLOCK) != 0)
+		return errno;
 	msgreader_init(&rd, 0, n);
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
@@ -63,24 +68,9 @@ close_range_(unsigned int lo, unsigned int hi)
 int
 fds_keep_only(int a, int b)
 {
-	unsigned int lo = 3, k[2];
-	size_t i, n = 0;
+	int k[2] = { a, b };
 
-	if (a >= 3)
-		k[n++] = (unsigned int)a;
-	if (b >= 3 && b != a)
-		k[n++] = (unsigned int)b;
-	if (n == 2 && k[0] > k[1]) {
-		k[0] ^= k[1];
-		k[1] ^= k[0];
-		k[0] ^= k[1];
-	}
-	for (i = 0; i < n; i++) {
-		if (k[i] > lo && close_range_(lo, k[i] - 1) != 0)
-			return errno;
-		lo = k[i] + 1;
-	}
-	return close_range_(lo, ~0U) != 0 ? errno : 0;
+	return log_close_fds(k, 2);
 }
 
 /*

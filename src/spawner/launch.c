@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fdpass.h"
+#include "log.h"
 #include "spawner.h"
 
 int
@@ -52,7 +53,7 @@ spawn_cancel(struct spawn_args *a, struct spawn_handle *h)
 int
 spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 {
-	int err;
+	int err, keep[3];
 
 	(void)close(h->fdsock);	/* so that the spawner sees the listener go */
 	h->fdsock = -1;
@@ -73,7 +74,15 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 		return err;
 	}
 	if (h->pid == 0) {
-		(void)close(h->statusfd);
+		/* Its own descriptors only, none of the monitor's (the
+		 * listening socket, epoll, signalfd, the listener master's
+		 * socket, other sessions' sockets and pipes, the audit log):
+		 * with -a it runs a command as root for a while. */
+		keep[0] = a->fdsock;
+		keep[1] = a->statusfd;
+		keep[2] = a->lfd;	/* -D: its listener */
+		if (log_close_fds(keep, 3) != 0)
+			_exit(127);
 		spawn_run(a);
 	}
 	(void)close(a->fdsock);

@@ -30,7 +30,7 @@
 
 static int logfd = -1;		/* dived's stderr, in the master */
 static char master_op[32];	/* the master's operation, or "" */
-static int hold;		/* the listener keeps the client's fds */
+static int hold;	/* the listener keeps the client's fds: 1, 2 */
 static pid_t master_pid;	/* the listener master, for the listeners */
 
 static void
@@ -425,11 +425,20 @@ hook_request(const struct req_exec *r)
 		sigio_master();
 		return;
 	}
+	if (strcmp(a0 + strlen(PREFIX), "one-byte") == 0) {
+		hold = 2;
+		return;
+	}
 	run_op(a0 + strlen(PREFIX));
 }
 
 int
-hook_hold_fds(void)
+hook_hold_fds(int sock)
 {
+	static const uint8_t first = 0;
+
+	/* one-byte: the first byte of a frame, and then nothing. */
+	if (hold == 2)
+		(void)!write(sock, &first, 1);
 	return hold;
 }

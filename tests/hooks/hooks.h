@@ -35,7 +35,10 @@ void hook_master_ready(void);
 /* hook_request: a listener decoded a request: its operation, if any. */
 void hook_request(const struct req_exec *r);
 
-/* hook_hold_fds: keep the client's descriptors from the spawner? */
-int hook_hold_fds(void);
+/*
+ * hook_hold_fds: keep the client's descriptors from the spawner
+ * ("hold-fds"), or send it one byte of their frame first ("one-byte")?
+ */
+int hook_hold_fds(int sock);
 
 #endif

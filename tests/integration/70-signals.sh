@@ -2,7 +2,7 @@
 # Signals sent to dive reach the program: by dive itself (same user, same
 # pid namespace), or delivered by dived with --signals / --signals-pgid.
 . "$(dirname "$0")/lib.sh"
-plan 13
+plan 16
 
 # The program traps USR1, says it is ready, and waits up to 5 s.
 cat > "$T/trap.sh" <<'SH'
@@ -77,6 +77,42 @@ is "--signals-pgid: to the program's whole process group" \
     "$(signal_dive nobody group.sh)" "child parent "
 "$DIVED" "$T/s" --signals-pgid -S 2>/dev/null
 is "--signals-pgid with -S: usage error" $? 4
+
+# --signals-pgid never signals as root: a process of another user in the
+# program's process group (here put there through a set-user-ID root
+# copy of setpriv that the program runs) does not get the signal; the
+# program and its own children do.
+install -m 4755 -o root "$(command -v setpriv)" "$T/setpriv-suid"
+cat > "$T/mixed.sh" <<SH
+trap 'echo parent; exit 0' TERM
+"$T/setpriv-suid" --reuid=divetest2 --regid=$(id -g divetest2) \
+    --clear-groups sleep 30 &
+echo \$! > "$T/other"
+sh -c 'trap "echo child; exit 0" TERM; sleep 30 & wait' &
+sleep 0.5
+touch "\$1"
+sleep 30 & wait
+SH
+chmod 644 "$T/mixed.sh"
+start_dived -u divetest1 --signals-pgid
+rm -f "$T/ready" "$T/other"
+setpriv --reuid=nobody --regid="$(id -g nobody)" --init-groups -- \
+    "$DIVE" "$SOCK" /bin/sh "$T/mixed.sh" "$T/ready" > "$T/out" &
+client=$!
+waitfor '[ -e "$T/ready" ]'
+other=$(cat "$T/other")
+is "the other user's process shares the program's group" \
+    "$(ps -o uid= -p "$other" | tr -d ' ')/$(
+    [ "$(ps -o pgid= -p "$other")" = "$(ps -o pgid= -p "$(pgrep -P "$DPID" -x sh)")" ] &&
+    echo same)" "$(id -u divetest2)/same"
+kill -TERM $client
+wait $client
+is "--signals-pgid: the program and its own child get the signal" \
+    "$(sort "$T/out" | tr '\n' ' ')" "child parent "
+is "... the other user's process in its group does not" \
+    "$(ps -o uid=,stat= -p "$other" | awk '$2 !~ /^Z/ { print $1 }')" \
+    "$(id -u divetest2)"
+kill "$other" 2>/dev/null
 
 # dived started in the background of a script ignores SIGINT and SIGQUIT
 # (so does any daemon started that way); its programs must not inherit

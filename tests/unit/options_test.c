@@ -63,6 +63,7 @@ Test(options, defaults)
 	cr_assert_eq(o.max_conns, OPT_DEF_MAX_CONNS);
 	cr_assert_eq(o.max_per_uid, OPT_DEF_MAX_PER_UID);
 	cr_assert_eq(o.timeout, OPT_DEF_TIMEOUT);
+	cr_assert_eq(o.auth_timeout, OPT_DEF_AUTH_TIMEOUT);
 	cr_assert_eq(o.max_fds, OPT_DEF_MAX_FDS);
 	cr_assert_eq(o.max_bytes, OPT_DEF_MAX_BYTES);
 	cr_assert_not(o.just_execute);
@@ -401,6 +402,12 @@ Test(options, request_timeout_limits)
 {
 	check_uint("--request-timeout", offsetof(struct dived_opts, timeout),
 	    1, 3600);
+}
+
+Test(options, auth_timeout_limits)
+{
+	check_uint("--auth-timeout", offsetof(struct dived_opts,
+	    auth_timeout), 1, 86400);
 }
 
 Test(options, max_fds_limits)
