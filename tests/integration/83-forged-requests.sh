@@ -160,12 +160,16 @@ after() {
 	    "$LOG")"
 }
 after exec-twice "" /bin/sh -c "id -u >> $MARK"
-is "a second request while the first starts: refused, nothing more runs" \
-    "$res" "refused/unexpected message/program ran: $U1/1"
+# Once a request is answered the monitor reads only small messages (a
+# second request is too long for it), and a spawner whose listener broke
+# the protocol before the program started is ended: the first program
+# runs at most once, the second never.
+like "a second request while the first starts: refused, nothing more runs" \
+    "$res" "^refused/(unreadable|unexpected) message/(no program|program ran: $U1)/1\$"
 after user-late "--config $CONF --audit-log $T/audit.json" \
     /bin/sh -c "id -u >> $MARK"
-is "a target user after the request: refused" \
-    "$res" "refused/unexpected message/program ran: $U1/1"
+like "a target user after the request: refused" \
+    "$res" "^refused/unexpected message/(no program|program ran: $U1)/1\$"
 
 # signalled OP 'DIVED OPTIONS' (-v: dived logs how programs end): the
 # program waits for a line on a FIFO, then writes the marker; the
