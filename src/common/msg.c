@@ -727,6 +727,8 @@ spawn_step_str(uint32_t step)
 		[STEP_NO_CLIENT_ROOT] =
 		    "use the client's root directory: none was sent (dived -r)",
 		[STEP_SETUP_DIED] = "set up the program: its spawner died",
+		[STEP_NS_GONE] =
+		    "enter the namespaces named at start-up (dived -N)",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)
@@ -762,6 +764,13 @@ spawn_err_str(const struct msg_failed *f, char *buf, size_t len)
 		else
 			(void)snprintf(buf, len, "a descriptor above 4094 (%s)",
 			    allow);
+		return buf;
+	}
+	if (f->step == STEP_NS_GONE) {
+		(void)snprintf(buf, len, "namespace %d of -N: %s",
+		    (int)(f->err & 0xff), f->err & STEP_NS_GONE_REPLACED ?
+		    "its file names another namespace now" :
+		    "its process has ended");
 		return buf;
 	}
 	if (f->step == STEP_POLICY)

@@ -197,8 +197,11 @@ enum spawn_step {
 	STEP_SETUP_DIED = 27,	/* the spawner ended before executing */
 	STEP_OUTSIDE_DIR = 29,	/* err: the descriptor's number + 1, or 0 */
 	STEP_NO_CLIENT_ROOT = 30,
-	STEP_MAX = 30,
+	STEP_NS_GONE = 33,	/* err: the -N's place + 1, + ..._REPLACED */
+	STEP_MAX = 33,
 };
+/* STEP_NS_GONE: its path names another namespace (else: process ended) */
+#define STEP_NS_GONE_REPLACED	0x100
 
 struct msg_failed {
 	uint32_t step;

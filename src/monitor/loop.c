@@ -195,6 +195,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.forced_path = c->su->forced_path;
 	a.daemon_env = c->su->daemon_env;
 	a.nofile_soft = c->su->nofile_soft;
+	a.ns = &c->su->ns;
 	a.peer = s->peer;
 	a.req = req;
 	/* -F and -D report the start themselves: only they know the pid. */

@@ -83,7 +83,7 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 
 void
 spawn_just_execute(const struct dived_opts *o, const char *forced_path,
-    char **env, rlim_t nofile_soft)
+    char **env, rlim_t nofile_soft, const struct ns_kept *ns)
 {
 	static struct dived_opts jo;
 	static const struct req_exec none;
@@ -98,6 +98,7 @@ spawn_just_execute(const struct dived_opts *o, const char *forced_path,
 	a.forced_path = forced_path;
 	a.daemon_env = env;
 	a.nofile_soft = nofile_soft;
+	a.ns = ns;
 	a.peer.pid = getpid();
 	a.peer.uid = getuid();
 	a.peer.gid = getgid();

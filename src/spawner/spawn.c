@@ -554,6 +554,27 @@ enter_namespaces(struct spawn *sp, struct ns_helper *h)
 	check_dirs(sp);
 }
 
+/*
+ * -N: the namespaces kept since start-up.  One that is gone refuses every
+ * request, named in the log (the client learns only its place).
+ */
+static void
+join_namespaces(struct spawn *sp)
+{
+	const struct dived_opts *o = sp->a->o;
+	int err, gone;
+
+	if ((err = ns_setns(o, sp->a->ns, &gone)) != 0)
+		fail(sp, STEP_NAMESPACES, err);
+	if (gone < 0)
+		return;
+	log_warn("namespace %s: %s; every request is refused until dived "
+	    "is restarted", o->setns[gone & 0xff], gone & NS_GONE_ENDED ?
+	    "its process has ended" : "its file names another namespace now");
+	fail(sp, STEP_NS_GONE, (gone & 0xff) + 1 +
+	    (gone & NS_GONE_REPLACED ? STEP_NS_GONE_REPLACED : 0));
+}
+
 /* -D: the program is not dived's child; nobody waits for it. */
 static void
 daemonize(struct spawn *sp)
@@ -685,8 +706,7 @@ spawn_run(const struct spawn_args *a)
 	reset_signals(a);
 	die_with_parent(&sp);
 	prepare(&sp);		/* descriptors, identity, -a, -D */
-	if ((err = ns_setns(o)) != 0)
-		fail(&sp, STEP_NAMESPACES, err);
+	join_namespaces(&sp);	/* -N */
 	if (!userns)		/* -s, -t, root, directory */
 		enter_namespaces(&sp, NULL);
 	set_rlimits(&sp);

@@ -553,6 +553,12 @@ Test(msg, spawn_err_str)
 	f.err = 0;
 	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
 	    "a descriptor above 4094 (dived --allow-outside-dirs allows it)");
+	f = (struct msg_failed){ STEP_NS_GONE, 2 };
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
+	    "namespace 2 of -N: its process has ended");
+	f.err = 1 + STEP_NS_GONE_REPLACED;
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
+	    "namespace 1 of -N: its file names another namespace now");
 }
 
 Test(msg, session_round_trip)
@@ -2306,6 +2312,7 @@ static const uint32_t steps[] = {
 	STEP_SETUP_DIED,
 	STEP_OUTSIDE_DIR,
 	STEP_NO_CLIENT_ROOT,
+	STEP_NS_GONE,
 };
 
 Test(msg, spawn_step_str_never_null)
