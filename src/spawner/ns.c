@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <poll.h>
 #include <sched.h>
@@ -21,7 +22,9 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -362,6 +365,63 @@ root_changes(const struct dived_opts *o, const struct rootctx *rc)
 	    st.st_ino != rc->root_ino;
 }
 
+#ifndef PIDFS_MAGIC
+#define PIDFS_MAGIC	0x50494446	/* pidfds since Linux 6.9 */
+#endif
+
+/* Anonymous descriptors that carry nothing but their own events. */
+static const char *const plain_anon[] = {
+	"anon_inode:[eventfd]", "anon_inode:[timerfd]",
+	"anon_inode:[signalfd]", "anon_inode:inotify",
+	"anon_inode:[eventpoll]",	/* gives events, never descriptors */
+};
+
+static int
+anon_kind(int fd)
+{
+	char path[64], link[128];
+	ssize_t n;
+	size_t i;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((n = readlink(path, link, sizeof(link) - 1)) < 0)
+		return FDK_OTHER;
+	link[n] = '\0';
+	if (strcmp(link, "anon_inode:[pidfd]") == 0)
+		return FDK_PIDFD;
+	if (strcmp(link, "anon_inode:[io_uring]") == 0)
+		return FDK_IO_URING;
+	if (strcmp(link, "anon_inode:[fanotify]") == 0)
+		return FDK_FANOTIFY;
+	for (i = 0; i < sizeof(plain_anon) / sizeof(plain_anon[0]); i++)
+		if (strcmp(link, plain_anon[i]) == 0)
+			return FDK_PLAIN;
+	return FDK_OTHER;
+}
+
+int
+ns_fd_kind(int fd)
+{
+	socklen_t len = sizeof(int);
+	struct statfs sf;
+	struct stat st;
+	int dom;
+
+	if (fstat(fd, &st) != 0)
+		return FDK_OTHER;
+	/* An O_PATH descriptor of a socket file can be connected to. */
+	if (S_ISSOCK(st.st_mode))
+		return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) == 0 &&
+		    dom != AF_UNIX ? FDK_PLAIN : FDK_UNIX;
+	if (fstatfs(fd, &sf) != 0)
+		return FDK_OTHER;
+	if (sf.f_type == NSFS_MAGIC)
+		return FDK_NS;
+	if (sf.f_type == PIDFS_MAGIC)
+		return FDK_PIDFD;
+	return sf.f_type == ANON_INODE_FS_MAGIC ? anon_kind(fd) : FDK_PLAIN;
+}
+
 /*
  * After a change of root, a directory among the program's descriptors
  * that lies outside the new root lets the program climb out with "..".
@@ -371,7 +431,7 @@ root_changes(const struct dived_opts *o, const struct rootctx *rc)
  */
 int
 ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
-    const int *fds, size_t n, size_t *bad)
+    const int *fds, const uint8_t *kinds, size_t n, size_t *bad)
 {
 	struct stat st;
 	size_t i;
@@ -380,6 +440,12 @@ ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
 	*bad = n;
 	if (!root_changes(o, rc) || o->allow_outside_dirs || n == 0)
 		return 0;
+	/* What can bring the program anything from outside, later. */
+	for (i = 0; i < n; i++)
+		if (kinds[i] != FDK_PLAIN) {
+			*bad = i;
+			return 0;
+		}
 	if ((here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return errno;
 	for (i = 0; i < n && *bad == n && r == 0; i++) {

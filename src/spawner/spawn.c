@@ -37,6 +37,7 @@ struct spawn {
 	pid_t pid;			/* the program's for dived; 0: ours */
 	const struct opt_rlimit *nofile;	/* -l nofile=, or NULL */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
+	uint8_t kinds[MSG_MAX_FDS];	/* the mapped ones', by ns_fd_kind */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
 	int pts;			/* REQ_F_PTY: the slave, or -1 */
@@ -175,6 +176,9 @@ receive(struct spawn *sp)
 	if (r->specials & REQ_SPECIAL_TTY)
 		sp->tty = sp->fds[i++];
 	sp->mapped = sp->fds + i;
+	/* Now, while /proc is dived's: after -R there may be none. */
+	for (i = 0; i < r->nfdmap; i++)
+		sp->kinds[i] = (uint8_t)ns_fd_kind(sp->mapped[i]);
 	if (!(r->flags & REQ_F_PTY))	/* else the master goes back on it */
 		(void)close(sp->a->fdsock);
 }
@@ -520,9 +524,13 @@ check_dirs(struct spawn *sp)
 
 	if (sp->a->inplace)
 		return;
-	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, n,
+	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, sp->kinds, n,
 	    &bad)) != 0)
 		fail(sp, STEP_CHDIR, err);
+	if (bad < n && sp->kinds[bad] != FDK_PLAIN)
+		fail(sp, STEP_OUTSIDE_FD, sp->kinds[bad] *
+		    STEP_OUTSIDE_FD_KIND + (r->fdnum[bad] < 511 ?
+		    (int)r->fdnum[bad] + 1 : 0));
 	if (bad < n)	/* the number travels as err, + 1 */
 		fail(sp, STEP_OUTSIDE_DIR, r->fdnum[bad] < 4095 ?
 		    (int)r->fdnum[bad] + 1 : 0);

@@ -272,12 +272,18 @@ int ns_prepare_root(const struct dived_opts *o, struct rootctx *rc);
 int ns_set_root(const struct dived_opts *o, const struct rootctx *rc,
     int *step);
 /*
+ * ns_fd_kind: what a descriptor could bring a program from outside its
+ * root (enum fd_kind).  Reads /proc/self/fd: call it in dived's root.
+ */
+int ns_fd_kind(int fd);
+/*
  * ns_check_dirs: after the root changed, *bad is the index of the first
- * of fds[0..n) that is a directory outside the new root, or n if none is
- * (or --allow-outside-dirs).  Returns 0 or an errno value.
+ * of fds[0..n) whose kind (kinds[], from ns_fd_kind) is not FDK_PLAIN,
+ * else of the first directory outside the new root, or n if none is (or
+ * --allow-outside-dirs).  Returns 0 or an errno value.
  */
 int ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
-    const int *fds, size_t n, size_t *bad);
+    const int *fds, const uint8_t *kinds, size_t n, size_t *bad);
 
 /* caps.c: bounding set, securebits, capabilities, no_new_privs. */
 int caps_before_ids(const struct dived_opts *o, int *step);
