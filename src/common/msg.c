@@ -729,8 +729,8 @@ spawn_step_str(uint32_t step)
 		[STEP_SETUP_DIED] = "set up the program: its spawner died",
 		[STEP_NS_GONE] =
 		    "enter the namespaces named at start-up (dived -N)",
-		[STEP_OUTSIDE_FD] = "pass on a descriptor that can reach "
-		    "outside the program's root",
+		[STEP_OUTSIDE_FD] =
+		    "pass on a descriptor that reaches outside the root",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)

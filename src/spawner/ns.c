@@ -49,7 +49,6 @@ proc_pid(const char *path)
 {
 	char num[16];
 	size_t n;
-	int err;
 	long long v;
 
 	if (strncmp(path, "/proc/", 6) != 0)
@@ -60,7 +59,7 @@ proc_pid(const char *path)
 		return 0;
 	memcpy(num, path, n);
 	num[n] = '\0';
-	if ((err = num_parse(num, 1, INT_MAX, &v)) != 0)
+	if (num_parse(num, 1, INT_MAX, &v) != 0)
 		return 0;
 	return (pid_t)v;
 }

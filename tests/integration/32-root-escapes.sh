@@ -50,7 +50,7 @@ st=$?
 check "an AF_UNIX socket: no directory outside the jail reaches the program" \
     test "${out#*secret of divetest2}" = "$out"
 like "... the request is refused (127), naming the descriptor and its kind" \
-    "$st/$out" "^127/dive: the server could not pass on a descriptor that can reach outside the program's root: descriptor 3 \(an AF_UNIX socket"
+    "$st/$out" "^127/dive: the server could not pass on a descriptor that reaches outside the root: descriptor 3 \(an AF_UNIX socket"
 out=$(run_as divetest1 "$PROBE" pidfd "$DIVE" "$SOCK" /bin/probe ids 2>&1)
 like "a pidfd: refused" "$?/$out" "^127/.*descriptor 3 \(a pidfd"
 out=$(run_as divetest1 "$DIVE" "$SOCK" /bin/probe ids 2>&1 3< /proc/self/ns/mnt)
