@@ -32,14 +32,16 @@ log_init(const char *ident, bool use_syslog)
 int
 log_close_fds(const int *keep, size_t n)
 {
-	unsigned int lo = 3, k[8], t;
+	unsigned int lo = 3, k[LOG_MAX_KEEP], t;
 	size_t i, j, nk = 0;
 	int err = 0;
 
-	for (i = 0; i < n && nk < sizeof(k) / sizeof(k[0]); i++)
+	if (n > LOG_MAX_KEEP)	/* never close one that was to be kept */
+		return EINVAL;
+	for (i = 0; i < n; i++)
 		if (keep[i] >= 3)
 			k[nk++] = (unsigned int)keep[i];
-	for (i = 1; i < nk; i++)		/* a handful: insertion sort */
+	for (i = 1; i < nk; i++)		/* a few dozen: insertion sort */
 		for (j = i; j > 0 && k[j - 1] > k[j]; j--) {
 			t = k[j];
 			k[j] = k[j - 1];

@@ -728,6 +728,10 @@ spawn_step_str(uint32_t step)
 		[STEP_NO_CLIENT_ROOT] =
 		    "use the client's root directory: none was sent (dived -r)",
 		[STEP_SETUP_DIED] = "set up the program: its spawner died",
+		[STEP_NS_GONE] =
+		    "enter the namespaces named at start-up (dived -N)",
+		[STEP_OUTSIDE_FD] =
+		    "pass on a descriptor that reaches outside the root",
 	};
 
 	if (step < 1 || step > STEP_MAX || text[step] == NULL)
@@ -751,6 +755,31 @@ deny_reason_str(uint32_t reason)
 	return text[reason];
 }
 
+static const char *
+outside_fd_str(int32_t err, char *buf, size_t len)
+{
+	static const char *const kind[FDK_MAX + 1] = {
+		[FDK_UNIX] = "an AF_UNIX socket, which can carry descriptors",
+		[FDK_PIDFD] = "a pidfd, which reaches another process",
+		[FDK_NS] = "a namespace, which can be joined",
+		[FDK_IO_URING] = "an io_uring, which can hold descriptors",
+		[FDK_FANOTIFY] = "a fanotify group, which gives descriptors",
+		[FDK_OTHER] = "a kind of descriptor dived does not know",
+	};
+	int k = err / STEP_OUTSIDE_FD_KIND, n = err % STEP_OUTSIDE_FD_KIND;
+	const char *what = k >= 1 && k <= FDK_MAX ? kind[k] :
+	    "a descriptor of another kind";
+	char num[32];
+
+	if (n > 0)
+		(void)snprintf(num, sizeof(num), "descriptor %d", n - 1);
+	else
+		(void)snprintf(num, sizeof(num), "a descriptor above 510");
+	(void)snprintf(buf, len, "%s (%s; dived --allow-outside-dirs allows "
+	    "it)", num, what);
+	return buf;
+}
+
 const char *
 spawn_err_str(const struct msg_failed *f, char *buf, size_t len)
 {
@@ -763,6 +792,15 @@ spawn_err_str(const struct msg_failed *f, char *buf, size_t len)
 		else
 			(void)snprintf(buf, len, "a descriptor above 4094 (%s)",
 			    allow);
+		return buf;
+	}
+	if (f->step == STEP_OUTSIDE_FD)
+		return outside_fd_str(f->err, buf, len);
+	if (f->step == STEP_NS_GONE) {
+		(void)snprintf(buf, len, "namespace %d of -N: %s",
+		    (int)(f->err & 0xff), f->err & STEP_NS_GONE_REPLACED ?
+		    "its file names another namespace now" :
+		    "its process has ended");
 		return buf;
 	}
 	if (f->step == STEP_POLICY)

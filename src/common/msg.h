@@ -197,8 +197,27 @@ enum spawn_step {
 	STEP_SETUP_DIED = 27,	/* the spawner ended before executing */
 	STEP_OUTSIDE_DIR = 29,	/* err: the descriptor's number + 1, or 0 */
 	STEP_NO_CLIENT_ROOT = 30,
-	STEP_MAX = 30,
+	STEP_NS_GONE = 33,	/* err: the -N's place + 1, + ..._REPLACED */
+	STEP_OUTSIDE_FD = 34,	/* err: kind * 512 + number + 1 (0 if > 510) */
+	STEP_MAX = 34,
 };
+/*
+ * STEP_OUTSIDE_FD: what kind of descriptor, after a change of root, could
+ * bring the program what lies outside it (enum fd_kind, in its err).
+ */
+enum fd_kind {
+	FDK_PLAIN = 0,		/* none of these (a directory is checked) */
+	FDK_UNIX = 1,		/* an AF_UNIX socket: SCM_RIGHTS */
+	FDK_PIDFD = 2,		/* pidfd_getfd(2), setns(2) */
+	FDK_NS = 3,		/* a namespace: setns(2) */
+	FDK_IO_URING = 4,	/* registered files, IORING_OP_MSG_RING */
+	FDK_FANOTIFY = 5,	/* events come with open descriptors */
+	FDK_OTHER = 6,		/* unknown: refused too */
+	FDK_MAX = 6,
+};
+#define STEP_OUTSIDE_FD_KIND	512
+/* STEP_NS_GONE: its path names another namespace (else: process ended) */
+#define STEP_NS_GONE_REPLACED	0x100
 
 struct msg_failed {
 	uint32_t step;

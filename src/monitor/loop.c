@@ -236,6 +236,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.forced_path = c->su->forced_path;
 	a.daemon_env = c->su->daemon_env;
 	a.nofile_soft = c->su->nofile_soft;
+	a.ns = &c->su->ns;
 	a.peer = s->peer;
 	a.client_ctty = s->pk.ctty;
 	a.req = req;

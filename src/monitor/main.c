@@ -212,6 +212,7 @@ hello_flags(void)
 static void
 resolve(struct daemon_owner *own)
 {
+	char err[512];
 	struct rlimit rl;
 	struct stat st;
 
@@ -220,6 +221,8 @@ resolve(struct daemon_owner *own)
 	if (opts.chown_spec != NULL)
 		resolve_chown(own);
 	check_names();
+	if (ns_keep(&opts, &setup.ns, err, sizeof(err)) != 0)
+		usage_error("%s", err);
 	ids_preload();
 	if (stat("/proc/self/ns/pid", &st) == 0) {
 		setup.pidns_dev = (uint64_t)st.st_dev;
@@ -316,7 +319,7 @@ main(int argc, char **argv)
 		resolve(&own);
 		daemon_write_pidfiles(&opts);	/* the program keeps our pid */
 		spawn_just_execute(&opts, setup.forced_path, environ,
-		    setup.nofile_soft);
+		    setup.nofile_soft, &setup.ns);
 	}
 	if (geteuid() != 0) {
 		fprintf(stderr, "dived: must be started as root: listeners "

@@ -44,6 +44,7 @@ struct setup {
 	uint64_t pidns_dev, pidns_ino;	/* our pid namespace */
 	uint32_t hello_flags;		/* what clients are told */
 	uid_t user_uid;			/* -u's user */
+	struct ns_kept ns;		/* -N, opened at start-up */
 };
 
 /* The policy and audit state of one session (decide.c). */

@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cap-ng.h>
@@ -71,13 +72,17 @@ caps_before_ids(const struct dived_opts *o, int *step)
  * -L sets SECBIT_NO_SETUID_FIXUP, so setresuid() left root's capabilities
  * in place.  Do what the kernel does without it, so that dived never goes
  * on for the program's user with them (-c and -m set the sets exactly,
- * right after).
+ * right after).  capget(2) and capset(2) themselves: libcap-ng would read
+ * /proc/PID/status for the other sets, and after -r that path is in the
+ * client's root (a file of the client's, read as root).
  */
 int
 caps_setuid_fixup(const struct dived_opts *o)
 {
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 	uid_t r, e, s;
-	int c, last = last_cap();
+	size_t i;
 
 	if (!o->lock_securebits || o->caps_set || o->ambient != 0)
 		return 0;
@@ -85,15 +90,15 @@ caps_setuid_fixup(const struct dived_opts *o)
 		return errno;
 	if (e == 0)
 		return 0;
-	if (capng_get_caps_process() != 0)
-		return EPERM;
-	if (r != 0 && s != 0)
-		capng_clear(CAPNG_SELECT_CAPS);
-	else	/* effective root given up: no effective capability */
-		for (c = 0; c <= last; c++)
-			(void)capng_update(CAPNG_DROP, CAPNG_EFFECTIVE,
-			    (unsigned int)c);
-	return capng_apply(CAPNG_SELECT_CAPS) != 0 ? EPERM : 0;
+	if (syscall(SYS_capget, &h, d) != 0)
+		return errno;
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++) {
+		/* effective root given up: no effective capability */
+		d[i].effective = 0;
+		if (r != 0 && s != 0)
+			d[i].permitted = d[i].inheritable = 0;
+	}
+	return syscall(SYS_capset, &h, d) != 0 ? errno : 0;
 }
 
 static void

@@ -53,7 +53,8 @@ spawn_cancel(struct spawn_args *a, struct spawn_handle *h)
 int
 spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 {
-	int err, keep[3];
+	int err, i, keep[3 + 2 * OPT_MAX_SETNS];
+	size_t nkeep = 3;
 
 	(void)close(h->fdsock);	/* so that the spawner sees the listener go */
 	h->fdsock = -1;
@@ -81,7 +82,12 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 		keep[0] = a->fdsock;
 		keep[1] = a->statusfd;
 		keep[2] = a->lfd;	/* -D: its listener */
-		if (log_close_fds(keep, 3) != 0)
+		/* -N: the namespaces kept since start-up, joined later. */
+		for (i = 0; a->ns != NULL && i < a->ns->n; i++) {
+			keep[nkeep++] = a->ns->fd[i];
+			keep[nkeep++] = a->ns->pidfd[i];
+		}
+		if (log_close_fds(keep, nkeep) != 0)
 			_exit(127);
 		spawn_run(a);
 	}
@@ -92,7 +98,7 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 
 void
 spawn_just_execute(const struct dived_opts *o, const char *forced_path,
-    char **env, rlim_t nofile_soft)
+    char **env, rlim_t nofile_soft, const struct ns_kept *ns)
 {
 	static struct dived_opts jo;
 	static const struct req_exec none;
@@ -107,6 +113,7 @@ spawn_just_execute(const struct dived_opts *o, const char *forced_path,
 	a.forced_path = forced_path;
 	a.daemon_env = env;
 	a.nofile_soft = nofile_soft;
+	a.ns = ns;
 	a.peer.pid = getpid();
 	a.peer.uid = getuid();
 	a.peer.gid = getgid();

@@ -10,35 +10,167 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "msg.h"
+#include "num.h"
 #include "spawner.h"
 
-int
-ns_setns(const struct dived_opts *o)
+/*
+ * -N PATH names a namespace when dived starts, and that one is joined for
+ * dived's whole life: the path is opened once and the descriptor kept.
+ * A path opened anew for each request would name whatever holds it now:
+ * after /proc/PID's process ends, any user's process that gets PID, in
+ * namespaces of its own.  A kept namespace outlives what it was for, so
+ * each request checks that it is still that: PID's process (a pidfd taken
+ * before the path was opened) has not ended, or any other path (a bind
+ * mount such as /run/netns/NAME) still names the same namespace (its
+ * number cannot have been reused while dived holds it open).
+ */
+static pid_t
+proc_pid(const char *path)
 {
-	int i, fd, r;
+	char num[16];
+	size_t n;
+	long long v;
 
-	/* Opened each time, so dived itself keeps no namespace alive. */
-	for (i = 0; i < o->nsetns; i++) {
-		if ((fd = open(o->setns[i], O_RDONLY | O_CLOEXEC)) < 0)
-			return errno;
-		r = setns(fd, 0);
-		(void)close(fd);
-		if (r != 0)
-			return errno;
+	if (strncmp(path, "/proc/", 6) != 0)
+		return 0;
+	path += 6;
+	n = strspn(path, "0123456789");
+	if (n == 0 || n >= sizeof(num) || path[n] != '/')
+		return 0;
+	memcpy(num, path, n);
+	num[n] = '\0';
+	if (num_parse(num, 1, INT_MAX, &v) != 0)
+		return 0;
+	return (pid_t)v;
+}
+
+static bool
+ended(int pidfd)
+{
+	struct pollfd p = { pidfd, POLLIN, 0 };
+
+	/* Readable once the process has ended; an error counts as ended. */
+	return poll(&p, 1, 0) != 0;
+}
+
+static int
+keep_one(const char *path, int *fd, int *pidfd, struct stat *st,
+    const char **why)
+{
+	pid_t pid = proc_pid(path);
+
+	*why = NULL;
+	if (pid > 0 && (*pidfd = (int)syscall(SYS_pidfd_open, pid, 0U)) < 0)
+		return errno;
+	if ((*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0 ||
+	    fstat(*fd, st) != 0)
+		return errno;
+	if (ioctl(*fd, NS_GET_NSTYPE) < 0) {
+		*why = "not a namespace file (such as /proc/PID/ns/net)";
+		return EINVAL;
 	}
+	/* Alive after the open: the file was that process's. */
+	if (*pidfd >= 0 && ended(*pidfd)) {
+		*why = "its process has ended";
+		return ESRCH;
+	}
+	return 0;
+}
+
+int
+ns_keep(const struct dived_opts *o, struct ns_kept *k, char *err,
+    size_t errlen)
+{
+	const char *why;
+	struct stat st;
+	int i, r;
+
+	memset(k, 0, sizeof(*k));
+	for (i = 0; i < OPT_MAX_SETNS; i++)
+		k->fd[i] = k->pidfd[i] = -1;
+	for (i = 0; i < o->nsetns; i++) {
+		if ((r = keep_one(o->setns[i], &k->fd[i], &k->pidfd[i], &st,
+		    &why)) != 0) {
+			(void)snprintf(err, errlen, "-N %s: %s", o->setns[i],
+			    why != NULL ? why : strerror(r));
+			ns_keep_close(k);
+			return r;
+		}
+		k->dev[i] = st.st_dev;
+		k->ino[i] = st.st_ino;
+		k->n = i + 1;
+	}
+	return 0;
+}
+
+void
+ns_keep_close(struct ns_kept *k)
+{
+	int i;
+
+	for (i = 0; i < OPT_MAX_SETNS; i++) {
+		if (k->fd[i] >= 0)
+			(void)close(k->fd[i]);
+		if (k->pidfd[i] >= 0)
+			(void)close(k->pidfd[i]);
+		k->fd[i] = k->pidfd[i] = -1;
+	}
+	k->n = 0;
+}
+
+/* Is the i-th namespace still the one named at start-up? */
+static int
+still_there(const struct dived_opts *o, const struct ns_kept *k, int i)
+{
+	struct stat st;
+
+	if (k->pidfd[i] >= 0)
+		return ended(k->pidfd[i]) ? NS_GONE_ENDED : 0;
+	if (stat(o->setns[i], &st) != 0 || st.st_dev != k->dev[i] ||
+	    st.st_ino != k->ino[i])
+		return NS_GONE_REPLACED;
+	return 0;
+}
+
+int
+ns_setns(const struct dived_opts *o, const struct ns_kept *k, int *gone)
+{
+	int i, r;
+
+	*gone = -1;
+	if (o->nsetns == 0)
+		return 0;
+	if (k == NULL || k->n != o->nsetns)
+		return EINVAL;		/* never opened: fail closed */
+	/* All checked first: once one is joined, paths resolve there. */
+	for (i = 0; i < k->n; i++)
+		if ((r = still_there(o, k, i)) != 0) {
+			*gone = i | r;
+			return 0;
+		}
+	for (i = 0; i < k->n; i++)
+		if (setns(k->fd[i], 0) != 0)
+			return errno;
 	return 0;
 }
 
@@ -232,6 +364,63 @@ root_changes(const struct dived_opts *o, const struct rootctx *rc)
 	    st.st_ino != rc->root_ino;
 }
 
+#ifndef PIDFS_MAGIC
+#define PIDFS_MAGIC	0x50494446	/* pidfds since Linux 6.9 */
+#endif
+
+/* Anonymous descriptors that carry nothing but their own events. */
+static const char *const plain_anon[] = {
+	"anon_inode:[eventfd]", "anon_inode:[timerfd]",
+	"anon_inode:[signalfd]", "anon_inode:inotify",
+	"anon_inode:[eventpoll]",	/* gives events, never descriptors */
+};
+
+static int
+anon_kind(int fd)
+{
+	char path[64], link[128];
+	ssize_t n;
+	size_t i;
+
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if ((n = readlink(path, link, sizeof(link) - 1)) < 0)
+		return FDK_OTHER;
+	link[n] = '\0';
+	if (strcmp(link, "anon_inode:[pidfd]") == 0)
+		return FDK_PIDFD;
+	if (strcmp(link, "anon_inode:[io_uring]") == 0)
+		return FDK_IO_URING;
+	if (strcmp(link, "anon_inode:[fanotify]") == 0)
+		return FDK_FANOTIFY;
+	for (i = 0; i < sizeof(plain_anon) / sizeof(plain_anon[0]); i++)
+		if (strcmp(link, plain_anon[i]) == 0)
+			return FDK_PLAIN;
+	return FDK_OTHER;
+}
+
+int
+ns_fd_kind(int fd)
+{
+	socklen_t len = sizeof(int);
+	struct statfs sf;
+	struct stat st;
+	int dom;
+
+	if (fstat(fd, &st) != 0)
+		return FDK_OTHER;
+	/* An O_PATH descriptor of a socket file can be connected to. */
+	if (S_ISSOCK(st.st_mode))
+		return getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) == 0 &&
+		    dom != AF_UNIX ? FDK_PLAIN : FDK_UNIX;
+	if (fstatfs(fd, &sf) != 0)
+		return FDK_OTHER;
+	if (sf.f_type == NSFS_MAGIC)
+		return FDK_NS;
+	if (sf.f_type == PIDFS_MAGIC)
+		return FDK_PIDFD;
+	return sf.f_type == ANON_INODE_FS_MAGIC ? anon_kind(fd) : FDK_PLAIN;
+}
+
 /*
  * After a change of root, a directory among the program's descriptors
  * that lies outside the new root lets the program climb out with "..".
@@ -241,7 +430,7 @@ root_changes(const struct dived_opts *o, const struct rootctx *rc)
  */
 int
 ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
-    const int *fds, size_t n, size_t *bad)
+    const int *fds, const uint8_t *kinds, size_t n, size_t *bad)
 {
 	struct stat st;
 	size_t i;
@@ -250,6 +439,12 @@ ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
 	*bad = n;
 	if (!root_changes(o, rc) || o->allow_outside_dirs || n == 0)
 		return 0;
+	/* What can bring the program anything from outside, later. */
+	for (i = 0; i < n; i++)
+		if (kinds[i] != FDK_PLAIN) {
+			*bad = i;
+			return 0;
+		}
 	if ((here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return errno;
 	for (i = 0; i < n && *bad == n && r == 0; i++) {

@@ -38,6 +38,7 @@ struct spawn {
 	pid_t pid;			/* the program's for dived; 0: ours */
 	const struct opt_rlimit *nofile;	/* -l nofile=, or NULL */
 	int fds[MSG_MAX_FDS];		/* as received: specials, then mapped */
+	uint8_t kinds[MSG_MAX_FDS];	/* the mapped ones', by ns_fd_kind */
 	size_t nfds;
 	int cwd, root, tty;		/* specials, or -1 */
 	int pts;			/* REQ_F_PTY: the slave, or -1 */
@@ -178,6 +179,9 @@ receive(struct spawn *sp)
 	if (r->specials & REQ_SPECIAL_TTY)
 		sp->tty = sp->fds[i++];
 	sp->mapped = sp->fds + i;
+	/* Now, while /proc is dived's: after -R there may be none. */
+	for (i = 0; i < r->nfdmap; i++)
+		sp->kinds[i] = (uint8_t)ns_fd_kind(sp->mapped[i]);
 	if (!(r->flags & REQ_F_PTY))	/* else the master goes back on it */
 		(void)close(sp->a->fdsock);
 }
@@ -523,9 +527,13 @@ check_dirs(struct spawn *sp)
 
 	if (sp->a->inplace)
 		return;
-	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, n,
+	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, sp->kinds, n,
 	    &bad)) != 0)
 		fail(sp, STEP_CHDIR, err);
+	if (bad < n && sp->kinds[bad] != FDK_PLAIN)
+		fail(sp, STEP_OUTSIDE_FD, sp->kinds[bad] *
+		    STEP_OUTSIDE_FD_KIND + (r->fdnum[bad] < 511 ?
+		    (int)r->fdnum[bad] + 1 : 0));
 	if (bad < n)	/* the number travels as err, + 1 */
 		fail(sp, STEP_OUTSIDE_DIR, r->fdnum[bad] < 4095 ?
 		    (int)r->fdnum[bad] + 1 : 0);
@@ -555,6 +563,27 @@ enter_namespaces(struct spawn *sp, struct ns_helper *h)
 	if ((err = ns_set_root(o, &sp->rc, &step)) != 0)
 		fail(sp, (uint32_t)step, err);
 	check_dirs(sp);
+}
+
+/*
+ * -N: the namespaces kept since start-up.  One that is gone refuses every
+ * request, named in the log (the client learns only its place).
+ */
+static void
+join_namespaces(struct spawn *sp)
+{
+	const struct dived_opts *o = sp->a->o;
+	int err, gone;
+
+	if ((err = ns_setns(o, sp->a->ns, &gone)) != 0)
+		fail(sp, STEP_NAMESPACES, err);
+	if (gone < 0)
+		return;
+	log_warn("namespace %s: %s; every request is refused until dived "
+	    "is restarted", o->setns[gone & 0xff], gone & NS_GONE_ENDED ?
+	    "its process has ended" : "its file names another namespace now");
+	fail(sp, STEP_NS_GONE, (gone & 0xff) + 1 +
+	    (gone & NS_GONE_REPLACED ? STEP_NS_GONE_REPLACED : 0));
 }
 
 /* -D: the program is not dived's child; nobody waits for it. */
@@ -776,8 +805,7 @@ spawn_run(const struct spawn_args *a)
 	reset_signals(a);
 	die_with_parent(&sp);
 	prepare(&sp);		/* descriptors, identity, -a, -D */
-	if ((err = ns_setns(o)) != 0)
-		fail(&sp, STEP_NAMESPACES, err);
+	join_namespaces(&sp);	/* -N */
 	if (!userns)		/* -s, -t, root, directory */
 		enter_namespaces(&sp, NULL);
 	set_rlimits(&sp);

@@ -40,6 +40,7 @@ struct spawn_args {
 	const struct policy_file *exec_file; /* the file it was, or NULL */
 	const struct conf_rule *rule;	/* the permitting rule */
 	pid_t monitor;			/* the spawner's parent (spawn_fork) */
+	const struct ns_kept *ns;	/* -N, opened at start-up */
 };
 
 /*
@@ -87,7 +88,8 @@ int spawn_fork(struct spawn_args *a, struct spawn_handle *h);
  * to this very process and execute the forced command.  Never returns.
  */
 void spawn_just_execute(const struct dived_opts *o, const char *forced_path,
-    char **env, rlim_t nofile_soft) __attribute__((noreturn));
+    char **env, rlim_t nofile_soft, const struct ns_kept *ns)
+    __attribute__((noreturn));
 
 /*
  * spawn_run: set up and execute the program; on any failure report the
@@ -230,7 +232,34 @@ int facts_check(struct facts_check *k, const struct dived_opts *o,
 void facts_check_free(struct facts_check *k);
 
 /* ns.c: namespaces, files written after them, root and directory. */
-int ns_setns(const struct dived_opts *o);
+
+/* -N: the namespaces named at start-up, kept open (all O_CLOEXEC). */
+struct ns_kept {
+	int fd[OPT_MAX_SETNS];		/* the namespace, or -1 */
+	int pidfd[OPT_MAX_SETNS];	/* /proc/PID/...: PID's, or -1 */
+	dev_t dev[OPT_MAX_SETNS];	/* the file, to see another one */
+	ino_t ino[OPT_MAX_SETNS];	/* named by its path later */
+	int n;				/* o->nsetns once all are open */
+};
+/*
+ * ns_keep: open each -N file (and take a pidfd of a /proc/PID path's
+ * process first).  Returns 0, or an errno value with a message naming
+ * the file in err (nothing is left open then).
+ */
+int ns_keep(const struct dived_opts *o, struct ns_kept *k, char *err,
+    size_t errlen);
+/* ns_keep_close: close what ns_keep opened. */
+void ns_keep_close(struct ns_kept *k);
+/* What ns_setns says of a kept namespace that is gone, with its index. */
+#define NS_GONE_ENDED		0x100	/* /proc/PID: the process ended */
+#define NS_GONE_REPLACED	0x200	/* its path names another one */
+/*
+ * ns_setns: join the kept namespaces in order, unless one is gone: then
+ * *gone is its index | NS_GONE_*, nothing is joined and 0 is returned.
+ * Otherwise *gone is -1; returns 0 or an errno value.
+ */
+int ns_setns(const struct dived_opts *o, const struct ns_kept *k,
+    int *gone);
 int ns_unshare(const struct dived_opts *o);
 /* ns_die_with_parent: be killed when the parent ends (or no more). */
 int ns_die_with_parent(bool on);
@@ -259,12 +288,18 @@ int ns_prepare_root(const struct dived_opts *o, struct rootctx *rc);
 int ns_set_root(const struct dived_opts *o, const struct rootctx *rc,
     int *step);
 /*
+ * ns_fd_kind: what a descriptor could bring a program from outside its
+ * root (enum fd_kind).  Reads /proc/self/fd: call it in dived's root.
+ */
+int ns_fd_kind(int fd);
+/*
  * ns_check_dirs: after the root changed, *bad is the index of the first
- * of fds[0..n) that is a directory outside the new root, or n if none is
- * (or --allow-outside-dirs).  Returns 0 or an errno value.
+ * of fds[0..n) whose kind (kinds[], from ns_fd_kind) is not FDK_PLAIN,
+ * else of the first directory outside the new root, or n if none is (or
+ * --allow-outside-dirs).  Returns 0 or an errno value.
  */
 int ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
-    const int *fds, size_t n, size_t *bad);
+    const int *fds, const uint8_t *kinds, size_t n, size_t *bad);
 
 /* caps.c: bounding set, securebits, capabilities, no_new_privs. */
 int caps_before_ids(const struct dived_opts *o, int *step);

@@ -9,14 +9,23 @@
  *   probe getpw NAME          look NAME up in the passwd database
  *   probe escape FD FILE      climb out of FD's directory with "..", then
  *                             print FILE (a path relative to the top)
+ *   probe sendfd DIR CMD...   run CMD with one end of a socketpair at 3;
+ *                             once a byte comes back on it, send DIR's
+ *                             descriptor there (SCM_RIGHTS)
+ *   probe recvfd FD FILE      write a byte to the socket FD, receive a
+ *                             directory descriptor on it, then as escape
+ *   probe pidfd CMD...        run CMD with a pidfd of itself at 3
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -81,6 +90,82 @@ escape(const char *fdstr, const char *file)
 	return cat(file);
 }
 
+static int
+sendfd(const char *dir, char **cmd)
+{
+	char c = 'd', cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	int sv[2], d, st;
+	pid_t pid;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	if ((d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 ||
+	    (pid = fork()) < 0) {
+		perror("probe");
+		return 2;
+	}
+	if (pid == 0) {
+		if (dup2(sv[1], 3) != 3)
+			_exit(126);
+		execvp(cmd[0], cmd);
+		_exit(127);
+	}
+	(void)close(sv[1]);
+	if (read(sv[0], &c, 1) == 1) {
+		cm = CMSG_FIRSTHDR(&m);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &d, sizeof(int));
+		(void)sendmsg(sv[0], &m, 0);
+	}
+	(void)close(sv[0]);
+	if (waitpid(pid, &st, 0) != pid)
+		return 2;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int
+recvfd(const char *fdstr, const char *file)
+{
+	char c = 'g', cbuf[CMSG_SPACE(sizeof(int))], num[16];
+	struct iovec iov = { &c, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	long long fd;
+	int d;
+
+	if (num_parse(fdstr, 0, 1048575, &fd) != 0 ||
+	    write((int)fd, &c, 1) != 1 || recvmsg((int)fd, &m, 0) != 1 ||
+	    (cm = CMSG_FIRSTHDR(&m)) == NULL || cm->cmsg_type != SCM_RIGHTS) {
+		printf("no descriptor came\n");
+		return 1;
+	}
+	memcpy(&d, CMSG_DATA(cm), sizeof(int));
+	(void)snprintf(num, sizeof(num), "%d", d);
+	return escape(num, file);
+}
+
+static int
+pidfd(char **cmd)
+{
+	int p = (int)syscall(SYS_pidfd_open, getpid(), 0U);
+
+	/* A pidfd is close-on-exec; so is a dup2() onto itself. */
+	if (p < 0 || dup2(p, 3) != 3 || fcntl(3, F_SETFD, 0) != 0) {
+		perror("probe");
+		return 2;
+	}
+	execvp(cmd[0], cmd);
+	perror("probe");
+	return 127;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -119,7 +204,13 @@ main(int argc, char **argv)
 	}
 	if (argc == 4 && strcmp(argv[1], "escape") == 0)
 		return escape(argv[2], argv[3]);
+	if (argc >= 4 && strcmp(argv[1], "sendfd") == 0)
+		return sendfd(argv[2], argv + 3);
+	if (argc == 4 && strcmp(argv[1], "recvfd") == 0)
+		return recvfd(argv[2], argv[3]);
+	if (argc >= 3 && strcmp(argv[1], "pidfd") == 0)
+		return pidfd(argv + 2);
 	fprintf(stderr, "usage: probe ids|securebits|cwd|root|getpw NAME|"
-	    "escape FD FILE\n");
+	    "escape FD FILE|sendfd DIR CMD...|recvfd FD FILE|pidfd CMD...\n");
 	return 2;
 }

@@ -54,7 +54,7 @@ attempt() {
 cases=(
 	"-B cap_kill -m cap_chown -u divetest1|set capabilities: Operation not permitted"
 	"-s net -R $T/nonexistent|change the root directory: No such file or directory"
-	"-N /etc/hostname -s uts|enter the namespaces: Invalid argument"
+	"-N /proc/self/ns/user -s uts|enter the namespaces: Invalid argument"
 	"-l nofile=2000000 -u divetest1|set resource limits: Operation not permitted"
 	"-s uts -h $T/nonexistent|change the current directory: No such file or directory"
 	"-u divetest1 -t $T/nonexistent/f x|write a file \\(--write-content\\): No such file or directory"

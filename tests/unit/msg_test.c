@@ -553,6 +553,26 @@ Test(msg, spawn_err_str)
 	f.err = 0;
 	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
 	    "a descriptor above 4094 (dived --allow-outside-dirs allows it)");
+	f = (struct msg_failed){ STEP_NS_GONE, 2 };
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
+	    "namespace 2 of -N: its process has ended");
+	f.err = 1 + STEP_NS_GONE_REPLACED;
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
+	    "namespace 1 of -N: its file names another namespace now");
+	f = (struct msg_failed){ STEP_OUTSIDE_FD,
+	    FDK_UNIX * STEP_OUTSIDE_FD_KIND + 4 };
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
+	    "descriptor 3 (an AF_UNIX socket, which can carry descriptors; "
+	    "dived --allow-outside-dirs allows it)");
+	f.err = FDK_MAX * STEP_OUTSIDE_FD_KIND + 511;	/* the largest */
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
+	    "descriptor 510 (a kind of descriptor dived does not know; "
+	    "dived --allow-outside-dirs allows it)");
+	f.err = FDK_PIDFD * STEP_OUTSIDE_FD_KIND;
+	cr_assert_str_eq(spawn_err_str(&f, buf, sizeof(buf)),
+	    "a descriptor above 510 (a pidfd, which reaches another "
+	    "process; dived --allow-outside-dirs allows it)");
+	cr_assert_leq(FDK_MAX * STEP_OUTSIDE_FD_KIND + 511, 4095);
 }
 
 Test(msg, spawn_err_str_names_a_foreign_terminal)
@@ -2317,6 +2337,8 @@ static const uint32_t steps[] = {
 	STEP_SETUP_DIED,
 	STEP_OUTSIDE_DIR,
 	STEP_NO_CLIENT_ROOT,
+	STEP_NS_GONE,
+	STEP_OUTSIDE_FD,
 };
 
 Test(msg, spawn_step_str_never_null)
