@@ -3,7 +3,9 @@
 # /proc/PID/ns path whose process ended is refused, even when a user's
 # process took the pid over (in namespaces of its own, where it mounted
 # its own file over the forced command); the namespaces dived keeps open
-# never reach a program.
+# never reach a program.  (--pass-fds-umask: the forced root command
+# writes its output to the client, which a forced command with a
+# privilege gain would otherwise not get.)
 . "$(dirname "$0")/lib.sh"
 plan 12
 
@@ -36,7 +38,7 @@ EOF
 chmod 755 "$T/squat"
 
 C=$(container)
-start_dived -u root -E -A -H -N "/proc/$C/ns/mnt" -- /usr/bin/id
+start_dived -u root -E -A -H --pass-fds-umask -N "/proc/$C/ns/mnt" -- /usr/bin/id
 try divetest1 "$SOCK"
 is "-N into a live container: the forced command runs there" \
     "$st/$out" "0/uid=0(root) gid=0(root) groups=0(root)"
@@ -84,7 +86,7 @@ wait "$p" 2>/dev/null
 C=$(container)
 touch "$T/mntns"
 mount --bind "/proc/$C/ns/mnt" "$T/mntns"
-start_dived -u root -E -A -H -N "$T/mntns" -- /usr/bin/id
+start_dived -u root -E -A -H --pass-fds-umask -N "$T/mntns" -- /usr/bin/id
 try divetest1 "$SOCK"
 is "-N a bind-mounted namespace file: joined" "$st/$out" \
     "0/uid=0(root) gid=0(root) groups=0(root)"
