@@ -10,6 +10,7 @@
  * Runs as: root (spawner).  Trusts: SO_PEERCRED, the options.  Does not
  * trust: the client's entries, which can never set a DIVE_* variable.
  */
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,10 +99,12 @@ kept(const struct spawn_args *a, const char *entry)
 
 /*
  * Does the program get more than its client has?  Another uid or gid
- * (real or effective), groups chosen by -g, capabilities (-c, -m), or
- * root: a root client may itself be confined (fewer capabilities, a
- * container), so running as root counts as a gain too.  -P keeps
- * dived's own ids, root.
+ * (real or effective), groups chosen by -g, capabilities (-c, -m), a
+ * new user namespace (-s user: every capability in it, and with maps
+ * the operator wrote with -t, other users' ids of the host), or root: a
+ * root client may itself be confined (fewer capabilities, a container),
+ * so running as root counts as a gain too.  -P keeps dived's own ids,
+ * root.
  */
 static bool
 gains_privileges(const struct spawn_args *a, const struct identity *id)
@@ -113,6 +116,7 @@ gains_privileges(const struct spawn_args *a, const struct identity *id)
 	return id->ruid != a->peer.uid || id->euid != a->peer.uid ||
 	    id->ruid == 0 || id->euid == 0 || id->rgid != a->peer.gid ||
 	    id->egid != a->peer.gid || o->groups != NULL || o->ambient != 0 ||
+	    (o->unshare & CLONE_NEWUSER) != 0 ||
 	    (o->caps_set && (o->cap_eff | o->cap_prm | o->cap_inh) != 0);
 }
 
