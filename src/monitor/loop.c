@@ -196,6 +196,8 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.daemon_env = c->su->daemon_env;
 	a.nofile_soft = c->su->nofile_soft;
 	a.peer = s->peer;
+	a.groups = s->pol.groups;
+	a.ngroups = s->pol.ngroups;
 	a.req = req;
 	/* -F and -D report the start themselves: only they know the pid. */
 	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;

@@ -25,6 +25,8 @@ struct spawn_args {
 	char **daemon_env;		/* for -E */
 	rlim_t nofile_soft;		/* RLIMIT_NOFILE for the program */
 	struct ucred peer;		/* the client, from SO_PEERCRED */
+	const gid_t *groups;		/* its groups, from SO_PEERGROUPS */
+	size_t ngroups;
 	const struct req_exec *req;	/* accepted by the monitor */
 	int fdsock;			/* MSG_SPAWN_FDS arrives here, or -1 */
 	int statusfd;			/* failures reported here; CLOEXEC */

@@ -3,7 +3,7 @@
 # privileges (dived(8), ENVIRONMENT): ways for a client's variable to
 # reach a program with more rights than its client has.
 . "$(dirname "$0")/lib.sh"
-plan 4
+plan 7
 
 # A new user namespace whose maps the operator wrote (-t) maps root of
 # the host into it: the program, created as the client, holds every
@@ -35,3 +35,17 @@ install -m 666 /dev/null "$T/umask"
     "$DIVE" "$SOCK")
 is "-s user with a forced command: dived's umask, not the client's" \
     "$(cat "$T/umask")" "$(printf '%04o' "$(umask)")"
+
+# -u naming the client's own user: initgroups gives the program groups a
+# client that dropped them (a sandbox, setpriv --clear-groups) lacks.
+start_dived -u divetest1
+out=$(cd / && setpriv --reuid divetest1 --regid divetest1 --clear-groups \
+    env FOO_PLUGIN_DIR=/x "$DIVE" "$SOCK" /bin/sh -c \
+    'id -G; echo "${FOO_PLUGIN_DIR-none}"' 2>&1)
+is "-u its own user, to a client without its groups: the user's groups" \
+    "$(sed -n 1p <<<"$out")" "$(id -G divetest1)"
+is "... so the client's variables pass through the allow-list only" \
+    "$(sed -n 2p <<<"$out")" "none"
+out=$(cd / && run_as divetest1 env FOO_PLUGIN_DIR=/x "$DIVE" "$SOCK" \
+    /bin/sh -c 'echo "${FOO_PLUGIN_DIR-none}"' 2>&1)
+is "... and a client with them gains nothing: everything passes" "$out" "/x"
