@@ -776,7 +776,7 @@ check_policy(const struct dived_opts *o, char *err, size_t errlen)
 
 /*
  * A forced command that runs with rights the operator chose (-u, -e, -P,
- * -c, -m) serves whoever may connect: it gets dived's umask and no
+ * -c, -m, -s user) serves whoever may connect: it gets dived's umask and no
  * descriptor of the client (-M, -O), or a client's umask 000 makes the
  * files it writes the client's to change, and the client's descriptors
  * (or the ones it closed) decide where its output goes.  The client
@@ -787,6 +787,7 @@ forced_privileged(struct dived_opts *o)
 {
 	bool gain = o->user != NULL || o->effective_user != NULL ||
 	    o->no_setuid || o->ambient != 0 ||
+	    (o->unshare & CLONE_NEWUSER) != 0 ||
 	    (o->caps_set && (o->cap_eff | o->cap_prm | o->cap_inh) != 0);
 
 	if (o->forced_argc == 0 || o->just_execute ||

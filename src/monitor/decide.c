@@ -194,11 +194,12 @@ decide_conn(struct ctx *c, const struct ucred *peer, uid_t owner,
 int
 decide_accepted(struct ctx *c, struct session *s, int fd)
 {
-	if (c->audit == NULL)		/* none, and so no policy either */
-		return 0;
-	/* Without its groups, a :group rule could not deny it: refuse. */
+	/* Without its groups, a :group rule could not deny it, nor could
+	 * the spawner tell whether the program gains some: refuse. */
 	if (peer_groups(fd, &s->pol.groups, &s->pol.ngroups) != 0)
 		return E_UNAVAILABLE;
+	if (c->audit == NULL)		/* none, and so no policy either */
+		return 0;
 	peer_proc(fd, s->peer.pid, &s->pol.proc);
 	return 0;
 }

@@ -239,6 +239,8 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.ns = &c->su->ns;
 	a.peer = s->peer;
 	a.client_ctty = s->pk.ctty;
+	a.groups = s->pol.groups;
+	a.ngroups = s->pol.ngroups;
 	a.req = req;
 	/* -F and -D report the start themselves: only they know the pid. */
 	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;

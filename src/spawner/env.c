@@ -10,6 +10,7 @@
  * Runs as: root (spawner).  Trusts: SO_PEERCRED, the options.  Does not
  * trust: the client's entries, which can never set a DIVE_* variable.
  */
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,12 +97,32 @@ kept(const struct spawn_args *a, const char *entry)
 	return false;
 }
 
+/* Does the program run with a group its client does not run with? */
+static bool
+gains_groups(const struct spawn_args *a, const struct identity *id)
+{
+	size_t j;
+	int i;
+
+	for (i = 0; i < id->ngroups; i++) {
+		for (j = 0; j < a->ngroups; j++)
+			if (a->groups[j] == id->groups[i])
+				break;
+		if (j == a->ngroups && id->groups[i] != a->peer.gid)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Does the program get more than its client has?  Another uid or gid
- * (real or effective), groups chosen by -g, capabilities (-c, -m), or
- * root: a root client may itself be confined (fewer capabilities, a
- * container), so running as root counts as a gain too.  -P keeps
- * dived's own ids, root.
+ * (real or effective), groups chosen by -g or a supplementary group the
+ * client does not run with (-u naming its own user, whose groups it
+ * dropped), capabilities (-c, -m), a new user namespace (-s user: every
+ * capability in it, and with maps the operator wrote with -t, other
+ * users' ids of the host), or root: a root client may itself be
+ * confined (fewer capabilities, a container), so running as root counts
+ * as a gain too.  -P keeps dived's own ids, root.
  */
 static bool
 gains_privileges(const struct spawn_args *a, const struct identity *id)
@@ -112,7 +133,9 @@ gains_privileges(const struct spawn_args *a, const struct identity *id)
 		return true;
 	return id->ruid != a->peer.uid || id->euid != a->peer.uid ||
 	    id->ruid == 0 || id->euid == 0 || id->rgid != a->peer.gid ||
-	    id->egid != a->peer.gid || o->groups != NULL || o->ambient != 0 ||
+	    id->egid != a->peer.gid || o->groups != NULL ||
+	    gains_groups(a, id) || o->ambient != 0 ||
+	    (o->unshare & CLONE_NEWUSER) != 0 ||
 	    (o->caps_set && (o->cap_eff | o->cap_prm | o->cap_inh) != 0);
 }
 

@@ -27,6 +27,8 @@ struct spawn_args {
 	struct ucred peer;		/* the client, from SO_PEERCRED */
 	uint32_t client_ctty;		/* its controlling terminal at accept
 					 * (peer_identify), 0: none */
+	const gid_t *groups;		/* its groups, from SO_PEERGROUPS */
+	size_t ngroups;
 	const struct req_exec *req;	/* accepted by the monitor */
 	int fdsock;			/* MSG_SPAWN_FDS arrives here, or -1 */
 	int statusfd;			/* failures reported here; CLOEXEC */

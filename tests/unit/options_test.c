@@ -208,6 +208,8 @@ Test(options, forced_command_with_privileges_implies_no_fds_no_umask)
 	cr_assert(o.no_fds && o.no_umask);
 	OK("sock", "-c", "cap_chown+ep", "--", "/bin/true");
 	cr_assert(o.no_fds && o.no_umask);
+	OK("sock", "-s", "user", "-tt", "--", "/bin/true");
+	cr_assert(o.no_fds && o.no_umask);
 	/* Not without privileges, a forced command, or with the option. */
 	OK("sock", "-c", "cap_chown-eip", "--", "/bin/true");
 	cr_assert(!o.no_fds && !o.no_umask);
