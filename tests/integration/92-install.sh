@@ -56,9 +56,12 @@ is "no file or directory writable by group or others" \
 like "dived@.service: /usr/sbin/dived, options from /etc/dive/NAME.conf" \
     "$(grep -E '^(EnvironmentFile|ExecStart)=' "$S/lib/systemd/system/dived@.service")" \
     "^EnvironmentFile=-/etc/dive/%i.conf.ExecStart=/usr/sbin/dived /run/dive/%i.sock"
+# (The fixed PATH of privileged programs names /usr/local as it is.)
 is "dived(8) as installed names the listener in /usr/libexec/dive and /etc/dive" \
     "$(grep -c -e '^\.It Pa /usr/libexec/dive/dived-listener$' \
-    -e '^\.It Pa /etc/dive/ Ns' "$S/usr/share/man/man8/dived.8")/$(grep -c /usr/local "$S/usr/share/man/man8/dived.8")" \
+    -e '^\.It Pa /etc/dive/ Ns' "$S/usr/share/man/man8/dived.8")/$(grep -v \
+    '/usr/local/sbin:/usr/local/bin:' "$S/usr/share/man/man8/dived.8" |
+    grep -c /usr/local)" \
     "2/0"
 is "the installed dived has /usr/libexec/dive/dived-listener compiled in" \
     "$(grep -ac /usr/libexec/dive/dived-listener "$S/usr/sbin/dived")" 1
