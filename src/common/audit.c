@@ -361,14 +361,14 @@ decision(struct jw *w, const struct audit_record *r, size_t cap,
 	f_str(w, "rule", r->rule, cap);
 	client(w, &r->client, cap, maxids);
 	f_str(w, "target_user", t != NULL ? t->user : NULL, cap);
-	if (t != NULL) {
+	if (t != NULL && !t->no_entry) {
 		f_unum(w, "target_uid", t->uid);
 		f_unum(w, "target_gid", t->gid);
 	} else {
 		f_lit(w, "target_uid", "null");
 		f_lit(w, "target_gid", "null");
 	}
-	f_ids(w, "target_groups", t != NULL ? t->groups : NULL,
+	f_ids(w, "target_groups", t != NULL && !t->no_entry ? t->groups : NULL,
 	    t != NULL ? t->ngroups : 0, maxids);
 	f_str(w, "program", r->program, cap);
 	f_unum(w, "argc", r->argc);

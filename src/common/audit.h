@@ -39,11 +39,12 @@ struct audit_client {
 };
 
 struct audit_target {
-	const char *user;		/* NULL: no passwd entry */
+	const char *user;		/* as asked for, or NULL */
 	uid_t uid;
 	gid_t gid;
 	const gid_t *groups;
 	size_t ngroups;
+	bool no_entry;			/* no such user: no ids either */
 };
 
 enum audit_type {

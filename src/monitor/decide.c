@@ -87,6 +87,12 @@ record_decision(struct ctx *c, struct session *s)
 		t.groups = f->id.change ? f->id.groups : NULL;
 		t.ngroups = f->id.change ? (size_t)f->id.ngroups : 0;
 		r.target = &t;
+	} else if (s->pol.target != NULL) {
+		/* Asked for, but no such user: its name only. */
+		memset(&t, 0, sizeof(t));
+		t.user = s->pol.target;
+		t.no_entry = true;
+		r.target = &t;
 	}
 	r.program = f->path;
 	r.argv = f->argv != NULL ? f->argv : s->pol.f.req->argv;
@@ -111,12 +117,8 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 	f->target = s->pol.target;
 	f->req = a->req;
 	f->resolve = c->pol != NULL;
-	if (facts_get(f, a) == 0 && c->pol != NULL) {
-		policy_decide(c->pol, &f->q, &f->d);
-		if (!f->d.permit)
-			facts_refuse(f, STEP_POLICY, (int)f->d.reason,
-			    deny_reason_str(f->d.reason));
-	}
+	if (facts_get(f, a) == 0 && c->pol != NULL)
+		facts_decide(f, c->pol);
 	if (record_decision(c, s) != 0 &&
 	    !c->o->audit_fail_open && f->d.permit)
 		facts_refuse(f, STEP_AUDIT, errno, "audit log not writable");

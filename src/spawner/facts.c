@@ -94,7 +94,17 @@ target(struct facts *f, struct spawn_args *a)
 	int err;
 
 	if (f->target != NULL) {
-		if ((err = ids_user(f->target, &pw, &name)) == ENOENT)
+		/* A user that does not exist is a target no rule names: the
+		 * policy answers first, so that a client may learn that it
+		 * does not exist only when it may ask for any user. */
+		if ((err = ids_user(f->target, &pw, &name)) == ENOENT &&
+		    f->resolve) {
+			f->no_user = true;
+			f->q.target = (uid_t)-1;
+			f->q.target_default = false;
+			return 0;
+		}
+		if (err == ENOENT)
 			facts_refuse(f, STEP_POLICY, DENY_NO_USER,
 			    deny_reason_str(DENY_NO_USER));
 		else if (err != 0)
@@ -150,6 +160,20 @@ facts_get(struct facts *f, struct spawn_args *a)
 	f->q.args = f->argv + 1;
 	f->q.nargs = f->argc - 1;
 	return 0;
+}
+
+void
+facts_decide(struct facts *f, const struct conf *pol)
+{
+	policy_decide(pol, &f->q, &f->d);
+	if (!f->d.permit)
+		facts_refuse(f, STEP_POLICY, (int)f->d.reason,
+		    deny_reason_str(f->d.reason));
+	else if (f->no_user) {
+		f->d.rule = NULL;
+		facts_refuse(f, STEP_POLICY, DENY_NO_USER,
+		    deny_reason_str(DENY_NO_USER));
+	}
 }
 
 void

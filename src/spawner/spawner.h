@@ -172,6 +172,7 @@ struct facts {
 	char tuid[16];			/* the target's uid, if not default */
 	struct identity id;		/* whom the program runs as */
 	bool have_id;
+	bool no_user;			/* target has no passwd entry */
 	char *path;			/* the program, NULL: not resolved */
 	const char **argv;		/* the whole command line */
 	size_t argc;
@@ -187,6 +188,14 @@ struct facts {
  * be decided: f->fail and f->reason say why (f->d.permit is false).
  */
 int facts_get(struct facts *f, struct spawn_args *a);
+
+/*
+ * facts_decide: the policy's decision on what facts_get gathered; a
+ * target user that does not exist is refused as "no such user" only when
+ * the policy would let the client ask for any user, and otherwise gets
+ * the policy's own denial.  f->d, f->fail and f->reason say why not.
+ */
+void facts_decide(struct facts *f, const struct conf *pol);
 
 /* facts_refuse: mark f refused at step, with err (errno or DENY_*). */
 void facts_refuse(struct facts *f, uint32_t step, int err,

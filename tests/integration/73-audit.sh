@@ -144,9 +144,9 @@ is "as nobody: the target's user, ids and groups" \
 is "... and the rule" "$(field "$id" rule)" "$CONF:4"
 run_as divetest1 "$DIVE" -u no-such-user-x "$SOCK" id 2>/dev/null
 id=$(last_id)
-is "reject: an unknown target, no target fields" \
+is "reject: an unknown target, only its name" \
     "$(field "$id" reason)/$(field "$id" target_user)/$(field "$id" target_uid)" \
-    "no such user/null/null"
+    "no rule permits this request/no-such-user-x/null"
 (cd "$T" && run_as divetest1 "$DIVE" "$SOCK" ./x 2>/dev/null)
 id=$(last_id)
 is "reject: a relative path, the program not resolved" \

@@ -59,7 +59,7 @@ static struct audit_record
 decision(const char *const *argv, size_t argc)
 {
 	static const gid_t cg[] = { 1001, 10 }, tg[] = { 0 };
-	static const struct audit_target t = { "root", 0, 0, tg, 1 };
+	static const struct audit_target t = { "root", 0, 0, tg, 1, false };
 	struct audit_record r;
 
 	memset(&r, 0, sizeof(r));
