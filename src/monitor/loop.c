@@ -95,7 +95,7 @@ listener_gone(struct ctx *c, struct session *s)
 	creds_release(c, s->peer.uid);
 	msgreader_free(&s->rd);
 	if (s->state == S_REQUEST) {
-		decide_conn(c, &s->peer, s->id, s->pol.why != NULL ?
+		(void)decide_conn(c, &s->peer, s->id, s->pol.why != NULL ?
 		    s->pol.why : "connection closed before a request");
 		s->state = S_ENDED;
 	}
@@ -514,9 +514,9 @@ new_connection(struct ctx *c, int fd)
 		return;
 	}
 	if ((r = creds_admit(c, &peer)) != 0) {
-		log_warn("uid %u pid %d: connection refused: %s",
-		    (unsigned)peer.uid, (int)peer.pid, err_str(r));
-		decide_conn(c, &peer, ++c->next_id, err_str(r));
+		if (decide_conn(c, &peer, ++c->next_id, err_str(r)))
+			log_warn("uid %u pid %d: connection refused: %s",
+			    (unsigned)peer.uid, (int)peer.pid, err_str(r));
 		refuse(fd, r);
 		return;
 	}
@@ -539,7 +539,7 @@ new_connection(struct ctx *c, int fd)
 		    (int)peer.pid, r == E_UNAVAILABLE ?
 		    "read the client's groups" : "hand the connection to a "
 		    "listener", r == E_SYS ? strerror(errno) : err_str(r));
-		decide_conn(c, &peer, s->id, short_of ?
+		(void)decide_conn(c, &peer, s->id, short_of ?
 		    "server out of resources" : "server unavailable");
 		refuse(fd, short_of ? E_RESOURCES : E_UNAVAILABLE);
 		creds_release(c, peer.uid);
@@ -561,9 +561,9 @@ refuse_starved(struct ctx *c, int fd)
 	struct ucred peer = { 0, (uid_t)-1, (gid_t)-1 };
 
 	(void)getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len);
-	log_warn("uid %u pid %d: connection refused: out of file descriptors",
-	    (unsigned)peer.uid, (int)peer.pid);
-	decide_conn(c, &peer, ++c->next_id, err_str(E_RESOURCES));
+	if (decide_conn(c, &peer, ++c->next_id, err_str(E_RESOURCES)))
+		log_warn("uid %u pid %d: connection refused: out of file "
+		    "descriptors", (unsigned)peer.uid, (int)peer.pid);
 	refuse(fd, E_RESOURCES);
 }
 
@@ -633,7 +633,7 @@ loop_run(struct ctx *c)
 {
 	struct epoll_event ev[64];
 	struct evtag *t;
-	int n, i;
+	int n, i, wait_ms;
 
 	c->spare_fd = -1;
 	if (c->listen_fd >= 0) {
@@ -649,8 +649,10 @@ loop_run(struct ctx *c)
 	}
 	/* -i and -F serve one client: done once it is. */
 	while (!c->stopping && (c->listen_fd >= 0 || c->sessions != NULL)) {
-		if ((n = epoll_wait(c->ep, ev, 64, c->accept_paused ? 1000 :
-		    -1)) < 0) {
+		wait_ms = decide_tick(c, false);	/* counts due */
+		if (c->accept_paused && (wait_ms < 0 || wait_ms > 1000))
+			wait_ms = 1000;
+		if ((n = epoll_wait(c->ep, ev, 64, wait_ms)) < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal_f("epoll_wait: %s", strerror(errno));
@@ -678,4 +680,5 @@ loop_run(struct ctx *c)
 		}
 		free_dead();
 	}
+	(void)decide_tick(c, true);	/* every count left */
 }
