@@ -47,6 +47,9 @@ record(struct ctx *c, const struct audit_record *r, uint64_t sid)
 	return E_SYS;
 }
 
+/* How often records queued for syslog are tried again. */
+#define AUDIT_RETRY_MS	100u
+
 static uint64_t
 mono_ms(void)
 {
@@ -112,6 +115,14 @@ decide_tick(struct ctx *c, bool all)
 		r.suppressed = l.n;
 		r.since = l.since;
 		(void)record(c, &r, 0);
+	}
+	/* Records syslog could not take yet: tried again soon. */
+	if (c->audit != NULL && auditlog_flush(c->audit) > 0) {
+		if (all)
+			log_err("audit: %zu records not sent to syslog",
+			    c->audit->qlen);
+		else if (wait_ms > AUDIT_RETRY_MS)
+			wait_ms = AUDIT_RETRY_MS;
 	}
 	return wait_ms > INT_MAX ? -1 : (int)wait_ms + 1;
 }
