@@ -73,7 +73,7 @@ size=$(stat -c %s "$AUD")
 check "$N requests of 64 KiB: the audit log grows by a bounded amount ($size bytes)" \
     test "$size" -lt 500000
 lines=$(grep -c "uid $U2" "$LOG")
-check "... dived's log too ($lines lines of uid $U2)" test "$lines" -le 40
+check "... dived's log too ($lines lines of uid $U2)" test "$lines" -lt $((N / 2))
 rec=$(jq -c 'select(.type == "decision" and .client_uid == '"$U2"')' \
     "$AUD" | head -n 1)
 sum=$(printf '%s\0' /bin/echo "$BIG" | sha256sum | cut -d' ' -f1)
@@ -89,7 +89,7 @@ recs=$(jq -s 'map(select(.type == "decision" and .client_uid == '"$U2"'))
     | length' "$AUD")
 supp=$(jq -s 'map(select(.client_uid == '"$U2"') | .suppressed // 0) | add' \
     "$AUD")
-check "... $recs records written" test "$recs" -ge 20 -a "$recs" -lt 50
+check "... $recs records written" test "$recs" -ge 20 -a "$recs" -lt $((N / 2))
 is "... records plus the counts of those left out: every request" \
     "$((recs + supp))" "$N"
 like "... a count says from whom and since when" \
@@ -101,9 +101,10 @@ like "... and dived's log says so" "$(cat "$LOG")" \
 
 # ---- a flood of connections over --max-per-uid ----
 rm -f "$AUD"
-start_dived --config "$CONF" --audit-log "$AUD" --max-per-uid 2
+start_dived --config "$CONF" --audit-log "$AUD" --max-per-uid 2 \
+    --request-timeout 300
 for i in 1 2; do
-	run_as divetest2 "$RAW" idle "$SOCK" 60 > /dev/null &
+	run_as divetest2 "$RAW" idle "$SOCK" 300 > /dev/null &
 	idle[$i]=$!
 done
 waitfor '[ "$(pgrep -c -P "$(lmaster_pid)")" -ge 2 ]'
@@ -114,7 +115,7 @@ try divetest1 "$SOCK" /usr/bin/id -u
 is "after $M refused connections another user is served" "$st/$out" "0/$U1"
 lines=$(grep -c "uid $U2" "$LOG")
 check "... dived's log grew by a bounded amount ($lines lines)" \
-    test "$lines" -le 40
+    test "$lines" -lt $((M / 4))
 kill "${idle[@]}"
 wait "${idle[@]}" 2>/dev/null
 for i in $(seq 100); do [ "$(listener_pid)" = "" ] && break; sleep 0.1; done
@@ -126,7 +127,8 @@ supp=$(jq -s 'map(select(.client_uid == '"$U2"') | .suppressed // 0) | add' \
 closed=$(jq -s 'map(select(.client_uid == '"$U2"' and
     .reason != "too many connections from this user" and
     .type == "connection")) | length' "$AUD")
-check "... $refused refusals recorded" test "$refused" -ge 20 -a "$refused" -lt 50
+check "... $refused refusals recorded" \
+    test "$refused" -ge 20 -a "$refused" -lt $((M / 4))
 is "... records plus the counts: every connection" \
     "$((refused + closed + supp))" "$((M + 2))"
 
