@@ -89,7 +89,7 @@ LDFLAGS += $(LDHARDEN)
 PKG      = pkg-config
 # Daemon code uses libbsd in overlay mode; common/ and the client do not.
 DAEMON_CFLAGS = $(shell $(PKG) --cflags libcap-ng libseccomp libbsd-overlay)
-DIVED_LIBS    = $(shell $(PKG) --libs libcap-ng libbsd-overlay)
+DIVED_LIBS    = $(shell $(PKG) --libs libcap-ng libbsd-overlay libmd)
 LISTENER_LIBS = $(shell $(PKG) --libs libseccomp libcap-ng libbsd-overlay)
 CRITERION_LIBS = $(shell $(PKG) --libs criterion)
 
@@ -171,7 +171,8 @@ ifeq ($(DIVE_LIBC),musl)
 # The client and the common code it uses, compiled against musl.
 MUSL_OBJ = $(OBJ)/musl
 MUSL_COMMON_LIB = $(MUSL_OBJ)/libdivecommon.a
-MUSL_COMMON_SRC = $(filter-out src/common/options.c,$(COMMON_SRC))
+MUSL_COMMON_SRC = $(filter-out src/common/options.c src/common/audit.c \
+		  src/common/auditlog.c,$(COMMON_SRC))
 
 $(MUSL_OBJ)/src/%.o: src/%.c
 	@mkdir -p $(@D)

@@ -22,7 +22,7 @@ quiet=0
 # next to its argv[0]); static checks: clang-tidy, cppcheck; fuzzing:
 # clang and its runtime libraries (libFuzzer, ASan, UBSan).
 packages="gcc make pkg-config libcap-ng-dev libseccomp-dev libbsd-dev
-libcriterion-dev musl-tools util-linux bsdutils procps passwd mandoc
+libmd-dev libcriterion-dev musl-tools util-linux bsdutils procps passwd mandoc
 clang-tidy cppcheck manpages manpages-dev man-db systemd dpkg-dev debhelper
 lintian tmux less ncurses-bin jq libcap2-bin clang libclang-rt-14-dev openssl
 python3-minimal uidmap"

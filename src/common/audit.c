@@ -5,6 +5,7 @@
  * client chose, and none of them can end a line, start a record, or
  * reach a terminal as a control sequence.  Pure formatting.
  */
+#include <sha2.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -332,7 +333,7 @@ f_argv(struct jw *w, const char *const *v, size_t nv)
 }
 
 static void
-f_time(struct jw *w, const struct timespec *now)
+f_time(struct jw *w, const char *k, const struct timespec *now)
 {
 	char t[40];
 	struct tm tm;
@@ -343,7 +344,18 @@ f_time(struct jw *w, const struct timespec *now)
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, now->tv_nsec / 1000000) >= (int)sizeof(t))
 		t[0] = '\0';
-	f_str(w, "time", t, sizeof(t));
+	f_str(w, k, t, sizeof(t));
+}
+
+/* The count of records left out before this one, and since when. */
+static void
+f_left(struct jw *w, const struct audit_record *r)
+{
+	f_unum(w, "suppressed", r->suppressed);
+	if (r->suppressed > 0)
+		f_time(w, "suppressed_since", &r->since);
+	else
+		f_lit(w, "suppressed_since", "null");
 }
 
 static void
@@ -366,24 +378,38 @@ decision(struct jw *w, const struct audit_record *r, size_t cap,
     size_t maxids)
 {
 	const struct audit_target *t = r->target;
+	size_t save;
 
 	f_str(w, "decision", r->accept ? "accept" : "reject", cap);
 	f_str(w, "reason", r->reason, cap);
 	f_str(w, "rule", r->rule, cap);
 	client(w, &r->client, cap, maxids);
 	f_str(w, "target_user", t != NULL ? t->user : NULL, cap);
-	if (t != NULL) {
+	if (t != NULL && !t->no_entry) {
 		f_unum(w, "target_uid", t->uid);
 		f_unum(w, "target_gid", t->gid);
 	} else {
 		f_lit(w, "target_uid", "null");
 		f_lit(w, "target_gid", "null");
 	}
-	f_ids(w, "target_groups", t != NULL ? t->groups : NULL,
+	f_ids(w, "target_groups", t != NULL && !t->no_entry ? t->groups : NULL,
 	    t != NULL ? t->ngroups : 0, maxids);
 	f_str(w, "program", r->program, cap);
+	f_left(w, r);
 	f_unum(w, "argc", r->argc);
-	f_argv(w, r->argv, r->argc);
+	if (r->argv_sha256 != NULL) {
+		f_unum(w, "argv_bytes", r->argv_bytes);
+		f_str(w, "argv_sha256", r->argv_sha256, cap);
+	}
+	/* A rejected request ran nothing: its length and hash say enough
+	 * about the rest, and no client can fill the log with it. */
+	if (!r->accept && w->n + AUDIT_REJECTED_ARGV < w->lim) {
+		save = w->lim;
+		w->lim = w->n + AUDIT_REJECTED_ARGV;
+		f_argv(w, r->argv, r->argc);
+		w->lim = save;
+	} else
+		f_argv(w, r->argv, r->argc);
 }
 
 static void
@@ -420,28 +446,34 @@ audit_format(char *out, size_t max, const struct audit_record *r,
     const struct timespec *now, size_t *len)
 {
 	static const char *const types[] = { "", "decision", "end",
-		"connection" };
+		"connection", "suppressed" };
 	struct jw w = { out, 0, max - TAIL_ROOM, false };
 	size_t cap = max / 16, maxids = max / 128;
 
 	if (max < AUDIT_MIN_RECORD)
 		return E_TOO_LONG;
-	f_time(&w, now);
+	f_time(&w, "time", now);
 	f_str(&w, "type", r->type >= AUDIT_DECISION &&
-	    r->type <= AUDIT_CONNECTION ? types[r->type] : "unknown", cap);
+	    r->type <= AUDIT_SUPPRESSED ? types[r->type] : "unknown", cap);
 	f_str(&w, "id", r->id, cap);
 	f_str(&w, "socket", r->socket, cap);
 	if (r->type == AUDIT_DECISION)
 		decision(&w, r, cap, maxids);
 	else if (r->type == AUDIT_END)
 		end(&w, r, cap);
-	else {
+	else if (r->type == AUDIT_SUPPRESSED) {
+		if (r->other_uids)
+			f_lit(&w, "client_uid", "null");
+		else
+			f_unum(&w, "client_uid", r->client.uid);
+		f_left(&w, r);
+	} else {
 		f_unum(&w, "client_uid", r->client.uid);
 		f_owner(&w, r->client.owner);
 		f_unum(&w, "client_gid", r->client.gid);
 		f_num(&w, "client_pid", r->client.pid);
 		f_str(&w, "reason", r->reason, cap);
-		f_unum(&w, "suppressed", r->suppressed);
+		f_left(&w, r);
 	}
 	w.lim = max;
 	if (w.trunc)
@@ -464,8 +496,24 @@ audit_syslog_frame(char *out, size_t len, int pri, const struct tm *tm,
 	return n < 0 || (size_t)n >= len ? 0 : (size_t)n;
 }
 
+static void refill(struct audit_rate *r, uint64_t now_ms);
+
 bool
 audit_rate_take(struct audit_rate *r, uint64_t now_ms, uint64_t *suppressed)
+{
+	refill(r, now_ms);
+	if (r->tokens_ms < AUDIT_RATE_EVERY_MS) {
+		r->suppressed++;
+		return false;
+	}
+	r->tokens_ms -= AUDIT_RATE_EVERY_MS;
+	*suppressed = r->suppressed;
+	r->suppressed = 0;
+	return true;
+}
+
+static void
+refill(struct audit_rate *r, uint64_t now_ms)
 {
 	const uint64_t full = (uint64_t)AUDIT_RATE_BURST * AUDIT_RATE_EVERY_MS;
 
@@ -480,12 +528,105 @@ audit_rate_take(struct audit_rate *r, uint64_t now_ms, uint64_t *suppressed)
 			r->tokens_ms = full;
 		r->last_ms = now_ms;
 	}
-	if (r->tokens_ms < AUDIT_RATE_EVERY_MS) {
-		r->suppressed++;
+}
+
+/* The count of uid, or the shared one (*other); never NULL. */
+static struct audit_rate *
+rate_of(struct audit_rates *t, uid_t uid, uint64_t now_ms, bool *other)
+{
+	const uint64_t full = (uint64_t)AUDIT_RATE_BURST * AUDIT_RATE_EVERY_MS;
+	struct audit_rate_uid *free_one = NULL, *u;
+	size_t i;
+
+	*other = false;
+	for (i = 0; i < AUDIT_RATE_UIDS; i++) {
+		u = &t->u[i];
+		if (u->used && u->uid == uid)
+			return &u->r;
+		if (free_one != NULL)
+			continue;
+		if (u->used)
+			refill(&u->r, now_ms);
+		/* Nothing counted, nothing spent: as good as new. */
+		if (!u->used || (u->r.suppressed == 0 &&
+		    u->r.tokens_ms == full))
+			free_one = u;
+	}
+	if (free_one == NULL) {
+		*other = true;
+		return &t->other;
+	}
+	memset(free_one, 0, sizeof(*free_one));
+	free_one->used = true;
+	free_one->uid = uid;
+	return &free_one->r;
+}
+
+bool
+audit_rates_take(struct audit_rates *t, uid_t uid, uint64_t now_ms,
+    const struct timespec *rt, struct audit_left *left)
+{
+	struct audit_rate *r;
+	bool other;
+
+	r = rate_of(t, uid, now_ms, &other);
+	memset(left, 0, sizeof(*left));
+	left->uid = uid;
+	left->other_uids = other;
+	left->since = r->since;
+	if (!audit_rate_take(r, now_ms, &left->n)) {
+		if (r->suppressed == 1)
+			r->since = *rt;
 		return false;
 	}
-	r->tokens_ms -= AUDIT_RATE_EVERY_MS;
-	*suppressed = r->suppressed;
-	r->suppressed = 0;
 	return true;
+}
+
+bool
+audit_rates_due(struct audit_rates *t, uint64_t now_ms, bool all,
+    struct audit_left *left, uint64_t *wait_ms)
+{
+	struct audit_rate *r;
+	size_t i;
+	uint64_t w;
+
+	*wait_ms = UINT64_MAX;
+	for (i = 0; i <= AUDIT_RATE_UIDS; i++) {
+		r = i < AUDIT_RATE_UIDS ? &t->u[i].r : &t->other;
+		if ((i < AUDIT_RATE_UIDS && !t->u[i].used) ||
+		    r->suppressed == 0)
+			continue;
+		refill(r, now_ms);
+		if (all || r->tokens_ms >= AUDIT_RATE_EVERY_MS) {
+			left->uid = i < AUDIT_RATE_UIDS ? t->u[i].uid : 0;
+			left->other_uids = i == AUDIT_RATE_UIDS;
+			left->since = r->since;
+			left->n = r->suppressed;
+			r->suppressed = 0;
+			if (r->tokens_ms >= AUDIT_RATE_EVERY_MS)
+				r->tokens_ms -= AUDIT_RATE_EVERY_MS;
+			return true;
+		}
+		w = AUDIT_RATE_EVERY_MS - r->tokens_ms;
+		if (w < *wait_ms)
+			*wait_ms = w;
+	}
+	return false;
+}
+
+uint64_t
+audit_argv_digest(const char *const *argv, size_t argc, char hex[65])
+{
+	SHA2_CTX ctx;
+	uint64_t n = 0;
+	size_t i, k;
+
+	SHA256Init(&ctx);
+	for (i = 0; i < argc; i++) {
+		k = strlen(argv[i]) + 1;
+		SHA256Update(&ctx, (const uint8_t *)argv[i], k);
+		n += k;
+	}
+	(void)SHA256End(&ctx, hex);
+	return n;
 }

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,9 +17,6 @@
 
 #include "auditlog.h"
 #include "errors.h"
-
-/* How long a full syslog socket may hold up a record. */
-#define SYSLOG_WAIT_MS	1000
 
 static int
 connect_syslog(struct auditlog *a)
@@ -106,20 +102,70 @@ write_file(struct auditlog *a, const char *p, size_t n)
 	return 0;
 }
 
+/* One message, without waiting: EAGAIN when the socket is full. */
 static int
 send_once(struct auditlog *a, const char *p, size_t n)
 {
-	struct pollfd pf = { a->sock, POLLOUT, 0 };
-
 	if (a->sock < 0 && connect_syslog(a) != 0)
 		return E_SYS;
-	pf.fd = a->sock;
-	while (send(a->sock, p, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN || poll(&pf, 1, SYSLOG_WAIT_MS) <= 0)
+	while (send(a->sock, p, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
 			return E_SYS;
+	return 0;
+}
+
+/* The server restarted, or its socket was replaced: once more. */
+static int
+send_msg(struct auditlog *a, const char *p, size_t n)
+{
+	if (send_once(a, p, n) == 0)
+		return 0;
+	if ((errno == ECONNREFUSED || errno == ENOTCONN || errno == ENOENT) &&
+	    connect_syslog(a) == 0)
+		return send_once(a, p, n);
+	return E_SYS;
+}
+
+size_t
+auditlog_flush(struct auditlog *a)
+{
+	struct auditlog_msg *m;
+
+	while (a->qlen > 0) {
+		m = &a->q[a->qhead];
+		if (send_msg(a, m->p, m->n) != 0)
+			break;
+		free(m->p);
+		m->p = NULL;
+		a->qhead = (a->qhead + 1) % AUDITLOG_QUEUE_MAX;
+		a->qlen--;
 	}
+	return a->qlen;
+}
+
+/*
+ * In order, never waiting: after what is queued, or queued itself when
+ * the socket is full.  A server that is gone fails the record.
+ */
+static int
+send_or_queue(struct auditlog *a, const char *p, size_t n)
+{
+	struct auditlog_msg *m;
+
+	if (auditlog_flush(a) == 0 && send_msg(a, p, n) == 0)
+		return 0;
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return E_SYS;
+	if (a->qlen == AUDITLOG_QUEUE_MAX) {
+		errno = ENOBUFS;
+		return E_SYS;
+	}
+	m = &a->q[(a->qhead + a->qlen) % AUDITLOG_QUEUE_MAX];
+	if ((m->p = malloc(n)) == NULL)
+		return E_SYS;
+	memcpy(m->p, p, n);
+	m->n = n;
+	a->qlen++;
 	return 0;
 }
 
@@ -140,13 +186,7 @@ write_syslog(struct auditlog *a, const struct audit_record *r,
 	    &n)) != 0)
 		return ret;
 	n += h - 1;
-	if ((ret = send_once(a, a->frame, n)) == 0)
-		return 0;
-	/* The server restarted, or its socket was replaced: once more. */
-	if ((errno == ECONNREFUSED || errno == ENOTCONN || errno == ENOENT) &&
-	    connect_syslog(a) == 0)
-		return send_once(a, a->frame, n);
-	return ret;
+	return send_or_queue(a, a->frame, n);
 }
 
 int

@@ -15,6 +15,14 @@
 
 #define AUDITLOG_SYSLOG_PATH	"/dev/log"
 #define AUDITLOG_IDENT		"dived"
+/* Syslog messages waiting for a syslog server that does not read: at
+ * most this many (AUDIT_MAX_SYSLOG bytes and a frame each). */
+#define AUDITLOG_QUEUE_MAX	64u
+
+struct auditlog_msg {
+	char *p;
+	size_t n;
+};
 
 struct auditlog {
 	int fd;			/* the file, O_APPEND, or -1 */
@@ -23,6 +31,8 @@ struct auditlog {
 	int sock;		/* datagram socket to syslog, or -1 */
 	char *buf;		/* AUDIT_MAX_RECORD bytes */
 	char *frame;		/* AUDIT_MAX_SYSLOG + header */
+	struct auditlog_msg q[AUDITLOG_QUEUE_MAX];	/* not yet sent */
+	size_t qhead, qlen;
 };
 
 /*
@@ -37,11 +47,19 @@ int auditlog_open(struct auditlog *a, const char *file, bool use_syslog,
 /*
  * auditlog_write: format r (audit_format) and write it to every
  * destination (each tried whatever the other did), a syslog server that
- * went away being reconnected once.  Returns 0, or E_SYS with errno set
- * when a destination could not take the whole record (*what names the
- * first that failed).
+ * went away being reconnected once.  Never waits for syslog: a message
+ * its socket cannot take at once is queued (and sent by auditlog_flush),
+ * and with the queue full the record fails (ENOBUFS).  Returns 0, or
+ * E_SYS with errno set when a destination could not take the whole
+ * record (*what names the first that failed).
  */
 int auditlog_write(struct auditlog *a, const struct audit_record *r,
     const char **what) WUR;
+
+/*
+ * auditlog_flush: send what is queued for syslog, as much as its socket
+ * takes now.  Returns the number of messages still queued.
+ */
+size_t auditlog_flush(struct auditlog *a);
 
 #endif

@@ -124,8 +124,9 @@ creds_identify(struct ctx *c, int fd, const struct ucred *peer,
 
 	if ((r = peer_identify(fd, peer, pk, &why)) == 0)
 		return 0;
-	log_notice("uid %u pid %d: connection refused: %s",
-	    (unsigned)peer->uid, (int)peer->pid, why);
-	decide_conn(c, peer, (uid_t)-1, ++c->next_id, why);
+	/* Recorded and logged within the rate limit of its uid. */
+	if (decide_conn(c, peer, (uid_t)-1, ++c->next_id, why))
+		log_notice("uid %u pid %d: connection refused: %s",
+		    (unsigned)peer->uid, (int)peer->pid, why);
 	return r == E_RESOURCES ? r : E_UNAVAILABLE;
 }

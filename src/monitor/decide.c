@@ -47,6 +47,86 @@ record(struct ctx *c, const struct audit_record *r, uint64_t sid)
 	return E_SYS;
 }
 
+/* How often records queued for syslog are tried again. */
+#define AUDIT_RETRY_MS	100u
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec now;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+/* "N more left out since T" in dived's own log. */
+static void
+log_left(const struct audit_left *l)
+{
+	char t[32];
+	struct tm tm;
+
+	if (l->n == 0)
+		return;
+	if (gmtime_r(&l->since.tv_sec, &tm) == NULL ||
+	    strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		t[0] = '\0';
+	if (l->other_uids)
+		log_notice("other uids: %llu more left out since %s",
+		    (unsigned long long)l->n, t);
+	else
+		log_notice("uid %u: %llu more left out since %s",
+		    (unsigned)l->uid, (unsigned long long)l->n, t);
+}
+
+/*
+ * Whether a record and a log line about uid's rejected request or
+ * refused connection may be written now (the rate limit); *left gets
+ * the count of those left out before, already logged.
+ */
+static bool
+report(struct ctx *c, uid_t uid, struct audit_left *left)
+{
+	struct timespec rt;
+
+	(void)clock_gettime(CLOCK_REALTIME, &rt);
+	if (!audit_rates_take(&c->rates, uid, mono_ms(), &rt, left))
+		return false;
+	log_left(left);
+	return true;
+}
+
+int
+decide_tick(struct ctx *c, bool all)
+{
+	struct audit_record r;
+	struct audit_left l;
+	uint64_t wait_ms;
+	char ids[48];
+
+	while (audit_rates_due(&c->rates, mono_ms(), all, &l, &wait_ms)) {
+		log_left(&l);
+		if (c->audit == NULL)
+			continue;
+		record_base(c, &r, AUDIT_SUPPRESSED, 0, ids, sizeof(ids));
+		r.id = NULL;
+		r.client.uid = l.uid;
+		r.other_uids = l.other_uids;
+		r.suppressed = l.n;
+		r.since = l.since;
+		(void)record(c, &r, 0);
+	}
+	/* Records syslog could not take yet: tried again soon. */
+	if (c->audit != NULL && auditlog_flush(c->audit) > 0) {
+		if (all)
+			log_err("audit: %zu records not sent to syslog",
+			    c->audit->qlen);
+		else if (wait_ms > AUDIT_RETRY_MS)
+			wait_ms = AUDIT_RETRY_MS;
+	}
+	return wait_ms > INT_MAX ? -1 : (int)wait_ms + 1;
+}
+
 static void
 client_fields(const struct session *s, struct audit_client *cl)
 {
@@ -66,12 +146,12 @@ client_fields(const struct session *s, struct audit_client *cl)
 }
 
 static int
-record_decision(struct ctx *c, struct session *s)
+record_decision(struct ctx *c, struct session *s, const struct audit_left *l)
 {
 	const struct facts *f = &s->pol.f;
 	struct audit_target t;
 	struct audit_record r;
-	char id[48], rule[PATH_MAX + 32];
+	char id[48], rule[PATH_MAX + 32], sum[65];
 
 	record_base(c, &r, AUDIT_DECISION, s->id, id, sizeof(id));
 	client_fields(s, &r.client);
@@ -88,10 +168,22 @@ record_decision(struct ctx *c, struct session *s)
 		t.groups = f->id.change ? f->id.groups : NULL;
 		t.ngroups = f->id.change ? (size_t)f->id.ngroups : 0;
 		r.target = &t;
+	} else if (s->pol.target != NULL) {
+		/* Asked for, but no such user: its name only. */
+		memset(&t, 0, sizeof(t));
+		t.user = s->pol.target;
+		t.no_entry = true;
+		r.target = &t;
 	}
 	r.program = f->path;
 	r.argv = f->argv != NULL ? f->argv : s->pol.f.req->argv;
 	r.argc = f->argv != NULL ? f->argc : s->pol.f.req->argc;
+	r.argv_bytes = audit_argv_digest(r.argv, r.argc, sum);
+	r.argv_sha256 = sum;
+	if (l != NULL) {
+		r.suppressed = l->n;
+		r.since = l->since;
+	}
 	return record(c, &r, s->id);
 }
 
@@ -100,6 +192,8 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
     struct msg_failed *fail)
 {
 	struct facts *f = &s->pol.f;
+	struct audit_left left;
+	bool shown;
 
 	if (c->audit == NULL)		/* none, and so no policy either */
 		return 0;
@@ -113,14 +207,17 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 	f->req = a->req;
 	f->resolve = c->pol != NULL;
 	(void)facts_decide(f, a, c->pol);	/* as --check-config does */
-	if (record_decision(c, s) != 0 &&
+	/* A rejection is recorded and logged within the rate limit. */
+	shown = f->d.permit || report(c, s->peer.uid, &left);
+	if (shown && record_decision(c, s, f->d.permit ? NULL : &left) != 0 &&
 	    !c->o->audit_fail_open && f->d.permit)
 		facts_refuse(f, STEP_AUDIT, errno, "audit log not writable");
 	*fail = f->fail;
 	if (!f->d.permit) {
-		log_notice("session %llu: uid %u pid %d: refused: %s",
-		    (unsigned long long)s->id, (unsigned)s->peer.uid,
-		    (int)s->peer.pid, f->reason);
+		if (shown)
+			log_notice("session %llu: uid %u pid %d: refused: %s",
+			    (unsigned long long)s->id, (unsigned)s->peer.uid,
+			    (int)s->peer.pid, f->reason);
 		return -1;
 	}
 	/* Exactly what was decided: this program, this rule's options. */
@@ -165,29 +262,28 @@ decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
 	(void)record(c, &r, s->id);
 }
 
-void
+bool
 decide_conn(struct ctx *c, const struct ucred *peer, uid_t owner,
     uint64_t id, const char *why)
 {
 	struct audit_record r;
-	struct timespec now;
+	struct audit_left left;
 	char ids[48];
-	uint64_t supp;
 
+	if (!report(c, peer->uid, &left))
+		return false;
 	if (c->audit == NULL)
-		return;
-	(void)clock_gettime(CLOCK_MONOTONIC, &now);
-	if (!audit_rate_take(&c->rate, (uint64_t)now.tv_sec * 1000 +
-	    (uint64_t)now.tv_nsec / 1000000, &supp))
-		return;
+		return true;
 	record_base(c, &r, AUDIT_CONNECTION, id, ids, sizeof(ids));
 	r.client.uid = peer->uid;
 	r.client.owner = owner;
 	r.client.gid = peer->gid;
 	r.client.pid = peer->pid;
 	r.reason = why;
-	r.suppressed = supp;
+	r.suppressed = left.n;
+	r.since = left.since;
 	(void)record(c, &r, id);
+	return true;
 }
 
 /* At accept: what only the client's socket can tell. */

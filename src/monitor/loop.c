@@ -135,7 +135,7 @@ listener_gone(struct ctx *c, struct session *s)
 		(void)kill(s->child, SIGTERM);
 	msgreader_free(&s->rd);
 	if (s->state == S_REQUEST) {
-		decide_conn(c, &s->peer, s->pk.owner, s->id,
+		(void)decide_conn(c, &s->peer, s->pk.owner, s->id,
 		    s->pol.why != NULL ? s->pol.why :
 		    "connection closed before a request");
 		s->state = S_ENDED;
@@ -637,10 +637,10 @@ new_connection(struct ctx *c, int fd)
 		return;
 	}
 	if ((r = creds_admit(c, &peer, pk.owner)) != 0) {
-		log_warn("uid %u%s pid %d: connection refused: %s",
-		    (unsigned)peer.uid, creds_owner_str(&peer, &pk),
-		    (int)peer.pid, err_str(r));
-		decide_conn(c, &peer, pk.owner, ++c->next_id, err_str(r));
+		if (decide_conn(c, &peer, pk.owner, ++c->next_id, err_str(r)))
+			log_warn("uid %u%s pid %d: connection refused: %s",
+			    (unsigned)peer.uid, creds_owner_str(&peer, &pk),
+			    (int)peer.pid, err_str(r));
 		refuse(fd, r);
 		return;
 	}
@@ -665,7 +665,7 @@ new_connection(struct ctx *c, int fd)
 		    (int)peer.pid, r == E_UNAVAILABLE ?
 		    "read the client's groups" : "hand the connection to a "
 		    "listener", r == E_SYS ? strerror(errno) : err_str(r));
-		decide_conn(c, &peer, pk.owner, s->id, short_of ?
+		(void)decide_conn(c, &peer, pk.owner, s->id, short_of ?
 		    "server out of resources" : "server unavailable");
 		refuse(fd, short_of ? E_RESOURCES : E_UNAVAILABLE);
 		creds_release(c, peer.uid, pk.owner);
@@ -687,9 +687,10 @@ refuse_starved(struct ctx *c, int fd)
 	struct ucred peer = { 0, (uid_t)-1, (gid_t)-1 };
 
 	(void)getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len);
-	log_warn("uid %u pid %d: connection refused: out of file descriptors",
-	    (unsigned)peer.uid, (int)peer.pid);
-	decide_conn(c, &peer, (uid_t)-1, ++c->next_id, err_str(E_RESOURCES));
+	if (decide_conn(c, &peer, (uid_t)-1, ++c->next_id,
+	    err_str(E_RESOURCES)))
+		log_warn("uid %u pid %d: connection refused: out of file "
+		    "descriptors", (unsigned)peer.uid, (int)peer.pid);
 	refuse(fd, E_RESOURCES);
 }
 
@@ -759,7 +760,7 @@ loop_run(struct ctx *c)
 {
 	struct epoll_event ev[64];
 	struct evtag *t;
-	int n, i;
+	int n, i, wait_ms;
 
 	c->spare_fd = -1;
 	if (c->listen_fd >= 0) {
@@ -775,8 +776,10 @@ loop_run(struct ctx *c)
 	}
 	/* -i and -F serve one client: done once it is. */
 	while (!c->stopping && (c->listen_fd >= 0 || c->sessions != NULL)) {
-		if ((n = epoll_wait(c->ep, ev, 64, c->accept_paused ? 1000 :
-		    -1)) < 0) {
+		wait_ms = decide_tick(c, false);	/* counts due */
+		if (c->accept_paused && (wait_ms < 0 || wait_ms > 1000))
+			wait_ms = 1000;
+		if ((n = epoll_wait(c->ep, ev, 64, wait_ms)) < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal_f("epoll_wait: %s", strerror(errno));
@@ -805,4 +808,5 @@ loop_run(struct ctx *c)
 		}
 		free_dead();
 	}
+	(void)decide_tick(c, true);	/* every count left */
 }

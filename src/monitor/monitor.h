@@ -122,7 +122,7 @@ struct ctx {
 	bool passrights;		/* SO_PASSRIGHTS=0 works on this kernel */
 	struct conf *pol;		/* the policy, or NULL */
 	struct auditlog *audit;		/* always with a policy; NULL: none */
-	struct audit_rate rate;		/* of records without a request */
+	struct audit_rates rates;	/* of rejections and refusals */
 	char idbase[24];		/* request ids are IDBASE-N */
 };
 
@@ -152,8 +152,13 @@ int decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
     struct msg_failed *fail);
 void decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
     const struct msg_failed *fail);
-void decide_conn(struct ctx *c, const struct ucred *peer, uid_t owner,
+/* decide_conn: record (and say whether to log) a connection refused
+ * or ended without a request, within the rate limit of its uid. */
+bool decide_conn(struct ctx *c, const struct ucred *peer, uid_t owner,
     uint64_t id, const char *why);
+/* decide_tick: write the counts of records left out that are due (all:
+ * every one); returns the ms until the next is, or -1. */
+int decide_tick(struct ctx *c, bool all);
 void decide_free(struct session *s);
 
 /* creds.c: connection accounting by client uid. */

@@ -113,7 +113,17 @@ target(struct facts *f, struct spawn_args *a)
 	int err;
 
 	if (f->target != NULL) {
-		if ((err = ids_user(f->target, &pw, &name)) == ENOENT)
+		/* A user that does not exist is a target no rule names: the
+		 * policy answers first, so that a client may learn that it
+		 * does not exist only when it may ask for any user. */
+		if ((err = ids_user(f->target, &pw, &name)) == ENOENT &&
+		    f->resolve) {
+			f->no_user = true;
+			f->q.target = (uid_t)-1;
+			f->q.target_default = false;
+			return 0;
+		}
+		if (err == ENOENT)
 			facts_refuse(f, STEP_POLICY, DENY_NO_USER,
 			    deny_reason_str(DENY_NO_USER));
 		else if (err != 0)
@@ -183,11 +193,19 @@ facts_decide(struct facts *f, struct spawn_args *a, const struct conf *pol)
 	if (pol == NULL)
 		return 0;
 	policy_decide(pol, &f->q, &f->d);
-	if (f->d.permit)
-		return 0;
-	facts_refuse(f, STEP_POLICY, (int)f->d.reason,
-	    deny_reason_str(f->d.reason));
-	return -1;
+	if (!f->d.permit) {
+		facts_refuse(f, STEP_POLICY, (int)f->d.reason,
+		    deny_reason_str(f->d.reason));
+		return -1;
+	}
+	/* Told only to a client the policy lets ask for this (any) user. */
+	if (f->no_user) {
+		f->d.rule = NULL;
+		facts_refuse(f, STEP_POLICY, DENY_NO_USER,
+		    deny_reason_str(DENY_NO_USER));
+		return -1;
+	}
+	return 0;
 }
 
 void

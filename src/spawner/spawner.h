@@ -179,6 +179,7 @@ struct facts {
 	char tuid[16];			/* the target's uid, if not default */
 	struct identity id;		/* whom the program runs as */
 	bool have_id;
+	bool no_user;			/* target has no passwd entry */
 	char *path;			/* the program, NULL: not resolved */
 	const char **argv;		/* the whole command line */
 	size_t argc;
@@ -197,9 +198,12 @@ int facts_get(struct facts *f, struct spawn_args *a);
 
 /*
  * facts_decide: facts_get, then the decision of pol on them (none: any
- * request whose facts could be gathered is permitted).  The daemon and
- * dived --check-config both decide through it.  Returns 0 if permitted,
- * else -1 with f->fail and f->reason saying why.
+ * request whose facts could be gathered is permitted).  A target user
+ * that does not exist is refused as "no such user" only when the policy
+ * would let the client ask for any user, and otherwise gets the policy's
+ * own denial.  The daemon and dived --check-config both decide through
+ * it.  Returns 0 if permitted, else -1 with f->d, f->fail and f->reason
+ * saying why.
  */
 int facts_decide(struct facts *f, struct spawn_args *a,
     const struct conf *pol);

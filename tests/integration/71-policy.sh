@@ -6,7 +6,7 @@
 # options; nofds; a denied client's descriptors closed and nothing run;
 # abstract sockets with --allow-users and --allow-groups.
 . "$(dirname "$0")/lib.sh"
-plan 76
+plan 77
 
 cd "$T" || exit 1
 U1=$(id -u divetest1)
@@ -91,14 +91,17 @@ like "'as nobody' only for its command" "$st/$err" "^126/dive: denied by policy:
 try divetest2 -u nobody "$SOCK" /usr/bin/id -un
 like "'as nobody' only for its client" "$st/$err" "^126/dive: denied by policy: "
 try divetest1 -u no-such-user-x "$SOCK" /usr/bin/id
-is "-u with an unknown user: denied, says so" "$st/$err" \
-    "126/dive: denied by policy: no such user"
+is "-u with an unknown user: the same denial as for a user that exists" \
+    "$st/$err" "126/$NORULE"
 try divetest1 -u 'bad name' "$SOCK" /usr/bin/id
 is "-u with a malformed name: usage error" "$st" 4
 
 policy "permit divetest1 as *"
 try divetest1 -u divetest2 "$SOCK" /usr/bin/id -un
 is "'as *': any user" "$st/$out" "0/divetest2"
+try divetest1 -u no-such-user-x "$SOCK" /usr/bin/id
+is "... an unknown user: denied, says so" "$st/$err" \
+    "126/dive: denied by policy: no such user"
 
 EXTRA=(-u divetest2)
 policy "permit divetest1"

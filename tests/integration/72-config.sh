@@ -149,8 +149,8 @@ is "... a relative path: deny, says why" "$?/$out" \
 rule none: name the program by an absolute path or a bare name"
 out=$("$DIVED" --check-config "$CONF" --as-client divetest1 \
     --as-target no-such-user-x -- id)
-is "... an unknown target: deny" "$?/$out" "3/deny
-rule none: no such user"
+is "... an unknown target: deny, as the daemon does" "$?/$out" "3/deny
+rule none: no rule permits this request"
 out=$("$DIVED" --check-config "$CONF" --allow-users divetest2 \
     --as-client divetest2 -- /bin/true)
 is "... with --allow-users on the same command line" "$?/$out" \

@@ -59,7 +59,7 @@ static struct audit_record
 decision(const char *const *argv, size_t argc)
 {
 	static const gid_t cg[] = { 1001, 10 }, tg[] = { 0 };
-	static const struct audit_target t = { "root", 0, 0, tg, 1 };
+	static const struct audit_target t = { "root", 0, 0, tg, 1, false };
 	struct audit_record r;
 
 	memset(&r, 0, sizeof(r));
@@ -106,7 +106,8 @@ Test(audit, decision_record_has_every_field)
 	    "\"client_exe\":\"/usr/bin/dive\",\"client_exe_error\":null,"
 	    "\"client_cwd\":\"/home/alice\",\"client_cwd_error\":null,"
 	    "\"target_user\":\"root\",\"target_uid\":0,\"target_gid\":0,"
-	    "\"target_groups\":[0],\"program\":\"/usr/bin/id\",\"argc\":2,"
+	    "\"target_groups\":[0],\"program\":\"/usr/bin/id\","
+	    "\"suppressed\":0,\"suppressed_since\":null,\"argc\":2,"
 	    "\"argv\":[\"id\",\"-u\"]}\n");
 }
 
@@ -246,7 +247,8 @@ Test(audit, connection_records)
 	has("\"type\":\"connection\",\"id\":\"x-2\",\"socket\":\"/s\","
 	    "\"client_uid\":65534,\"client_owner_uid\":null,"
 	    "\"client_gid\":65534,\"client_pid\":9,"
-	    "\"reason\":\"request not completed in time\",\"suppressed\":12}");
+	    "\"reason\":\"request not completed in time\",\"suppressed\":12,"
+	    "\"suppressed_since\":\"1970-01-01T00:00:00.000Z\"}");
 }
 
 Test(audit, a_huge_argv_is_cut_to_fit_and_says_so)
@@ -277,7 +279,7 @@ Test(audit, many_arguments_are_cut_between_strings)
 	fmt(&r, AUDIT_MAX_SYSLOG);
 	one_clean_line();
 	has("\"argc\":5000");
-	has("\"argument\"],\"truncated\":true}\n");
+	has("\"],\"truncated\":true}\n");
 }
 
 Test(audit, escapes_are_never_cut_in_half)
@@ -381,4 +383,77 @@ Test(audit, rate_limit_survives_a_clock_that_does_not_move)
 	memset(&r, 0, sizeof(r));
 	cr_assert(audit_rate_take(&r, 5, &supp));
 	cr_assert(audit_rate_take(&r, 4, &supp));	/* earlier: no refill */
+}
+
+Test(audit, rejected_argv_is_cut_to_its_bound_with_length_and_hash)
+{
+	static char big[20000];
+	const char *argv[] = { "/bin/echo", big };
+	struct audit_record r = decision(argv, 2);
+	char sum[65];
+	const char *a;
+
+	memset(big, 'y', sizeof(big) - 1);
+	r.accept = false;
+	r.reason = "no rule permits this request";
+	r.argv_bytes = audit_argv_digest(argv, 2, sum);
+	r.argv_sha256 = sum;
+	fmt(&r, AUDIT_MAX_RECORD);
+	one_clean_line();
+	has("\"argc\":2,\"argv_bytes\":20010,\"argv_sha256\":\"");
+	has(",\"truncated\":true}\n");
+	cr_assert_not_null(a = strstr(out, "\"argv\":["));
+	cr_assert_leq(strlen(a), AUDIT_REJECTED_ARGV + 64);
+	r.accept = true;		/* accepted: as much as fits */
+	fmt(&r, AUDIT_MAX_RECORD);
+	cr_assert_gt(strlen(strstr(out, "\"argv\":[")), sizeof(big));
+}
+
+/* Known answers: SHA-256 of no bytes (FIPS 180-2), and of the bytes
+ * "id\0-u\0" (as sha256sum(1) computes it). */
+Test(audit, argv_digest_known_answers)
+{
+	const char *idu[] = { "id", "-u" };
+	char sum[65];
+
+	cr_assert_eq(audit_argv_digest(NULL, 0, sum), 0);
+	cr_assert_str_eq(sum, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855");
+	cr_assert_eq(audit_argv_digest(idu, 2, sum), 6);
+	cr_assert_str_eq(sum, "c874b208c7221699fde0d675eaebace0"
+	    "216e8dcaffcfe670f147aaea138994b3");
+}
+
+Test(audit, rates_are_per_uid_and_count_what_they_leave_out)
+{
+	static struct audit_rates t;
+	struct timespec rt = { 1700000000, 0 };
+	struct audit_left l;
+	uint64_t w, refused = 0, counted = 0;
+	unsigned int i;
+
+	for (i = 0; i < AUDIT_RATE_BURST; i++)
+		cr_assert(audit_rates_take(&t, 1000, 5, &rt, &l));
+	for (i = 0; i < 7; i++)
+		cr_assert_not(audit_rates_take(&t, 1000, 5, &rt, &l));
+	/* Another uid has its own allowance. */
+	cr_assert(audit_rates_take(&t, 1001, 5, &rt, &l));
+	cr_assert_eq(l.n, 0);
+	/* Not due yet; then due, with the count and its time. */
+	cr_assert_not(audit_rates_due(&t, 5, false, &l, &w));
+	cr_assert_eq(w, AUDIT_RATE_EVERY_MS);
+	cr_assert(audit_rates_due(&t, 5 + w, false, &l, &w));
+	cr_assert_eq(l.uid, 1000);
+	cr_assert_eq(l.n, 7);
+	cr_assert_eq(l.since.tv_sec, rt.tv_sec);
+	cr_assert_not(audit_rates_due(&t, 5 + w, true, &l, &w));
+	/* More uids than places: the rest share one count, never lost. */
+	for (i = 0; i < 3 * AUDIT_RATE_UIDS; i++) {
+		while (audit_rates_take(&t, 5000 + i, 10, &rt, &l))
+			counted += l.n;
+		refused++;
+	}
+	while (audit_rates_due(&t, 10, true, &l, &w))
+		counted += l.n;
+	cr_assert_eq(counted, refused);
 }
