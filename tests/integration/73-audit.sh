@@ -211,7 +211,9 @@ for i in $(seq 100); do
 	sleep 0.1
 done
 before=$(nconn)
-run_as nobody "$RAW" idle "$SOCK" 0 > /dev/null
+# It stays until refused (the end of its connection): a client must be
+# there to be identified, and so charged.
+run_as nobody "$RAW" idle "$SOCK" 10 > /dev/null
 for i in $(seq 100); do [ "$(nconn)" -gt "$before" ] && break; sleep 0.1; done
 is "a client over its limit: a record" \
     "$(jq -r 'select(.type == "connection") | .reason' "$AUD" | tail -n 1)" \
