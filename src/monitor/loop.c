@@ -755,6 +755,23 @@ free_dead(void)
 	}
 }
 
+/*
+ * Connections still without a request when dived stops are recorded too
+ * (within the rate limit, whose counts follow): none ends unrecorded.
+ */
+static void
+record_pending(struct ctx *c)
+{
+	struct session *s;
+
+	for (s = c->sessions; s != NULL; s = s->next)
+		if (s->lfd >= 0 && s->state == S_REQUEST) {
+			(void)decide_conn(c, &s->peer, s->pk.owner, s->id,
+			    "dived stopped before a request");
+			s->state = S_ENDED;
+		}
+}
+
 void
 loop_run(struct ctx *c)
 {
@@ -808,5 +825,6 @@ loop_run(struct ctx *c)
 		}
 		free_dead();
 	}
+	record_pending(c);
 	(void)decide_tick(c, true);	/* every count left */
 }
