@@ -149,12 +149,13 @@ alive(int pidfd)
  * have the client's uid (/proc/PID belongs to its euid), which another
  * user's process never has.
  */
+static int open_pidfd(const struct ucred *cr, int *pidfd,
+    const char **why);
+
 static int
 get_pidfd(int sock, const struct ucred *cr, int *pidfd, const char **why)
 {
 	socklen_t len = sizeof(int);
-	struct stat st;
-	char path[32];
 
 	*pidfd = -1;
 	if (cr->pid <= 0) {
@@ -168,6 +169,17 @@ get_pidfd(int sock, const struct ucred *cr, int *pidfd, const char **why)
 		*why = "no pidfd for the client";
 		return E_UNAVAILABLE;
 	}
+	return open_pidfd(cr, pidfd, why);
+}
+
+/* The pid's process, if it runs as the client's uid: another user's
+ * process never has it, even after the pid is reused. */
+static int
+open_pidfd(const struct ucred *cr, int *pidfd, const char **why)
+{
+	struct stat st;
+	char path[32];
+
 	(void)snprintf(path, sizeof(path), "/proc/%d", (int)cr->pid);
 	if ((*pidfd = (int)syscall(SYS_pidfd_open, cr->pid, 0U)) < 0) {
 		*why = errno == ENOSYS ? "no pidfd for the client (Linux "
@@ -280,6 +292,21 @@ ctty_of(int pidfd, pid_t pid, uint32_t *ctty, const char **why)
 		return E_UNAVAILABLE;
 	*ctty = (uint32_t)n;
 	return 0;
+}
+
+uint32_t
+peer_ctty_now(const struct ucred *cr)
+{
+	const char *why;
+	uint32_t ctty = 0;
+	int pidfd;
+
+	if (cr->pid <= 0 || open_pidfd(cr, &pidfd, &why) != 0)
+		return 0;
+	if (ctty_of(pidfd, cr->pid, &ctty, &why) != 0)
+		ctty = 0;
+	(void)close(pidfd);
+	return ctty;
 }
 
 int

@@ -62,4 +62,13 @@ struct peer_kernel {
 int peer_identify(int sock, const struct ucred *cr, struct peer_kernel *k,
     const char **why) WUR;
 
+/*
+ * peer_ctty_now: the controlling terminal of the client's process (cr's
+ * pid, while it runs as cr's uid) as it is now, 0 if none or unknown.
+ * A terminal is the client's while its session has it: the number read
+ * at accept may since name another session's terminal (the client hung
+ * its own pty up, and the number went to the next pty opened).
+ */
+uint32_t peer_ctty_now(const struct ucred *cr) WUR;
+
 #endif

@@ -238,7 +238,9 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	a.nofile_soft = c->su->nofile_soft;
 	a.ns = &c->su->ns;
 	a.peer = s->peer;
-	a.client_ctty = s->pk.ctty;
+	/* Its terminal now: the request, and the terminal it carries, are
+	 * in; the number read at accept may be another session's since. */
+	a.client_ctty = s->pk.ctty != 0 ? peer_ctty_now(&s->peer) : 0;
 	a.groups = s->pol.groups;
 	a.ngroups = s->pol.ngroups;
 	a.req = req;

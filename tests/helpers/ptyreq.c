@@ -9,6 +9,9 @@
  *                 /bin/sh -c 'tty; exit 3'
  *   MODE nopty    no pty, no descriptors; runs /bin/true
  *   MODE pty5     REQ_F_PTY, the terminal at 5 only; runs /bin/true
+ *   MODE late     no pty; once the hello is in, prints "hello", receives
+ *                 a descriptor on fd 0 (SCM_RIGHTS) and sends it as the
+ *                 terminal (DIVE_TERMINAL); runs /bin/true
  */
 #include <poll.h>
 #include <stdio.h>
@@ -48,6 +51,28 @@ next(int s, struct msgreader *rd)
 	return r;
 }
 
+/* One descriptor from the socket at 0, or -1. */
+static int
+recv_fd(void)
+{
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec io = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	int fd = -1;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &io;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	if (recvmsg(0, &mh, MSG_CMSG_CLOEXEC) != 1 ||
+	    (cm = CMSG_FIRSTHDR(&mh)) == NULL || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+	return fd;
+}
+
 static void
 request(int s, const char *mode)
 {
@@ -55,12 +80,13 @@ request(int s, const char *mode)
 	static const char *tru[] = { "/bin/true", NULL };
 	struct req_exec r;
 	struct buf b;
+	int tty = -1;
 
 	memset(&r, 0, sizeof(r));
 	r.umask = 022;
 	r.argv = strcmp(mode, "pty") == 0 ? sh : tru;
 	r.argc = strcmp(mode, "pty") == 0 ? 3 : 1;
-	if (strcmp(mode, "nopty") != 0) {
+	if (strcmp(mode, "nopty") != 0 && strcmp(mode, "late") != 0) {
 		r.flags = REQ_F_PTY;
 		r.pty.ws = (struct msg_winsize){ 24, 80, 0, 0 };
 		if (strcmp(mode, "pty5") == 0) {
@@ -72,9 +98,18 @@ request(int s, const char *mode)
 			r.pty.fdnum[2] = 2;
 		}
 	}
+	if (strcmp(mode, "late") == 0) {
+		printf("hello\n");
+		fflush(stdout);
+		if ((tty = recv_fd()) < 0)
+			_exit(2);
+		r.flags = 0;
+		r.specials = REQ_SPECIAL_TTY;
+	}
 	buf_init(&b, MSG_MAX_LEN);
 	if (msg_encode_req_exec(&b, &r) != 0 ||
-	    fdpass_send(s, MSG_REQ_EXEC, &b, NULL, 0) != 0)
+	    fdpass_send(s, MSG_REQ_EXEC, &b, tty >= 0 ? &tty : NULL,
+	    tty >= 0 ? 1 : 0) != 0)
 		_exit(2);
 	buf_free(&b);
 }
