@@ -15,17 +15,6 @@ CONF=$T/dived.conf
 DENYRULE="dive: denied by policy: a rule denies this request"
 NORULE="dive: denied by policy: no rule permits this request"
 
-# policy RULE... [-- OPTIONS]: dived on $SOCK with these rules.
-policy() {
-	: > "$CONF"
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		printf '%s\n' "$1" >> "$CONF"
-		shift
-	done
-	[ $# -gt 0 ] && shift
-	chmod 644 "$CONF"
-	start_dived --config "$CONF" --audit-log "$T/audit.json" "$@"
-}
 
 if [ "$(readlink -f /bin/sh)" != "$(readlink -f /usr/bin/sh)" ] ||
     [ ! /bin/true -ef /usr/bin/true ] || [ "$(readlink /bin)" != usr/bin ]; then

@@ -15,17 +15,6 @@ cd "$T" || exit 1
 CONF=$T/dived.conf
 NORULE="dive: denied by policy: no rule permits this request"
 
-# policy RULE... [-- OPTIONS]: dived on $SOCK with these rules.
-policy() {
-	: > "$CONF"
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		printf '%s\n' "$1" >> "$CONF"
-		shift
-	done
-	[ $# -gt 0 ] && shift
-	chmod 644 "$CONF"
-	start_dived --config "$CONF" --audit-log "$T/audit.json" "$@"
-}
 AS1="setpriv --reuid=divetest1 --regid=divetest1 --clear-groups"
 SHREAL=$(readlink -f /bin/sh)
 

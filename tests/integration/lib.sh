@@ -183,6 +183,19 @@ EOF
 	chmod 755 "$T/dived-ns" "$T/dived-unshare"
 }
 
+# policy RULE... [-- OPTIONS]: dived on $SOCK with these rules in $CONF
+# (the caller sets it), its audit log in $T/audit.json.
+policy() {
+	: > "$CONF"
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		printf '%s\n' "$1" >> "$CONF"
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	chmod 644 "$CONF"
+	start_dived --config "$CONF" --audit-log "$T/audit.json" "$@"
+}
+
 # run_as USER COMMAND...: run with the user's uid, gid and groups.
 run_as() {
 	local u=$1
