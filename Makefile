@@ -82,8 +82,7 @@ LISTENER_LDFLAGS = $(if $(SAN),,$(if $(STATIC_LISTENER),$(call ld-option,\
 LISTENER_NONSS = -Wl,--defsym=getpwuid=nonss_getpwuid \
 		 -Wl,--defsym=initgroups=nonss_initgroups
 
-INC      = -Isrc/common
-CFLAGS  += $(OPT) $(WARN) $(HARDEN) $(INC) -MMD -MP
+CFLAGS  += $(OPT) $(WARN) $(HARDEN) -MMD -MP
 LDFLAGS += $(LDHARDEN)
 
 PKG      = pkg-config
@@ -93,11 +92,42 @@ DIVED_LIBS    = $(shell $(PKG) --libs libcap-ng libbsd-overlay libmd)
 LISTENER_LIBS = $(shell $(PKG) --libs libseccomp libcap-ng libbsd-overlay)
 CRITERION_LIBS = $(shell $(PKG) --libs criterion)
 
-COMMON_SRC   = $(wildcard src/common/*.c)
-CLIENT_SRC   = $(wildcard src/client/*.c)
-MONITOR_SRC  = $(wildcard src/monitor/*.c)
-SPAWNER_SRC  = $(wildcard src/spawner/*.c)
-LISTENER_SRC = $(wildcard src/listener/*.c)
+# What each program is made of: every object it links, named here (no
+# archive decides it).  One folder is one process or one set of shared
+# code (README.md, "Reading the code"); tools/lint.sh checks that each
+# binary defines no symbol of this project outside its list, and that
+# each list draws only from the folders its process may run.
+src_of = $(foreach f,$(2),src/$(1)/$(f).c)
+WIRE_SRC     = $(call src_of,common,buf errors fdpass msg num)
+CLIENT_SRC   = $(call src_of,client,dive pty request wait) $(WIRE_SRC)
+LISTENER_SRC = $(call src_of,listener,main nonss sandbox session) \
+	       $(call src_of,common,log) $(WIRE_SRC)
+DIVED_SRC    = $(call src_of,dived,main config daemon options xmalloc) \
+	       $(call src_of,monitor,auditlog creds decide facts ids launch lm \
+	       loop peer) \
+	       $(call src_of,spawner,auth caps env fds ns pty spawn) \
+	       $(call src_of,policy,audit conf policy) \
+	       $(call src_of,common,log) $(WIRE_SRC)
+PROG_MAINS   = src/client/dive.c src/listener/main.c src/dived/main.c
+# Unit tests, helpers and fuzz targets may link any module's objects:
+# they take them from this archive of everything but the programs' mains.
+ALL_SRC      = $(sort $(CLIENT_SRC) $(LISTENER_SRC) $(DIVED_SRC))
+TESTLIB_SRC  = $(filter-out $(PROG_MAINS) src/listener/nonss.c,$(ALL_SRC))
+
+# Which headers each folder may include: its own, the shared ones, and
+# those of the code it calls.  Monitor and spawner meet only in the
+# start-up (src/dived), which chooses the mode.
+INC_common   = -Isrc/common
+INC_client   = -Isrc/common -Isrc/client
+INC_listener = -Isrc/common -Isrc/listener
+INC_policy   = -Isrc/common -Isrc/policy
+INC_monitor  = -Isrc/common -Isrc/policy -Isrc/dived -Isrc/monitor \
+	       -Isrc/spawner
+INC_spawner  = -Isrc/common -Isrc/policy -Isrc/dived -Isrc/spawner
+INC_dived    = -Isrc/common -Isrc/policy -Isrc/dived -Isrc/monitor \
+	       -Isrc/spawner
+INC_ALL      = $(sort $(INC_dived) $(INC_listener) $(INC_client))
+folder_of    = $(word 2,$(subst /, ,$(1)))
 UNIT_SRC     = $(wildcard tests/unit/*_test.c)
 HELPER_SRC   = $(wildcard tests/helpers/*.c)
 # Fuzz targets: tests/fuzz/fuzz_NAME.c, each linked with the other files
@@ -107,7 +137,7 @@ FUZZ_SHARED  = $(filter-out $(FUZZ_SRC),$(wildcard tests/fuzz/*.c))
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 
-COMMON_LIB = $(OBJ)/libdivecommon.a
+TESTLIB = $(OBJ)/libdivetest.a
 PROGS = $(BIN)/dive $(BIN)/dived $(BIN)/dived-listener
 UNITS = $(OBJ)/systemd/dived@.socket $(OBJ)/systemd/dived@.service
 MANPAGES = $(wildcard man/*.[1-9])
@@ -121,7 +151,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_JOBS ?= 1
 
 .PHONY: all clean check check-root unit demo deps lint split-check \
-	tests asan install uninstall bench fuzz fuzz-build fuzz-bins \
+	tests asan install uninstall bench fuzz fuzz-build fuzz-bins print-objs \
 	fuzz-seeds
 
 all: $(PROGS) $(UNITS)
@@ -131,20 +161,15 @@ ifeq ($(V),)
 Q = @
 endif
 
-$(OBJ)/src/common/%.o: src/common/%.c
-	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
-
-$(OBJ)/src/client/%.o: src/client/%.c
-	@mkdir -p $(@D)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
-
+# The client, the shared code and the policy code are plain C11 + POSIX;
+# the daemon's folders use libbsd (overlay) and the build-time paths.
+PLAIN_FOLDERS = common client policy
 $(OBJ)/src/%.o: src/%.c $(OBJ)/config.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -I$(OBJ) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(INC_$(call folder_of,$<)) $(if $(filter \
+	    $(call folder_of,$<),$(PLAIN_FOLDERS)),,$(DAEMON_CFLAGS) -I$(OBJ)) \
+	    -c -o $@ $<
 
 # Build-time paths, rewritten only when they change (so that
 # "make install PREFIX=..." rebuilds what depends on them).
@@ -159,33 +184,26 @@ FORCE:
 $(OBJ)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -Isrc/listener -Isrc/monitor -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) $(INC_ALL) -c -o $@ $<
 
-$(COMMON_LIB): $(call obj,$(COMMON_SRC))
+$(TESTLIB): $(call obj,$(TESTLIB_SRC))
 	@mkdir -p $(@D)
 	@echo "  AR      $@"
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
 ifeq ($(DIVE_LIBC),musl)
-# The client and the common code it uses, compiled against musl.
+# The client, compiled against musl.
 MUSL_OBJ = $(OBJ)/musl
-MUSL_COMMON_LIB = $(MUSL_OBJ)/libdivecommon.a
-MUSL_COMMON_SRC = $(filter-out src/common/options.c src/common/audit.c \
-		  src/common/auditlog.c,$(COMMON_SRC))
 
 $(MUSL_OBJ)/src/%.o: src/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (musl)"
-	$(Q)$(MUSL_GCC) $(CFLAGS) -c -o $@ $<
-
-$(MUSL_COMMON_LIB): $(patsubst %.c,$(MUSL_OBJ)/%.o,$(MUSL_COMMON_SRC))
-	@echo "  AR      $@"
-	$(Q)rm -f $@
-	$(Q)$(AR) rcs $@ $^
+	$(Q)$(MUSL_GCC) $(CFLAGS) $(INC_client) -c -o $@ $<
 
 # musl-gcc's own specs link a dynamic PIE; a static PIE takes rcrt1.o.
-$(BIN)/dive: $(patsubst %.c,$(MUSL_OBJ)/%.o,$(CLIENT_SRC)) $(MUSL_COMMON_LIB)
+CLIENT_OBJS = $(patsubst %.c,$(MUSL_OBJ)/%.o,$(CLIENT_SRC))
+$(BIN)/dive: $(CLIENT_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@ (musl, static PIE)"
 	$(Q)$(CC) $(LDFLAGS) -static-pie -nostdlib -nostartfiles -o $@ \
@@ -194,65 +212,68 @@ $(BIN)/dive: $(patsubst %.c,$(MUSL_OBJ)/%.o,$(CLIENT_SRC)) $(MUSL_COMMON_LIB)
 	    -lc $(shell $(CC) -print-libgcc-file-name) \
 	    $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIBDIR)/crtn.o
 else
-$(BIN)/dive: $(call obj,$(CLIENT_SRC)) $(COMMON_LIB)
+CLIENT_OBJS = $(call obj,$(CLIENT_SRC))
+$(BIN)/dive: $(CLIENT_OBJS)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) $(CLIENT_LDFLAGS) -o $@ $^
 endif
 
-$(BIN)/dived: $(call obj,$(MONITOR_SRC) $(SPAWNER_SRC)) $(COMMON_LIB)
+$(BIN)/dived: $(call obj,$(DIVED_SRC))
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS)
 
-$(BIN)/dived-listener: $(call obj,$(LISTENER_SRC)) $(COMMON_LIB)
+$(BIN)/dived-listener: $(call obj,$(LISTENER_SRC))
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) $(if $(LISTENER_LDFLAGS),$(STATIC_LISTENER) \
 	    $(LISTENER_NONSS)) -o $@ $^ \
 	    $(if $(LISTENER_LDFLAGS),$(LISTENER_STATIC_LIBS),$(LISTENER_LIBS))
 
-# The listener with the test hooks of tests/hooks (never installed).
-HOOKS_OBJ = $(patsubst %.c,$(OBJ)/hooks/%.o,$(LISTENER_SRC) tests/hooks/hooks.c \
-    tests/hooks/forge.c)
+# The lists, for tools/lint.sh: "make -s print-objs".
+print-objs:
+	@echo "dive $(CLIENT_OBJS)"
+	@echo "dived-listener $(call obj,$(LISTENER_SRC))"
+	@echo "dived $(call obj,$(DIVED_SRC))"
+
+# The listener with the test hooks of tests/hooks (never installed): its
+# own sources compiled again with the hooks, the shared code as it is.
+HOOKS_OBJ = $(patsubst %.c,$(OBJ)/hooks/%.o,$(filter src/listener/%,\
+    $(LISTENER_SRC)) tests/hooks/hooks.c tests/hooks/forge.c) \
+    $(call obj,$(filter-out src/listener/%,$(LISTENER_SRC)))
 
 $(OBJ)/hooks/%.o: %.c $(OBJ)/config.h
 	@mkdir -p $(@D)
 	@echo "  CC      $< (test hooks)"
 	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -DDIVE_TEST_HOOKS -Itests/hooks \
-	    -Isrc/listener -I$(OBJ) -c -o $@ $<
+	    $(INC_listener) -I$(OBJ) -c -o $@ $<
 
 # Linked as bin/dived-listener is, so that it runs the same code.
-$(TBIN)/dived-listener-hooks: $(HOOKS_OBJ) $(COMMON_LIB)
+$(TBIN)/dived-listener-hooks: $(HOOKS_OBJ)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) $(if $(LISTENER_LDFLAGS),$(STATIC_LISTENER) \
 	    $(LISTENER_NONSS)) -o $@ $^ \
 	    $(if $(LISTENER_LDFLAGS),$(LISTENER_STATIC_LIBS),$(LISTENER_LIBS))
 
-# Unit tests link the module they test with the common library.
-$(TBIN)/%_test: $(OBJ)/tests/unit/%_test.o $(COMMON_LIB)
+# Unit tests take what they test from the test archive.
+$(TBIN)/%_test: $(OBJ)/tests/unit/%_test.o $(TESTLIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(LISTENER_LIBS) \
+	    $(CRITERION_LIBS)
 
-# env.c is the spawner's, but pure: its unit test links it.
-$(TBIN)/env_test: $(OBJ)/tests/unit/env_test.o $(OBJ)/src/spawner/env.o \
-    $(COMMON_LIB)
+$(TBIN)/%: $(OBJ)/tests/helpers/%.o $(TESTLIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
-
-$(TBIN)/%: $(OBJ)/tests/helpers/%.o $(COMMON_LIB)
-	@mkdir -p $(@D)
-	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS)
 
 tests: all $(UNIT_BINS) $(HELPER_BINS) $(TBIN)/dived-listener-hooks
 
 # libFuzzer targets (SAN=fuzz only): the target and the shared files.
 $(TBIN)/fuzz_%: $(OBJ)/tests/fuzz/fuzz_%.o \
-    $(patsubst %.c,$(OBJ)/%.o,$(FUZZ_SHARED)) $(COMMON_LIB)
+    $(patsubst %.c,$(OBJ)/%.o,$(FUZZ_SHARED)) $(TESTLIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(DIVED_LIBS)

@@ -39,7 +39,7 @@ fi
 mkdir -p "$build/work" "$build/crashes" "$build/logs"
 
 # A dictionary for the option parser: every option name it knows.
-grep -oE '"--?[A-Za-z][A-Za-z0-9-]*"' src/common/options.c | sort -u \
+grep -oE '"--?[A-Za-z][A-Za-z0-9-]*"' src/dived/options.c | sort -u \
     > "$build/options.dict"
 printf '"\\x44\\x56\\x00\\x01"\n' > "$build/msg.dict"
 # And for dived.conf(5): its words and signs.

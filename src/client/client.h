@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dive, the client (as the caller). */
 /*
  * dive, the client: shared state of its steps.
  */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dive, the client (as the caller). */
 /*
  * dive: connect to dived and have it start a program with this process's
  * descriptors, arguments, environment, umask, directory and terminal.

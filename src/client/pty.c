@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dive, the client (as the caller). */
 /*
  * dive: pty mode.  The program gets a new pseudo-terminal in place of
  * the caller's terminal, and dive relays between the two: the caller's

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dive, the client (as the caller). */
 /*
  * dive: gather the caller's context (descriptors, directories, terminal,
  * umask, arguments, environment) and send it as one MSG_REQ_EXEC.

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dive, the client (as the caller). */
 /*
  * dive: wait for the program, forward signals to it, and end the way it
  * ended.  Runs as: the caller.  Trusts: the server's answers (decoded and

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: any; shared by dive, dived and dived-listener. */
 /*
  * Framed messages over AF_UNIX stream sockets, with descriptors passed as
  * SCM_RIGHTS: one sender and one incremental reader used by every process.

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: any; shared by dive, dived and dived-listener. */
 /*
  * The wire format: message types, limits, payload structures and their
  * encoders and decoders.  This is the only file that knows the layout of a

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: any; shared by dive, dived and dived-listener. */
 /* Runs in: every process.  Trusts: nothing in the text it parses. */
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: any; shared by dive, dived and dived-listener. */
 /*
  * Range-checked number parsing (strtonum(3)-like, without libbsd, so the
  * client links only libc).

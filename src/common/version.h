@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: any; shared by dive, dived and dived-listener. */
 #ifndef DIVE_VERSION_H
 #define DIVE_VERSION_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived-listener (unprivileged, seccomp-confined). */
 /*
  * dived-listener: the unprivileged side of dived.  A listener master,
  * started once by the monitor and sandboxed before it serves anything,

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived-listener (unprivileged, seccomp-confined). */
 /*
  * dived-listener: the listener master.  Started by dived (root) with its
  * configuration on the command line and a control socket on fd 3; it

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived-listener (unprivileged, seccomp-confined). */
 /*
  * The listener never looks up a user or a group: it has numeric ids from
  * the monitor and runs in an empty root, where no database exists.  When

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived-listener (unprivileged, seccomp-confined). */
 /*
  * The listener sandbox.  Runs as: root for a moment at start-up, then as
  * the listener user for good.  Trusts: the monitor's configuration.

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived-listener (unprivileged, seccomp-confined). */
 /*
  * One listener: reads one client's request within the time limit, checks
  * it completely, passes a normalized copy to the monitor, hands the

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * Connection accounting by client uid, from kernel-given credentials.
  * Runs as: root (monitor).  Trusts: SO_PEERCRED and the user namespace

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * Policy decisions and audit records: the facts of a request (facts.c:
  * from the kernel, the options and the system databases, in dived's own

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * Starting the listener master and handing it new connections.
  * Runs as: root (monitor).  Trusts: the dived-listener executable it

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * The monitor's event loop: accept, hand connections to the listener
  * master, take validated requests from listeners, fork spawners, relay

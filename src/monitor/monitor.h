@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * The monitor: dived's root process.  State shared by its files.
  */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the spawner, dived's child for one request (root). */
 /*
  * -a CMD: run CMD with /bin/sh -c before anything else of the request is
  * applied, with the client's standard input, output and error (or the

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the spawner, dived's child for one request (root). */
 /*
  * Capabilities (-B, -b, -c, -m), securebits (-L) and no_new_privs (-X,
  * and -r).

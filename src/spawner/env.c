@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the spawner, dived's child for one request (root). */
 /*
  * The program's environment: the client's (or, with -E, the daemon's),
  * without any DIVE_* entry, plus DIVE_UID, DIVE_GID, DIVE_PID and

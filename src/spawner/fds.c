@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the spawner, dived's child for one request (root). */
 /*
  * The client's descriptors: received from the listener, then installed
  * at the numbers they had in the client, with every other descriptor of

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the spawner, dived's child for one request (root). */
 /*
  * Namespaces (-N, -s), files written after them (-t, -tt), the program's
  * root (-h, -R, -V, -r) and its current directory.

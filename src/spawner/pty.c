@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the spawner, dived's child for one request (root). */
 /*
  * The program's pseudo-terminal (REQ_F_PTY): allocated in dived's own
  * root, before any namespace or root change, its slave owned by the

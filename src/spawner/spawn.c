@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the spawner, dived's child for one request (root). */
 /*
  * The spawner: one accepted request, set up step by step in a fixed order
  * (dived(8), ORDER OF OPERATIONS), then executed.  Any failing step fails

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the spawner, dived's child for one request (root). */
 /*
  * The spawner: a child of the monitor that sets up one accepted request
  * and executes its program.  See dived(8), ORDER OF OPERATIONS.

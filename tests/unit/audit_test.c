@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of src/common/audit.c: the JSON audit records.  Escaping
+ * Unit tests of src/policy/audit.c: the JSON audit records.  Escaping
  * (no byte of an argument can end a line or reach a terminal as a control
  * sequence), strings that are not UTF-8, the fields of each record,
  * truncation at the size limits, the syslog frame, the rate limit.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of src/common/conf.c: the dived.conf(5) language.  Every
+ * Unit tests of src/policy/conf.c: the dived.conf(5) language.  Every
  * syntax error with its line and column, every limit at and past it,
  * comments, quoting, escapes, continuation lines, the canonical form,
  * --allow-users and --allow-groups.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of src/common/options.c: opt_parse on dived command lines,
+ * Unit tests of src/dived/options.c: opt_parse on dived command lines,
  * defaults, option forms, limits, the forced command and bad combinations.
  */
 #include <sched.h>

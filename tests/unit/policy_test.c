@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of src/common/policy.c: matching by user, group and uid,
+ * Unit tests of src/policy/policy.c: matching by user, group and uid,
  * the target user, the command and its exact arguments; the last
  * matching rule wins and no match denies; plain paths; the environment
  * a rule gives.

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * Where audit records go: a file of JSON lines (--audit-log) and syslog
  * (facility authpriv).  Unlike syslog(3), writing reports failure, so

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * Runs in: the monitor (root), for a connection it just accepted.
  * Trusts: the kernel's answers about the socket, /proc and the user

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived at start-up, before the loop; dived --check-config. */
 /*
  * The policy: --allow-users and --allow-groups, then the rules of
  * --config FILE, which must be a regular file owned by root and not

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived at start-up, before the loop; dived --check-config. */
 /*
  * Runs in: dived (root) at start-up, before anything else.  Trusts: the
  * operator who wrote the command line, but checks every value all the

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: pure code, called by dived at start-up and the monitor. */
 /*
  * Audit records: one JSON object per line (dived(8), AUDIT LOG).  Pure
  * formatting, and the rate limit of records about connections that end

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: pure code, called by dived at start-up and the monitor. */
 /*
  * Runs in: the monitor (root), which decides every request; dived
  * --check-config; the spawner, for the environment of a permitted

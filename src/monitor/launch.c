@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * Starting a spawner: its descriptor socket and status pipe, the fork,
  * and -J, where dived itself becomes the program.

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived at start-up, before the loop; dived --check-config. */
 /*
  * Daemon plumbing for dived: the listening socket, pidfiles, detaching.
  * Runs as: root (monitor), at start-up and shutdown.  Trusts: the operator's

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * The identity a program runs with: resolved from the system databases in
  * the daemon's own root, before any root or namespace a client could

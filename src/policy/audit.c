@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: pure code, called by dived at start-up and the monitor. */
 /*
  * Runs in: the monitor (root).  Trusts: nothing in the strings it
  * formats: argv, directories, executables and names may hold any byte a

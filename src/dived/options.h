@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived at start-up, before the loop; dived --check-config. */
 /*
  * dived's command line: dive 1.9's options plus this implementation's
  * limits.  Parsing is a pure function (no I/O, no name lookups), so it can

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: pure code, called by dived at start-up and the monitor. */
 /*
  * The policy language of dived.conf(5): a pure parser from text to rules.
  * No I/O and no name service lookups happen here: user and group names

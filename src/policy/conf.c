@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: pure code, called by dived at start-up and the monitor. */
 /*
  * Runs in: dived (root) at start-up and dived --check-config (any user);
  * the fuzzers.  Trusts: nothing in the text: every byte is checked, every

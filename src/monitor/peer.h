@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * What the kernel says about the process at the other end of a
  * connected AF_UNIX socket, beyond SO_PEERCRED: its groups, and its

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived at start-up, before the loop; dived --check-config. */
 /* Runs in: every process, in start-up code.  Trusts: its callers. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived at start-up, before the loop; dived --check-config. */
 /*
  * Allocators that end the process on failure, for program code only
  * (never in code that a long-lived daemon loop must survive).

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * What a request would run: whom as (looked up once, then handed to the
  * spawner as it is) and which program (an absolute path, or a bare name

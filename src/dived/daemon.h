@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived at start-up, before the loop; dived --check-config. */
 /*
  * dived's daemon plumbing: the listening socket (created without a path
  * race), pidfiles and detaching from the terminal.

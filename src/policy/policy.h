@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: pure code, called by dived at start-up and the monitor. */
 /*
  * Policy decisions on parsed rules (conf.h): which rule matches a
  * request, whether it is permitted, and the environment a permitting

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived at start-up, before the loop; dived --check-config. */
 /*
  * dived: the monitor.  Parses the operator's options, resolves names,
  * opens the socket, starts the sandboxed listener master, then runs the

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * Runs in: the monitor (root).  Trusts: the operator's --audit-log path
  * and the syslog socket.  Records are formatted completely before
