@@ -102,7 +102,7 @@ allow_args(scmp_filter_ctx ctx)
 	 * refused with every ioctl.
 	 */
 	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 2,
-	    SCMP_A1(SCMP_CMP_EQ, F_SETFL),
+	    SCMP_A1(SCMP_CMP_EQ, F_SETFL, 0),
 	    SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0))) != 0)
 		return r;
 	/* fstat(2) as glibc does it: on a descriptor, never on a path. */

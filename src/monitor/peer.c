@@ -219,6 +219,20 @@ userns_of(int pidfd, pid_t pid)
 	return fd;
 }
 
+/* dived's own user namespace, which it never leaves: read once. */
+static int
+self_userns(struct stat *st)
+{
+	static struct stat self;
+	static bool have;
+
+	if (!have && stat("/proc/self/ns/user", &self) != 0)
+		return -1;
+	have = true;
+	*st = self;
+	return 0;
+}
+
 /*
  * Up from the peer's user namespace to the one just below dived's own:
  * that one's creator is the user all of it belongs to (every namespace
@@ -232,8 +246,7 @@ ns_owner(int pidfd, const struct ucred *cr, uid_t *owner, const char **why)
 	int fd, up = -1, depth, r = E_UNAVAILABLE;
 
 	*why = "cannot read the client's user namespace";
-	if (stat("/proc/self/ns/user", &self) != 0 ||
-	    (fd = userns_of(pidfd, cr->pid)) < 0)
+	if (self_userns(&self) != 0 || (fd = userns_of(pidfd, cr->pid)) < 0)
 		return E_UNAVAILABLE;
 	if (fstat(fd, &st) != 0)
 		goto out;
