@@ -95,8 +95,8 @@ fi
 mine=$cg/dive-test-$$
 if [ -n "$cg" ] && mkdir "$mine" 2>/dev/null &&
     echo 1 > "$mine/pids.max" && echo "$DPID" > "$mine/cgroup.procs"; then
-	trap 'echo "$DPID" > "$orig/cgroup.procs" 2>/dev/null;
-	    rmdir "$mine" 2>/dev/null; _cleanup' EXIT
+	at_exit 'echo "$DPID" > "$orig/cgroup.procs" 2>/dev/null;
+	    rmdir "$mine" 2>/dev/null'
 	out=$(served)
 	is "monitor out of processes: the client gets an error (127)" $? 127
 	is "... naming it" "$out" \

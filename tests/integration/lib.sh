@@ -4,6 +4,9 @@
 #
 # A script sources this file, calls plan N, then uses start_dived, run_as,
 # is, like and ok/not_ok.  Everything is removed when the script exits.
+# It must run exactly the N checks it planned, and its exit status is
+# its own (an early exit, a crash) unless a check failed: tools/run-tests.sh
+# counts both.  A script that cannot run calls skip_all.
 
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -11,11 +14,14 @@ BUILD=${DIVE_BUILD:-$ROOT}
 
 _n=0
 _failed=0
+_plan=
+_at_exit=()
 DPID=
 SOCK=
 T=
 
 plan() {
+	_plan=$1
 	echo "1..$1"
 }
 
@@ -33,6 +39,17 @@ not_ok() {
 skip() {
 	_n=$((_n + 1))
 	echo "ok $_n # SKIP $*"
+}
+
+# skip_all REASON: end the script here, every check it planned (or, before
+# plan, the whole script) skipped for REASON.
+skip_all() {
+	if [ -z "$_plan" ]; then
+		echo "1..0 # SKIP $1"
+	else
+		while [ "$_n" -lt "$_plan" ]; do skip "$1"; done
+	fi
+	exit 0
 }
 
 diag() {
@@ -203,9 +220,26 @@ run_as() {
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"
 }
 
+# at_exit COMMAND: run the shell COMMAND when the script exits, before
+# dived is stopped and $T removed (the last registered first).
+at_exit() {
+	_at_exit+=("$1")
+}
+
+# The script's status is kept: it fails when it exits non-zero itself,
+# when a check failed, or when it ran other than the checks it planned.
 _cleanup() {
+	local st=$? i
+	for ((i = ${#_at_exit[@]} - 1; i >= 0; i--)); do
+		eval "${_at_exit[i]}"
+	done
 	stop_dived
 	[ -n "$T" ] && rm -rf "$T"
-	exit $((_failed > 0))	# a script run by hand fails too
+	if [ -n "$_plan" ] && [ "$_n" -ne "$_plan" ]; then
+		echo "# planned $_plan checks, ran $_n"
+		[ $st -ne 0 ] || st=1
+	fi
+	[ $st -ne 0 ] || st=$((_failed > 0))
+	exit $st
 }
 trap _cleanup EXIT
