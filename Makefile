@@ -243,6 +243,20 @@ $(TBIN)/env_test: $(OBJ)/tests/unit/env_test.o $(OBJ)/src/spawner/env.o \
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
 
+# session.c is the listener's; its pure steps are tested on their own.
+$(TBIN)/session_test: $(OBJ)/tests/unit/session_test.o \
+    $(OBJ)/src/listener/session.o $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CRITERION_LIBS)
+
+# spawn_kept_fds (spawn.c) and pty_merge (pty.c): the spawner's objects.
+$(TBIN)/spawn_test: $(OBJ)/tests/unit/spawn_test.o \
+    $(call obj,$(SPAWNER_SRC)) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
+
 $(TBIN)/%: $(OBJ)/tests/helpers/%.o $(COMMON_LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
