@@ -79,11 +79,11 @@ HOLD=$(cat "$T"/share/held.* 2>/dev/null)
 held=$(echo $HOLD | wc -w)
 is "divetest1 holds 4 connections in all, not 8" "$held" 4
 is "... the others are refused as divetest1's" \
-    "$(grep -l 'too many connections from this user' "$T"/share/err.* | wc -l)" 4
+    "$(grep -lF "$(errtext 26)" "$T"/share/err.* | wc -l)" 4
 
 try divetest1 "$SOCK" /bin/echo served
 like "divetest1 itself is refused: its namespace holds its 4" "$err" \
-    "too many connections from this user"
+    "$(errtext 26)"
 try divetest2 "$SOCK" /bin/echo served
 is "divetest2 is served meanwhile" "$out" served
 

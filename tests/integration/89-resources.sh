@@ -8,9 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 plan 21
 
-OUTOF="server out of resources (descriptors or processes)"
+OUTOF=$(errtext 41)	# E_RESOURCES
 
-served() { timeout 20 "$DIVE" "$SOCK" /bin/echo on 2>&1; }
 # lowest_free PID: the lowest descriptor number PID does not use.
 lowest_free() {
 	local n=0 f
