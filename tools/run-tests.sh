@@ -23,11 +23,13 @@ export DIVE_BUILD=$build
 
 pass=0 fail=0 skip=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.err"' EXIT
 
-# Count a TAP stream: ok / not ok lines; a short plan counts as failures.
+# Count a TAP stream: ok / not ok lines.  A script fails as a whole (one
+# more failure) when it ran other than the checks it planned, had no
+# plan, or exited non-zero (STATUS) with no failed check to show for it.
 tally() {
-	local name=$1 planned=0 seen=0 line
+	local name=$1 status=${2:-0} planned= seen=0 failed=$fail line
 	while IFS= read -r line; do
 		case $line in
 		"ok "*"# SKIP"*|"ok "*"# skip"*)
@@ -38,9 +40,19 @@ tally() {
 		esac
 		printf '%s\n' "$line"
 	done
-	if [ "$planned" -gt "$seen" ] 2>/dev/null; then
+	if [ -z "$planned" ]; then
+		echo "not ok - $name: no plan"
+		fail=$((fail + 1))
+	elif [ "$planned" -gt "$seen" ]; then
 		echo "not ok - $name: $((planned - seen)) planned tests did not run"
 		fail=$((fail + planned - seen))
+	elif [ "$planned" -lt "$seen" ]; then
+		echo "not ok - $name: $((seen - planned)) tests more than planned"
+		fail=$((fail + 1))
+	fi
+	if [ "$status" -ne 0 ] && [ $fail -eq "$failed" ]; then
+		echo "not ok - $name: exited with status $status"
+		fail=$((fail + 1))
 	fi
 }
 
@@ -57,22 +69,25 @@ run_lint() {
 }
 
 run_unit() {
-	local t
+	local t st
 	for t in "$build"/bin/tests/*_test; do
 		[ -x "$t" ] || continue
 		echo "# unit: ${t##*/}"
-		"$t" --tap=- --jobs=2 2>&1 > "$out" | sed 's/^/# /'
-		tally "${t##*/}" < "$out"
+		"$t" --tap=- --jobs=2 2>"$out.err" > "$out"
+		st=$?
+		sed 's/^/# /' "$out.err"
+		tally "${t##*/}" "$st" < "$out"
 	done
 }
 
 run_integration() {
-	local s
+	local s st
 	for s in "$@"; do
 		echo "# integration: ${s##*/}"
 		# Not the caller's terminal: dive would use pty mode on it.
 		timeout 600 bash "$s" < /dev/null > "$out" 2>&1
-		tally "${s##*/}" < "$out"
+		st=$?
+		tally "${s##*/}" "$st" < "$out"
 	done
 }
 
@@ -92,7 +107,7 @@ run_fuzz() {
 	echo "# fuzz: ${FUZZ_SECONDS:-60} s per target"
 	tools/fuzz.sh -b build/fuzz -t "${FUZZ_SECONDS:-60}" \
 	    -j "${FUZZ_JOBS:-2}" > "$out" 2>&1
-	tally fuzz < "$out"
+	tally fuzz $? < "$out"
 }
 
 remove_users() {

@@ -153,7 +153,7 @@ read_request(struct lsess *ls)
 }
 
 /* Items the server said (MSG_HELLO) it does not take are refused. */
-static int
+int
 check_allowed(const struct lconf *c, const struct req_exec *r)
 {
 	if (((r->specials & REQ_SPECIAL_CWD) && (c->flags & HELLO_NO_CWD)) ||
@@ -232,7 +232,7 @@ sort_names(const char **envp, uint32_t *ix, uint32_t *tmp, uint32_t n)
  * Keep only the first entry of each name, as getenv(3) would see it, so
  * that no later filter can be fooled by a duplicate.
  */
-static int
+int
 dedup_env(struct req_exec *r)
 {
 	uint32_t *ix, *drop, i, k = 0;

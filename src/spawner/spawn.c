@@ -319,17 +319,22 @@ close_specials(struct spawn *sp)
  * with its rule's nofds only 0, 1 and 2 (the lowest numbers); the rest
  * are closed with every other descriptor.
  */
-static uint32_t
-kept_fds(const struct spawn *sp)
+uint32_t
+spawn_kept_fds(const struct req_exec *r, const struct conf_rule *rule)
 {
-	const struct req_exec *r = sp->a->req;
 	uint32_t n;
 
-	if (sp->a->rule == NULL || !(sp->a->rule->opts & CONF_OPT_NOFDS))
+	if (rule == NULL || !(rule->opts & CONF_OPT_NOFDS))
 		return r->nfdmap;
 	for (n = 0; n < r->nfdmap && r->fdnum[n] <= 2; n++)
 		;
 	return n;
+}
+
+static uint32_t
+kept_fds(const struct spawn *sp)
+{
+	return spawn_kept_fds(sp->a->req, sp->a->rule);
 }
 
 static int

@@ -358,6 +358,15 @@ int pty_merge(const uint32_t *fdnum, const int *mapped, size_t n,
     const uint32_t *pnum, size_t np, int slave, uint32_t *num, int *fds,
     size_t *total);
 
+/*
+ * spawn_kept_fds: how many of r's mapped descriptors (the first ones, by
+ * ascending number) the program gets: all, or under a rule with nofds
+ * only those numbered 0, 1 and 2.  Pure (spawn.c; not static so that
+ * tests/unit/spawn_test.c can call it).
+ */
+uint32_t spawn_kept_fds(const struct req_exec *r,
+    const struct conf_rule *rule);
+
 /* fds.c */
 int fds_receive(const struct spawn_args *a, int *fds, size_t n);
 int fds_install(const uint32_t *num, int *fds, size_t nfds, int *statusfd);

@@ -1,14 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Test helper, for checking dive-protocol(7) against the code:
+ * Test helper, for checking dive-protocol(7) against the code, and so
+ * that no test writes the wire format out by hand:
  *   protodump          the two frames of its EXAMPLES, in hex, one a line,
  *                      as the real encoder (msg.c) writes them
  *   protodump limits   "NAME VALUE" for each limit of its LIMITS
+ *   protodump errors   "CODE TEXT" for each error code (errors.c)
+ *   protodump error CODE       a MSG_ERROR frame carrying CODE, in hex
+ *   protodump user NAME        a MSG_REQ_USER frame asking for NAME
+ *   protodump header TYPE NFDS LEN [VERSION]
+ *                      a frame header alone (TYPE a name of the table
+ *                      below), of this protocol version or VERSION
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "errors.h"
 #include "msg.h"
+#include "num.h"
+
+/* The types a test may name, by their MSG_ names in lower case. */
+static const struct {
+	const char *name;
+	uint16_t type;
+} types[] = {
+	{ "hello", MSG_HELLO },
+	{ "req_exec", MSG_REQ_EXEC },
+	{ "error", MSG_ERROR },
+	{ "req_user", MSG_REQ_USER },
+};
 
 static int
 dump(uint16_t type, uint16_t nfds, const struct buf *b)
@@ -23,6 +43,78 @@ dump(uint16_t type, uint16_t nfds, const struct buf *b)
 		printf("%02x", b->d[i]);
 	putchar('\n');
 	return 0;
+}
+
+static void
+errors(void)
+{
+	int c;
+
+	for (c = 1; c <= E_MAX_CODE; c++)
+		if (strcmp(err_str(-c), "unknown error") != 0)
+			printf("%d %s\n", c, err_str(-c));
+}
+
+static int
+type_of(const char *name, uint16_t *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(types[i].name, name) == 0) {
+			*type = types[i].type;
+			return 0;
+		}
+	return -1;
+}
+
+/* header TYPE NFDS LEN [VERSION] */
+static int
+header(int argc, char **argv)
+{
+	uint8_t hdr[MSG_HDR_LEN];
+	long long nfds, len, version = MSG_VERSION;
+	uint32_t magic;
+	uint16_t type;
+	size_t i;
+
+	if (argc < 5 || type_of(argv[2], &type) != 0 ||
+	    num_parse(argv[3], 0, UINT16_MAX, &nfds) != 0 ||
+	    num_parse(argv[4], 0, UINT32_MAX, &len) != 0 ||
+	    (argc > 5 && num_parse(argv[5], 0, UINT16_MAX, &version) != 0))
+		return 2;
+	msg_hdr_pack(hdr, type, (uint16_t)nfds, (uint32_t)len);
+	/* The magic leads the header, big-endian (msg.h). */
+	magic = MSG_MAGIC_BASE | (uint32_t)version;
+	for (i = 0; i < 4; i++)
+		hdr[i] = (uint8_t)(magic >> (24 - 8 * i));
+	for (i = 0; i < sizeof(hdr); i++)
+		printf("%02x", hdr[i]);
+	putchar('\n');
+	return 0;
+}
+
+/* error CODE, user NAME: one frame, by the real encoder. */
+static int
+frame(int argc, char **argv)
+{
+	long long code;
+	struct buf b;
+	int r = 2;
+
+	if (argc < 3)
+		return 2;
+	buf_init(&b, MSG_MAX_SMALL + MSG_MAX_USER + 8);
+	if (strcmp(argv[1], "error") == 0) {
+		if (num_parse(argv[2], 1, E_MAX_CODE, &code) == 0)
+			r = msg_encode_u32(&b, (uint32_t)code) != 0 ||
+			    dump(MSG_ERROR, 0, &b) != 0;
+	} else if (strcmp(argv[1], "user") == 0) {
+		r = msg_encode_user(&b, argv[2]) != 0 ||
+		    dump(MSG_REQ_USER, 0, &b) != 0;
+	}
+	buf_free(&b);
+	return r;
 }
 
 static void
@@ -53,6 +145,14 @@ main(int argc, char **argv)
 		limits();
 		return 0;
 	}
+	if (argc > 1 && strcmp(argv[1], "errors") == 0) {
+		errors();
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "header") == 0)
+		return header(argc, argv);
+	if (argc > 1)
+		return frame(argc, argv);
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_hello(&b, &h) != 0 || dump(MSG_HELLO, 0, &b) != 0)
 		return 1;

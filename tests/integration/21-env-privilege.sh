@@ -85,14 +85,6 @@ TZBAD=(TZ=/tmp/tz TZ=:/etc/x TZ=Europe/../../tmp/tz)
 TARGET2=("HOME=$(getent passwd divetest2 | cut -d: -f6)" USER=divetest2
     LOGNAME=divetest2 "SHELL=$(getent passwd divetest2 | cut -d: -f7)"
     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-sorted() { printf '%s\n' "$@" | sort; }
-# envof USER [ENTRY...]: the program's environment without DIVE_*, sorted.
-envof() {
-	local u=$1
-	shift
-	run_as "$u" "$EXECENV" "$@" -- "$DIVE" "$SOCK" /usr/bin/env 2>/dev/null |
-	    grep -v '^DIVE_' | sort
-}
 
 start_dived -v -u divetest2
 is "-u another user: exactly the listed variables and the target's" \

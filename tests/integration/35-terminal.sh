@@ -6,11 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 8
 
-# in_pty COMMAND: run COMMAND (a shell string) with a pseudo-terminal as
-# its stdin, stdout and stderr.
-in_pty() {
-	script -qec "$1" /dev/null < /dev/null | tr -d '\r'
-}
 # What the program sees: is it a session leader, and its terminal.
 probe='/bin/sh -c '\''s=$(ps -o sid= -p $$ | tr -d " "); t=$(ps -o tty= -p $$ | tr -d " "); [ "$s" = $$ ] && echo leader || echo member; echo "tty=$t"'\'''
 

@@ -20,11 +20,7 @@ if [ -e "$STI" ]; then
 	old_sti=$(cat "$STI")
 	echo 1 > "$STI"
 fi
-_sti_cleanup() {
-	[ -n "$old_sti" ] && echo "$old_sti" > "$STI"
-	_tmux_cleanup
-}
-trap _sti_cleanup EXIT
+at_exit '[ -z "$old_sti" ] || echo "$old_sti" > "$STI"'
 
 start_dived
 tmux_start		# root's interactive shell on its own pty

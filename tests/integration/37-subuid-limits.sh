@@ -11,8 +11,7 @@ plan 10
 
 if ! command -v newuidmap >/dev/null || ! command -v newgidmap >/dev/null
 then
-	echo "1..0 # SKIP newuidmap is not installed (make deps)"
-	exit 0
+	skip_all "newuidmap is not installed (make deps)"
 fi
 U1=$(id -u divetest1)
 AUD=$T/audit.json
@@ -31,10 +30,9 @@ _subid_cleanup() {
 			rm -f "/etc/$f"
 		fi
 	done
-	[ -n "${HOLD:-}" ] && kill $HOLD 2>/dev/null
-	_cleanup
+	[ -z "${HOLD:-}" ] || kill $HOLD 2>/dev/null
 }
-trap _subid_cleanup EXIT
+at_exit _subid_cleanup
 BASE=
 for f in subuid subgid; do
 	b=$(sed -n 's/^divetest1:\([0-9]*\):\([0-9]*\)$/\1 \2/p' \
@@ -81,11 +79,11 @@ HOLD=$(cat "$T"/share/held.* 2>/dev/null)
 held=$(echo $HOLD | wc -w)
 is "divetest1 holds 4 connections in all, not 8" "$held" 4
 is "... the others are refused as divetest1's" \
-    "$(grep -l 'too many connections from this user' "$T"/share/err.* | wc -l)" 4
+    "$(grep -lF "$(errtext 26)" "$T"/share/err.* | wc -l)" 4
 
 try divetest1 "$SOCK" /bin/echo served
 like "divetest1 itself is refused: its namespace holds its 4" "$err" \
-    "too many connections from this user"
+    "$(errtext 26)"
 try divetest2 "$SOCK" /bin/echo served
 is "divetest2 is served meanwhile" "$out" served
 

@@ -18,8 +18,7 @@ NORULE="dive: denied by policy: no rule permits this request"
 
 if [ "$(readlink -f /bin/sh)" != "$(readlink -f /usr/bin/sh)" ] ||
     [ ! /bin/true -ef /usr/bin/true ] || [ "$(readlink /bin)" != usr/bin ]; then
-	echo "1..0 # SKIP not a merged /usr"
-	exit 0
+	skip_all "not a merged /usr"
 fi
 SHREAL=$(readlink -f /bin/sh)
 

@@ -8,15 +8,6 @@ plan 24
 PROBE=$BUILD/bin/tests/probe
 install -m 0755 "$PROBE" "$T/probe"
 chmod 755 "$T"
-# cap SET [USER [OPTIONS...]]: the program's Cap<SET> line, in hex.
-cap() {
-	local set=$1 user=${2:-root}
-	run_as "$user" "$DIVE" "$SOCK" /bin/grep "^Cap$set:" /proc/self/status |
-	    cut -f2
-}
-hex() {
-	printf '%016x' "$1"
-}
 bnd=$((16#$(grep '^CapBnd:' /proc/self/status | cut -f2)))
 CHOWN=0 KILL=5 SETPCAP=8 NET_RAW=13 DAC_READ_SEARCH=2
 

@@ -9,12 +9,6 @@ plan 20
 
 chmod 777 "$T"
 install -m 0755 "$PROBE" "$T/probe"
-hex() {
-	printf '%016x' "$1"
-}
-cap() {
-	"$DIVE" "$SOCK" /bin/grep "^Cap$1:" /proc/self/status | cut -f2
-}
 
 # The bounding set and securebits come before the identity change (they
 # need root) and hold for the program's user; capabilities come after it.

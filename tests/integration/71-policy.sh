@@ -16,15 +16,6 @@ H1=$(getent passwd divetest1 | cut -d: -f6)
 HN=$(getent passwd nobody | cut -d: -f6)
 RAW=$BUILD/bin/tests/rawsock
 CONF=$T/dived.conf
-EXTRA=()
-
-# policy RULE...: dived on $SOCK with these rules (one per argument).
-policy() {
-	printf '%s\n' "$@" > "$CONF"
-	chmod 644 "$CONF"
-	start_dived --config "$CONF" --audit-log "$T/audit.json" \
-	    "${EXTRA[@]}"
-}
 
 NORULE="dive: denied by policy: no rule permits this request"
 DENYRULE="dive: denied by policy: a rule denies this request"
@@ -103,13 +94,11 @@ try divetest1 -u no-such-user-x "$SOCK" /usr/bin/id
 is "... an unknown user: denied, says so" "$st/$err" \
     "126/dive: denied by policy: no such user"
 
-EXTRA=(-u divetest2)
-policy "permit divetest1"
+policy "permit divetest1" -- -u divetest2
 try divetest1 "$SOCK" /usr/bin/id -un
 is "with dived -u, its user is the default target" "$st/$out" "0/divetest2"
 try divetest1 -u divetest1 "$SOCK" /usr/bin/id -un
 like "... and the client itself is another user" "$st/$err" "^126/dive: denied by policy: "
-EXTRA=()
 
 start_dived
 try divetest1 -u nobody "$SOCK" /usr/bin/id
@@ -117,11 +106,9 @@ is "-u without a policy: refused (127)" "$st" 127
 like "... saying the server has no policy" "$err" \
     "does not let clients choose the user"
 # A client that sends MSG_REQ_USER anyway: MSG_ERROR 33 (E_NO_POLICY).
-frame=44560001000e0000000000090000000572$(printf root | od -An -tx1 |
-    tr -d ' \n' | cut -c3-)00
-hex=$("$RAW" connect "$SOCK" "$frame" 2>&1)
+hex=$("$RAW" connect "$SOCK" "$("$PROTODUMP" user root)" 2>&1)
 like "... and so does the listener, to a client that asks anyway" "$hex" \
-    "44560001000900000000000400000021$"
+    "$("$PROTODUMP" error 33)$"
 
 # ---- commands and arguments ----
 policy "permit divetest1 cmd /usr/bin/id args -u" \
@@ -170,15 +157,14 @@ try divetest1 "$SOCK" -G
 like "forced command: other arguments are denied" "$st/$err" "^126/dive: denied by policy: "
 
 # ---- the environment ----
-envof() {	# USER DIVE-ARGS...: the program's environment, sorted
-	local u=$1
-	shift
-	run_as "$u" env -i FOO=bar BAR=baz TERM=xterm-test HOME=/tmp/x \
-	    LC_ALL=C PATH=/usr/bin:/bin "$DIVE" "$@" /usr/bin/env | sort
+# env1 DIVE-ARGS...: the environment of divetest1's program, sorted.
+env1() {
+	envof -a divetest1 FOO=bar BAR=baz TERM=xterm-test HOME=/tmp/x \
+	    LC_ALL=C PATH=/usr/bin:/bin -- "$@"
 }
 getv() { printf '%s\n' "$1" | sed -n "s/^$2=//p"; }
 policy "permit divetest1 cmd /usr/bin/env"
-e=$(envof divetest1 "$SOCK")
+e=$(env1 "$SOCK")
 is "no keepenv: the client's variables are dropped" \
     "$(getv "$e" FOO)$(getv "$e" BAR)$(getv "$e" LC_ALL)" ""
 is "... TERM is kept" "$(getv "$e" TERM)" xterm-test
@@ -189,17 +175,17 @@ is "... PATH is the fixed one" "$(getv "$e" PATH)" \
     /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 is "... DIVE_UID still describes the client" "$(getv "$e" DIVE_UID)" "$U1"
 policy "permit divetest1 as nobody cmd /usr/bin/env"
-e=$(envof divetest1 -u nobody "$SOCK")
+e=$(env1 -u nobody "$SOCK")
 is "as nobody: nobody's HOME and USER" \
     "$(getv "$e" HOME) $(getv "$e" USER)" "$HN nobody"
 policy "permit keepenv divetest1 cmd /usr/bin/env"
-e=$(envof divetest1 "$SOCK")
+e=$(env1 "$SOCK")
 is "keepenv: the client's environment" \
     "$(getv "$e" FOO) $(getv "$e" HOME) $(getv "$e" PATH)" \
     "bar /tmp/x /usr/bin:/bin"
 policy "permit keepenv { FOO LC_* } setenv { X=1 \"Y=a b\" -TERM } \
 divetest1 cmd /usr/bin/env"
-e=$(envof divetest1 "$SOCK")
+e=$(env1 "$SOCK")
 is "keepenv { }: the names listed, prefixes too" \
     "$(getv "$e" FOO) $(getv "$e" LC_ALL) [$(getv "$e" BAR)]" "bar C []"
 is "setenv { }: set and removed" \
@@ -217,19 +203,17 @@ is "nofds: only 0, 1 and 2 (and ls's own 3)" "$fds" "0 1 2 3 "
 
 # ---- noroot (with dived -r) ----
 mkdir -m 755 "$T/croot"
-EXTRA=(-r)
-policy "permit divetest1 cmd /bin/sh"
+policy "permit divetest1 cmd /bin/sh" -- -r
 DIVE_ROOTDIR=$T/croot run_as divetest1 "$DIVE" "$SOCK" /bin/sh -c 'echo ran' \
     >/dev/null 2>&1
 like "-r: the client's root (an empty one: nothing to run there)" "$?" \
     '^12[67]$'
-policy "permit noroot divetest1 cmd /bin/sh"
+policy "permit noroot divetest1 cmd /bin/sh" -- -r
 out=$(DIVE_ROOTDIR=$T/croot run_as divetest1 "$DIVE" "$SOCK" /bin/sh -c \
     'stat -c %d:%i /; grep ^NoNewPrivs: /proc/self/status')
 is "noroot: dived's root, and no no_new_privs (which -r implies for a client's root)" \
     "$out" "$(stat -c %d:%i /)
 NoNewPrivs:	0"
-EXTRA=()
 
 # ---- a denied client: descriptors closed on the server, nothing run ----
 mkdir -m 777 "$T/w"

@@ -33,7 +33,8 @@ field() {
 	    if type == "array" then map(tostring) | join(" ") else . end' \
 	    "$AUD"
 }
-sorted() { tr ' ' '\n' | sort -n | tr '\n' ' '; }
+# by_number: the numbers read, in numeric order, each followed by a space.
+by_number() { tr ' ' '\n' | sort -n | tr '\n' ' '; }
 last_id() { jq -r 'select(.type == "decision") | .id' "$AUD" | tail -n 1; }
 
 # ---- an accepted request, every field ----
@@ -58,7 +59,7 @@ is "decision: client uid and gid" \
 is "decision: client pid" "$(field "$id" client_pid)" "$cpid"
 is "decision: client user" "$(field "$id" client_user)" divetest1
 is "decision: client groups, from the kernel" \
-    "$(field "$id" client_groups | sorted)" "$(id -G divetest1 | sorted)"
+    "$(field "$id" client_groups | by_number)" "$(id -G divetest1 | by_number)"
 is "decision: client executable" "$(field "$id" client_exe)" "$T/dive"
 is "decision: ... determined" "$(field "$id" client_exe_error)" null
 is "decision: client directory" "$(field "$id" client_cwd)" "$T/work"
@@ -66,8 +67,8 @@ is "decision: ... determined" "$(field "$id" client_cwd_error)" null
 is "decision: target user" "$(field "$id" target_user)" divetest1
 is "decision: target uid and gid" \
     "$(field "$id" target_uid)/$(field "$id" target_gid)" "$U1/$G1"
-is "decision: target groups" "$(field "$id" target_groups | sorted)" \
-    "$(id -G divetest1 | sorted)"
+is "decision: target groups" "$(field "$id" target_groups | by_number)" \
+    "$(id -G divetest1 | by_number)"
 is "decision: the program, an absolute path" "$(field "$id" program)" \
     /bin/echo
 is "decision: argc" "$(field "$id" argc)" 4
@@ -163,12 +164,14 @@ is "--audit-fsync: the records are there too" \
 # -D: the end is that the program was detached (its pid is not the
 # monitor's to know); one that never started ends as failed.
 start_dived --config "$CONF" --audit-log "$T/d.json" -D
-dend() { jq -r 'select(.type == "end") | "\(.result) \(.pid) \(.step)"' "$T/d.json"; }
+# dend: the end record of $DLOG: result, pid, step.
+DLOG=$T/d.json
+dend() { jq -r 'select(.type == "end") | "\(.result) \(.pid) \(.step)"' "$DLOG"; }
 run_as divetest1 "$DIVE" "$SOCK" /bin/true
 waitfor '[ -n "$(dend)" ]'
 is "-D: end record: detached, no pid" "$(dend)" "detached null null"
 start_dived --config "$CONF" --audit-log "$T/d2.json" -D -h "$T/gone"
-dend() { jq -r 'select(.type == "end") | "\(.result) \(.pid) \(.step)"' "$T/d2.json"; }
+DLOG=$T/d2.json
 run_as divetest1 "$DIVE" "$SOCK" /bin/true 2>/dev/null
 waitfor '[ -n "$(dend)" ]'
 like "-D, a program that cannot start: end record failed, with the step" \
@@ -182,7 +185,7 @@ run_as nobody "$RAW" connect "$SOCK" 48454c4c4f20574f524c442121 > /dev/null
 for i in $(seq 100); do [ "$(nconn)" -gt "$before" ] && break; sleep 0.1; done
 rec=$(jq -c 'select(.type == "connection")' "$AUD" | tail -n 1)
 is "garbage: a connection record" "$(jq -r .reason <<< "$rec")" \
-    "peer does not speak the dive protocol"
+    "$(errtext 6)"
 is "... with the client's ids" \
     "$(jq -r '"\(.client_uid)/\(.client_gid)"' <<< "$rec")" "65534/65534"
 like "... its pid and an id" "$(jq -r '"\(.client_pid) \(.id)"' <<< "$rec")" \
@@ -196,13 +199,13 @@ for i in $(seq 100); do [ "$(nconn)" -gt "$before" ] && break; sleep 0.1; done
 # record all the same, with that reason.)
 like "a client that leaves before its request: a record" \
     "$(jq -r 'select(.type == "connection") | .reason' "$AUD" | tail -n 1)" \
-    "^(connection closed|cannot read the client's)"
+    "^($(errtext 4)|cannot read the client's)"
 start_dived --config "$CONF" --audit-log "$AUD" --request-timeout 1
 before=$(nconn)
 run_as nobody "$RAW" idle "$SOCK" 30 > /dev/null
 is "a silent client: a record when its time is up" \
     "$(jq -r 'select(.type == "connection") | .reason' "$AUD" | tail -n 1)" \
-    "request not completed in time"
+    "$(errtext 22)"
 start_dived --config "$CONF" --audit-log "$AUD" --max-per-uid 1
 run_as nobody "$RAW" idle "$SOCK" 30 > /dev/null &
 idle=$!
@@ -217,7 +220,7 @@ run_as nobody "$RAW" idle "$SOCK" 10 > /dev/null
 for i in $(seq 100); do [ "$(nconn)" -gt "$before" ] && break; sleep 0.1; done
 is "a client over its limit: a record" \
     "$(jq -r 'select(.type == "connection") | .reason' "$AUD" | tail -n 1)" \
-    "too many connections from this user"
+    "$(errtext 26)"
 kill "$idle" 2>/dev/null
 wait "$idle" 2>/dev/null
 

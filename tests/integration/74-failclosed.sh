@@ -14,7 +14,7 @@ cd "$T" || exit 1
 mkdir -m 777 "$T/w"
 printf 'permit divetest1\ndeny divetest2\n' > "$CONF"
 chmod 644 "$CONF"
-trap 'umount "$T/full" 2>/dev/null; _cleanup' EXIT
+at_exit 'umount "$T/full" 2>/dev/null'
 
 REFUSED="dive: refused: the server cannot record the request in its audit log"
 # ---- a full file system ----

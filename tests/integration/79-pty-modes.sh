@@ -7,10 +7,6 @@
 plan 37
 
 PTYREQ=$BUILD/bin/tests/ptyreq
-# in_pty COMMAND: run a shell command on a terminal of its own (script).
-in_pty() {
-	script -qec "$1" /dev/null < /dev/null | tr -d '\r'
-}
 # same_tty COMMAND...: run dive on script's terminal; "same" if the
 # program's terminal is the caller's, "new" if another, else its output.
 same_tty() {
@@ -126,14 +122,9 @@ err=$("$DIVED" "$T/x" --pty -S 2>&1)
 like "dived --pty -S: a usage error" "$?:$err" "^4:.*--no-setsid"
 
 # Completion: -t and -T come before the socket.
-comp() {
-	bash --norc --noprofile -c '
-		. "$1"; shift
-		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		_dive; printf "%s\n" "${COMPREPLY[@]}"' _ \
-	    "$ROOT/completion/dive" "$@" 2>&1
-}
 is "completion: dive - offers -t and -T (and -u)" \
-    "$(comp dive - | sort | tr '\n' ' ')" "-- --help --version -T -t -u "
+    "$(comp "$ROOT/completion/dive" dive - | sort | tr '\n' ' ')" \
+    "-- --help --version -T -t -u "
 is "completion: after -t comes the socket" \
-    "$(cd "$T" && comp dive -t "" | grep -v '^@' | grep sock)" sock
+    "$(cd "$T" && comp "$ROOT/completion/dive" dive -t "" | grep -v '^@' |
+    grep sock)" sock

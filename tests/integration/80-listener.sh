@@ -30,26 +30,27 @@ for i in $(seq 100); do
 	sleep 0.05
 done
 st=$(cat /proc/$lpid/status)
-field() { printf '%s\n' "$st" | sed -n "s/^$1:[[:space:]]*//p" | tr -s '\t ' ' '; }
+# status NAME: the line NAME of $st (a /proc/PID/status), blanks squeezed.
+status() { printf '%s\n' "$st" | sed -n "s/^$1:[[:space:]]*//p" | tr -s '\t ' ' '; }
 is "listener: real, effective, saved uid are the listener user's" \
-    "$(field Uid)" "$luid $luid $luid $luid"
-is "listener: gids too" "$(field Gid)" "$lgid $lgid $lgid $lgid"
-is "listener: no supplementary groups" "$(field Groups)" ""
+    "$(status Uid)" "$luid $luid $luid $luid"
+is "listener: gids too" "$(status Gid)" "$lgid $lgid $lgid $lgid"
+is "listener: no supplementary groups" "$(status Groups)" ""
 for cap in CapInh CapPrm CapEff CapBnd CapAmb; do
-	is "listener: $cap empty" "$(field $cap)" 0000000000000000
+	is "listener: $cap empty" "$(status $cap)" 0000000000000000
 done
-is "listener: NoNewPrivs" "$(field NoNewPrivs)" 1
-is "listener: seccomp filter mode" "$(field Seccomp)" 2
+is "listener: NoNewPrivs" "$(status NoNewPrivs)" 1
+is "listener: seccomp filter mode" "$(status Seccomp)" 2
 is "listener: an empty root" "$(ls -A /proc/$lpid/root/ | wc -l)" 0
 is "listener: only its two sockets besides /dev/null" \
     "$(ls /proc/$lpid/fd | sort -n | tr '\n' ' ')" "0 1 2 3 4 "
 mpid=$(lmaster_pid)
 st=$(cat /proc/$mpid/status)
-is "listener master: listener uid" "$(field Uid)" "$luid $luid $luid $luid"
-is "listener master: no capabilities" "$(field CapEff)/$(field CapBnd)" \
+is "listener master: listener uid" "$(status Uid)" "$luid $luid $luid $luid"
+is "listener master: no capabilities" "$(status CapEff)/$(status CapBnd)" \
     0000000000000000/0000000000000000
-is "listener master: seccomp" "$(field Seccomp)/$(field NoNewPrivs)" 2/1
-is "listener master: no supplementary groups" "$(field Groups)" ""
+is "listener master: seccomp" "$(status Seccomp)/$(status NoNewPrivs)" 2/1
+is "listener master: no supplementary groups" "$(status Groups)" ""
 
 # limit PID NAME: "soft hard" of one line of /proc/PID/limits.
 limit() {

@@ -10,7 +10,7 @@
 plan 12
 
 LU=_divelu82
-trap 'userdel "$LU" 2>/dev/null; _cleanup' EXIT
+at_exit 'userdel "$LU" 2>/dev/null'
 userdel "$LU" 2>/dev/null
 useradd --system --no-create-home --home-dir /nonexistent \
     --shell /usr/sbin/nologin "$LU" || echo "# cannot create $LU"

@@ -15,26 +15,10 @@ U1=$(id -u divetest1)
 G1=$(id -g divetest1)
 
 # The texts of src/common/errors.c, by code: what the log must say.
-ERRTXT=([4]="connection closed"
-    [5]="connection closed in the middle of a message"
-    [6]="peer does not speak the dive protocol"
-    [7]="incompatible protocol version" [8]="message too long"
-    [9]="too many file descriptors"
-    [10]="control data truncated (MSG_CTRUNC)"
-    [11]="file descriptor count does not match the header"
-    [12]="unexpected control message" [13]="message ends inside a field"
-    [14]="trailing bytes after the message"
-    [15]="malformed string (missing or embedded NUL, or too long)"
-    [16]="environment entry without NAME=" [17]="too many arguments"
-    [18]="too many environment variables"
-    [19]="file descriptor number out of range or repeated"
-    [20]="unexpected message type" [21]="field value out of range"
-    [22]="request not completed in time"
-    [23]="file descriptor of the wrong kind for its role"
-    [24]="item not accepted by this server" [25]="too many connections"
-    [26]="too many connections from this user"
-    [27]="invalid signal number" [28]="server unavailable"
-    [31]="no program to run" [32]="request larger than the server accepts")
+ERRTXT=()
+while read -r code text; do
+	ERRTXT[code]=$text
+done < <("$PROTODUMP" errors)
 
 # Expected answers: "NAME ANSWER [## LOG]".  LOG defaults to the error's
 # text, or "starting PROG" when the program ran; %PID% is the client.
@@ -133,7 +117,7 @@ TOOMANY_253=(
 	"request-max+1 error 0x09"
 )
 TOOMANY_3=("${TOOMANY_253[@]}")
-CTRUNC_LOG="client error: control data truncated (MSG_CTRUNC)"
+CTRUNC_LOG="client error: ${ERRTXT[10]}"
 CTRUNC_253=(
 	"max+2-on-first-byte skip ## "
 	"max+1-on-first-byte skip ## "
@@ -219,8 +203,8 @@ mem() {
 	done
 }
 
-# children: what dived and the listener master have as children.
-children() {
+# dived_children: what dived and the listener master have as children.
+dived_children() {
 	ps --ppid "$DPID,$LM" -o stat=,comm= |
 	    awk '{ print ($1 ~ /Z/ ? "zombie:" : "") $2 }' | sort | paste -sd' '
 }
@@ -232,7 +216,7 @@ server() {
 	LM=$(lmaster_pid)
 	honest /bin/true
 	for i in $(seq 40); do
-		[ "$(children)" = dived-lmaster ] && break
+		[ "$(dived_children)" = dived-lmaster ] && break
 		sleep 0.05
 	done
 	sleep 0.1
@@ -287,7 +271,7 @@ quiet() {
 	local i
 	for i in $(seq 50); do
 		[ "$(fds)" = "$BASEFD" ] &&
-		    [ "$(children)" = dived-lmaster ] && break
+		    [ "$(dived_children)" = dived-lmaster ] && break
 		sleep 0.05
 	done
 }
@@ -302,7 +286,7 @@ after() {
 	is "$1: no descriptor left in the monitor or the listener master" \
 	    "$(fds)" "$BASEFD"
 	is "$1: no listener left" "$(pgrep -P "$LM" | wc -l)" 0
-	is "$1: no zombie or stray child of dived" "$(children)" dived-lmaster
+	is "$1: no zombie or stray child of dived" "$(dived_children)" dived-lmaster
 	is "$1: an honest client is still served" \
 	    "$(honest /bin/echo ok)" ok
 	# Leftovers would blur the next family's checks (and outlive dived).

@@ -41,14 +41,8 @@ UNSAFE+=("FN=() { id; }" "LANG=../../../tmp/l" "LANGUAGE=de:../../x"
 SAFE=("LC_CTYPE=C.UTF-8" "TERM=vt100" "COLORTERM=24bit")
 ALL=("${SAFE[@]}" "${UNSAFE[@]}")
 
-# envof USER: what the program's env(1) prints of the entries sent, sorted.
-envof() {
-	local u=$1
-	shift
-	run_as "$u" "$EXECENV" "${ALL[@]}" DIVE_UID=0 -- "$DIVE" "$SOCK" \
-	    /usr/bin/env 2>&1 | grep -v '^DIVE_' | sort
-}
-sorted() { printf '%s\n' "$@" | sort; }
+# sent_env USER: what the program's env(1) prints of the entries sent, sorted.
+sent_env() { envof -e "$1" "${ALL[@]}" DIVE_UID=0; }
 # target USER: the entries of the target user a gain adds.
 target() {
 	local pw
@@ -62,49 +56,49 @@ safe_only() { sorted "${SAFE[@]}" $(target "$1"); }
 
 start_dived -v
 is "no gain (the client's own uid): every variable stays" \
-    "$(envof divetest1)" "$sent_all"
+    "$(sent_env divetest1)" "$sent_all"
 is "... and nothing is logged of them" \
     "$(grep -c 'DIVETEST' "$LOG")" 0
 is "a root client: the program runs as root, only the listed pass" \
-    "$(envof root)" "$(safe_only root)"
+    "$(sent_env root)" "$(safe_only root)"
 is "DIVE_UID is still the kernel's, not the client's" \
     "$(run_as divetest1 "$EXECENV" LD_X=1 DIVE_UID=0 -- "$DIVE" "$SOCK" \
     /usr/bin/env | grep '^DIVE_UID=')" "DIVE_UID=$U1"
 
 start_dived -v -u divetest2
 is "-u another user: only the listed pass, and the target's" \
-    "$(envof divetest1)" "$(safe_only divetest2)"
+    "$(sent_env divetest1)" "$(safe_only divetest2)"
 is "-v: nothing is logged of them, neither names nor values" \
     "$(grep -c 'DIVETEST\|tmp/l\|() {' "$LOG")" 0
 
 start_dived -u divetest1
 is "-u the client's own user: no gain, every variable stays" \
-    "$(envof divetest1)" "$sent_all"
+    "$(sent_env divetest1)" "$sent_all"
 start_dived -e divetest2
-is "-e another user: only the listed pass" "$(envof divetest1)" \
+is "-e another user: only the listed pass" "$(sent_env divetest1)" \
     "$(safe_only divetest1)"
 start_dived -u divetest1 -g divetest1,divetest2
 is "-g: groups of the operator's choosing, only the listed pass" \
-    "$(envof divetest1)" "$(safe_only divetest1)"
+    "$(sent_env divetest1)" "$(safe_only divetest1)"
 start_dived -c cap_net_bind_service+eip
-is "-c: capabilities, only the listed pass" "$(envof divetest1)" \
+is "-c: capabilities, only the listed pass" "$(sent_env divetest1)" \
     "$(safe_only divetest1)"
 start_dived -m cap_net_bind_service
-is "-m: ambient capabilities, only the listed pass" "$(envof divetest1)" \
+is "-m: ambient capabilities, only the listed pass" "$(sent_env divetest1)" \
     "$(safe_only divetest1)"
 start_dived -c cap_net_bind_service-eip
-is "-c granting nothing: no gain" "$(envof divetest1)" "$sent_all"
+is "-c granting nothing: no gain" "$(sent_env divetest1)" "$sent_all"
 start_dived -P
 is "-P: the program runs as dived (root), only the listed pass" \
-    "$(envof divetest1)" "$(safe_only root)"
+    "$(sent_env divetest1)" "$(safe_only root)"
 
 start_dived -u divetest2 --keep-env 'LD_DIVETEST,PYTHON*' --keep-env TZ
 is "--keep-env keeps the names and prefixes it gives, no others" \
-    "$(envof divetest1)" "$(sorted LC_CTYPE=C.UTF-8 TERM=vt100 COLORTERM=24bit \
+    "$(sent_env divetest1)" "$(sorted LC_CTYPE=C.UTF-8 TERM=vt100 COLORTERM=24bit \
     TZ=../../tmp/tz LD_DIVETEST=x PYTHONDIVETEST=x $(target divetest2))"
 start_dived -u divetest2 --keep-env='*'
 is "--keep-env '*' keeps them all (the target's fill in what is missing)" \
-    "$(envof divetest1)" "$(sorted "${ALL[@]}" USER=divetest2 \
+    "$(sent_env divetest1)" "$(sorted "${ALL[@]}" USER=divetest2 \
     LOGNAME=divetest2 "$(target divetest2 | grep ^SHELL=)" \
     "$(target divetest2 | grep ^PATH=)")"
 start_dived -u divetest2

@@ -27,29 +27,8 @@ plan $((nl + 3 + nm + 2 + 5))
 sanitized=0
 nm "$BUILD/bin/dived-listener" 2>/dev/null | grep -q __asan_init && sanitized=1
 
-HT=$T/hooks
-mkdir -p "$HT"
-install -m 0755 "$BUILD/bin/dived" "$HT/dived"
-install -m 0755 "$BUILD/bin/tests/dived-listener-hooks" "$HT/dived-listener"
+hooks_install
 DIVED=$HT/dived
-
-# hstart: start_dived, but with dived's standard error through a pipe:
-# the master's file size limit is 0, so it can log to a pipe only.
-hstart() {
-	local i
-	stop_dived
-	SOCK=$T/sock
-	: > "$LOG"
-	"$DIVED" "$SOCK" -C 0777 2> >(exec cat >> "$LOG") &
-	DPID=$!
-	for i in $(seq 100); do
-		grep -q "listening on" "$LOG" && return 0
-		sleep 0.05
-	done
-	echo "# dived did not start:"
-	sed 's/^/#   /' "$LOG"
-	return 1
-}
 
 # hooklines: the master's lines about listeners that ended.
 hooklines() {

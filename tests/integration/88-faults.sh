@@ -12,52 +12,13 @@ RAW=$BUILD/bin/tests/rawsock
 U1=$(id -u divetest1)
 STEP27="the server could not set up the program: its spawner died"
 # A request header announcing 256 bytes that never come.
-PARTIAL=445600010002000000000100
-HELLO_RE='^4456000100010000'
-ERROR_UNAVAILABLE=4456000100090000000000040000001c
+PARTIAL=$("$PROTODUMP" header req_exec 0 256)
+# The greeting: a MSG_HELLO header, then as many bytes as the example's.
+hello=$("$PROTODUMP" | head -n 1)
+HELLO_RE="^${hello:0:16}[0-9a-f]{$((${#hello} - 16))}"
+ERROR_UNAVAILABLE=$("$PROTODUMP" error 28)	# E_UNAVAILABLE
 
-# kids PID: children of PID other than the listener master.
-kids() {
-	ps --ppid "$1" -o pid=,comm= 2>/dev/null |
-	    awk '$2 != "dived-lmaster" { print $1 }'
-}
-# running PID...: those still running (zombies are done), one per line.
-running() {
-	local p s
-	for p; do
-		s=$(ps -o stat= -p "$p" 2>/dev/null) || continue
-		[[ $s == Z* ]] || echo "$p"
-	done
-}
-gone() { [ -z "$(running "$@")" ]; }
 uidof() { ps -o uid= -p "$1" 2>/dev/null | tr -d ' '; }
-# tree PID: PID and every process below it.
-tree() {
-	local p
-	echo "$1"
-	for p in $(ps --ppid "$1" -o pid= 2>/dev/null); do
-		tree "$p"
-	done
-}
-
-# served: an honest client still gets its program run.
-served() { "$DIVE" "$SOCK" /bin/echo on 2>&1; }
-
-# hstart OPTIONS...: dived with the test build of the listener (its
-# master logs on dived's standard error, which must be a pipe).
-HT=$T/hooks
-mkdir -p "$HT"
-install -m 0755 "$BUILD/bin/dived" "$HT/dived"
-install -m 0755 "$BUILD/bin/tests/dived-listener-hooks" "$HT/dived-listener"
-exec 7> >(exec cat >> "$LOG")
-hstart() {
-	stop_dived
-	SOCK=$T/sock
-	: > "$LOG"
-	"$HT/dived" "$SOCK" -C 0777 "$@" 2>&7 &
-	DPID=$!
-	waitfor 'grep -q "listening on" "$LOG"'
-}
 
 # monitor_killed: after kill -9 of dived, forget it (stop_dived would
 # count its death as a failure).
@@ -76,7 +37,7 @@ LM=$(lmaster_pid)
 kill -9 "$(listener_pid)"
 wait $raw
 like "listener killed mid-request: the connection just ends (greeting only)" \
-    "$(cat "$T/raw")" "${HELLO_RE}[0-9a-f]{64}\$"
+    "$(cat "$T/raw")" "${HELLO_RE}\$"
 waitfor 'grep -q "pid $raw: the listener ended" "$LOG"'
 like "... and the monitor logs it, naming the client" "$(cat "$LOG")" \
     "session [0-9]+: uid 0 pid $raw: the listener ended without passing a request"
@@ -224,15 +185,15 @@ is "the three clients are in place: 3 listeners, a spawner in -a, a program" \
 monitor_killed
 wait $raw
 is "monitor killed: a client mid-request is told the server is gone" \
-    "$(sed -E "s/${HELLO_RE}[0-9a-f]{64}//" "$T/raw")" "$ERROR_UNAVAILABLE"
+    "$(sed -E "s/${HELLO_RE}//" "$T/raw")" "$ERROR_UNAVAILABLE"
 wait $c2
 is "... a client in -a: exit 127" $? 127
 is "... told the request was refused: server unavailable" "$(cat "$T/err2")" \
-    "dive: request refused by the server: server unavailable"
+    "dive: request refused by the server: $(errtext 28)"
 wait $c1
 is "... a client whose program runs: exit 127" $? 127
 is "... told its program's status is unknown" "$(cat "$T/err1")" \
-    "dive: lost the server (server unavailable); the program's exit status is unknown"
+    "dive: lost the server ($(errtext 28)); the program's exit status is unknown"
 waitfor 'gone "$LM" $listeners "$sp" "$auth"'
 is "... the listener master is gone" "$(running "$LM")" ""
 is "... and every listener" "$(running $listeners)" ""

@@ -8,9 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 plan 21
 
-OUTOF="server out of resources (descriptors or processes)"
+OUTOF=$(errtext 41)	# E_RESOURCES
 
-served() { timeout 20 "$DIVE" "$SOCK" /bin/echo on 2>&1; }
 # lowest_free PID: the lowest descriptor number PID does not use.
 lowest_free() {
 	local n=0 f
@@ -95,8 +94,8 @@ fi
 mine=$cg/dive-test-$$
 if [ -n "$cg" ] && mkdir "$mine" 2>/dev/null &&
     echo 1 > "$mine/pids.max" && echo "$DPID" > "$mine/cgroup.procs"; then
-	trap 'echo "$DPID" > "$orig/cgroup.procs" 2>/dev/null;
-	    rmdir "$mine" 2>/dev/null; _cleanup' EXIT
+	at_exit 'echo "$DPID" > "$orig/cgroup.procs" 2>/dev/null;
+	    rmdir "$mine" 2>/dev/null'
 	out=$(served)
 	is "monitor out of processes: the client gets an error (127)" $? 127
 	is "... naming it" "$out" \

@@ -38,7 +38,7 @@ unset SOCK_OVERRIDE
 
 # Fake servers: another protocol version, another protocol.  Each on a
 # path of its own, so that no client meets the socket file of the last.
-"$RAW" serve "$T/fake" 4456000200010000000000000 > /dev/null &
+"$RAW" serve "$T/fake" "$("$PROTODUMP" header hello 0 0 2)" > /dev/null &
 fake=$!
 for i in $(seq 100); do [ -S "$T/fake" ] && break; sleep 0.02; done
 err=$("$DIVE" "$T/fake" /bin/true 2>&1)
@@ -56,14 +56,14 @@ start_dived --request-timeout 1
 # A client that sends garbage gets an error and the daemon goes on.
 out=$("$RAW" connect "$SOCK" 48454c4c4f20574f524c44210a)
 like "garbage: the server answers with an error (E_BAD_MAGIC)" "$out" \
-    "44560001000900000000000400000006$"
+    "$("$PROTODUMP" error 6)$"
 like "garbage: one log line naming the client and the reason" \
-    "$(grep -c "uid 0 pid [0-9]*: client error: peer does not speak the dive protocol" "$LOG")" \
+    "$(grep -c "uid 0 pid [0-9]*: client error: $(errtext 6)" "$LOG")" \
     "^1$"
 out=$("$RAW" idle "$SOCK" 5)
 like "a silent client is cut off after --request-timeout" "$out" \
-    "44560001000900000000000400000016$"
-like "... and logged" "$(cat "$LOG")" "client error: request not completed in time"
+    "$("$PROTODUMP" error 22)$"
+like "... and logged" "$(cat "$LOG")" "client error: $(errtext 22)"
 is "the daemon still serves honest clients" \
     "$(run_as nobody "$DIVE" "$SOCK" /bin/echo fine)" fine
 
@@ -91,10 +91,10 @@ client=$!
 for i in $(seq 100); do pgrep -x sleep -u nobody >/dev/null && break; sleep 0.05; done
 err=$(run_as nobody "$DIVE" "$SOCK" /bin/true 2>&1)
 is "second connection of the same uid: 127" $? 127
-like "... refused with the reason" "$err" "too many connections from this user"
+like "... refused with the reason" "$err" "$(errtext 26)"
 is "another uid is still served" "$(run_as divetest1 "$DIVE" "$SOCK" /bin/echo yes)" yes
 like "the refusal is logged with the uid" "$(cat "$LOG")" \
-    "uid 65534 pid [0-9]+: connection refused: too many connections from this user"
+    "uid 65534 pid [0-9]+: connection refused: $(errtext 26)"
 wait $client
 is "once the first one ends, the uid is served again" \
     "$(run_as nobody "$DIVE" "$SOCK" /bin/echo again)" again

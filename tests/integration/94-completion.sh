@@ -4,17 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 17
 
-# comp FILE WORD...: the candidates when the last WORD is being completed.
-comp() {
-	local f=$1
-	shift
-	bash --norc --noprofile -c '
-		. "$1"; shift
-		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
-		_'"${f##*/}"'
-		printf "%s\n" "${COMPREPLY[@]}"' _ "$f" "$@" 2>&1
-}
 CD=$ROOT/completion/dive
 CDD=$ROOT/completion/dived
 

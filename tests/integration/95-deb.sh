@@ -17,10 +17,6 @@ fi
 . "$(dirname "$0")/lib.sh"
 plan 25
 
-skip_all() {
-	for i in $(seq 25); do skip "$1"; done
-	exit 0
-}
 [ "$BUILD" = "$ROOT" ] ||
     skip_all "builds its own binaries: run with the default build only"
 [ -n "${DIVE_DEB_NS:-}" ] || skip_all "needs unshare(1) for a private mount namespace"
@@ -49,7 +45,7 @@ overlay() {
 		    "/$d" || return 1
 	done
 }
-trap 'stop_dived; unoverlay; _cleanup' EXIT
+at_exit 'stop_dived; unoverlay'
 
 version=$(sed -n '1s/^dive (\([^)]*\)).*/\1/p' "$ROOT/debian/changelog")
 

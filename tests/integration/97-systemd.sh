@@ -24,11 +24,6 @@ fi
 N=24
 plan $N
 
-skip_all() {
-	local _i
-	for _i in $(seq $N); do skip "$1"; done
-	exit 0
-}
 [ "$BUILD" = "$ROOT" ] ||
     skip_all "builds its own binaries: run with the default build only"
 [ -n "${DIVE_SD_NS:-}" ] || skip_all "needs unshare(1) for a private mount namespace"
@@ -57,9 +52,8 @@ cleanup_sd() {
 	cg_remove
 	mountpoint -q "$R" && umount -l "$R"
 	mountpoint -q "$T/ovl" && umount -l "$T/ovl"
-	_cleanup
 }
-trap cleanup_sd EXIT
+at_exit cleanup_sd
 
 # --- the container's root ----------------------------------------------------
 R=$T/ovl/root

@@ -4,6 +4,9 @@
 #
 # A script sources this file, calls plan N, then uses start_dived, run_as,
 # is, like and ok/not_ok.  Everything is removed when the script exits.
+# It must run exactly the N checks it planned, and its exit status is
+# its own (an early exit, a crash) unless a check failed: tools/run-tests.sh
+# counts both.  A script that cannot run calls skip_all.
 
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -11,11 +14,14 @@ BUILD=${DIVE_BUILD:-$ROOT}
 
 _n=0
 _failed=0
+_plan=
+_at_exit=()
 DPID=
 SOCK=
 T=
 
 plan() {
+	_plan=$1
 	echo "1..$1"
 }
 
@@ -33,6 +39,17 @@ not_ok() {
 skip() {
 	_n=$((_n + 1))
 	echo "ok $_n # SKIP $*"
+}
+
+# skip_all REASON: end the script here, every check it planned (or, before
+# plan, the whole script) skipped for REASON.
+skip_all() {
+	if [ -z "$_plan" ]; then
+		echo "1..0 # SKIP $1"
+	else
+		while [ "$_n" -lt "$_plan" ]; do skip "$1"; done
+	fi
+	exit 0
 }
 
 diag() {
@@ -81,6 +98,13 @@ DIVE=$T/dive
 DIVED=$T/dived
 LOG=$T/dived.log
 EXECENV=$BUILD/bin/tests/execenv
+# Frames and error texts come from the real codec (tests/helpers/protodump.c).
+PROTODUMP=$BUILD/bin/tests/protodump
+
+# errtext CODE: the text of error CODE (src/common/errors.c).
+errtext() {
+	"$PROTODUMP" errors | sed -n "s/^$1 //p"
+}
 export DIVE DIVED
 
 # stop_dived: end the daemon started by start_dived, if any.  It must
@@ -203,9 +227,158 @@ run_as() {
 	setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"
 }
 
+# ---- helpers shared by several scripts ----
+
+# in_pty COMMAND: run COMMAND (a shell string) with a pseudo-terminal as
+# its controlling terminal (script(1)); its output without the CRs.
+in_pty() {
+	script -qec "$1" /dev/null < /dev/null | tr -d '\r'
+}
+
+# sorted WORD...: the words, one a line, sorted.
+sorted() { printf '%s\n' "$@" | sort; }
+
+# envof [-a] [-e] USER [ENTRY...] [-- DIVE-ARGS...]: the environment of
+# a program dive starts for USER, dive itself started with exactly
+# ENTRY... (tests/helpers/execenv) and DIVE-ARGS ($SOCK if none); sorted,
+# without the DIVE_* lines (-a: with them), without what dive and the
+# program say on standard error (-e: with it, sorted in).
+envof() {
+	local all=0 err=/dev/null u args=("$SOCK") i
+	[ "$1" = -a ] && { all=1; shift; }
+	[ "$1" = -e ] && { err=/dev/stdout; shift; }
+	u=$1
+	shift
+	for ((i = 1; i <= $#; i++)); do
+		[ "${!i}" = -- ] || continue
+		args=("${@:i+1}")
+		set -- "${@:1:i-1}"
+		break
+	done
+	run_as "$u" "$EXECENV" "$@" -- "$DIVE" "${args[@]}" /usr/bin/env \
+	    2>"$err" | if [ $all = 1 ]; then sort; else grep -v '^DIVE_' | sort; fi
+}
+
+# hex N: N as the 16 hex digits of a capability mask in /proc/PID/status.
+hex() {
+	printf '%016x' "$1"
+}
+
+# cap SET [USER]: the Cap<SET> line (hex) of a program dive runs as USER
+# (root by default).
+cap() {
+	local set=$1 user=${2:-root}
+	run_as "$user" "$DIVE" "$SOCK" /bin/grep "^Cap$set:" /proc/self/status |
+	    cut -f2
+}
+
+# served: an honest client still gets its program run ("on").
+served() { timeout 20 "$DIVE" "$SOCK" /bin/echo on 2>&1; }
+
+# hooks_install: $HT/dived next to the test build of the listener
+# (bin/tests/dived-listener-hooks, tests/hooks: dived takes the
+# dived-listener next to itself), and descriptor 7 a pipe into $LOG.
+HT=
+hooks_install() {
+	HT=$T/hooks
+	mkdir -p "$HT"
+	install -m 0755 "$BUILD/bin/dived" "$HT/dived"
+	install -m 0755 "$BUILD/bin/tests/dived-listener-hooks" \
+	    "$HT/dived-listener"
+	exec 7> >(exec cat >> "$LOG")
+}
+
+# hstart [OPTIONS...]: start_dived, but $HT/dived (hooks_install), its
+# standard error through a pipe into $LOG: the listener master's file
+# size limit is 0, so it can log to a pipe only.
+hstart() {
+	[ -n "$HT" ] || hooks_install
+	stop_dived
+	SOCK=$T/sock
+	: > "$LOG"
+	"$HT/dived" "$SOCK" -C 0777 "$@" 2>&7 &
+	DPID=$!
+	waitfor 'grep -q "listening on" "$LOG"' && return 0
+	echo "# dived did not start:"
+	sed 's/^/#   /' "$LOG"
+	return 1
+}
+
+# Processes, from /proc (ps reads every process on a shared machine).
+# children PID: the children of PID, one a line.
+children() {
+	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep .
+}
+
+# kids PID [COMM]: the children of PID but the listener master; with
+# COMM, only those of that name (dived: the spawners).
+kids() {
+	local p c
+	for p in $(children "$1"); do
+		c=$(cat /proc/"$p"/comm 2>/dev/null) || continue
+		if [ -n "${2:-}" ]; then
+			[ "$c" = "$2" ] && echo "$p"
+		else
+			[ "$c" = dived-lmaster ] || echo "$p"
+		fi
+	done
+}
+
+# running PID...: those still running (zombies are done), one a line.
+running() {
+	local p s
+	for p; do
+		s=$(sed 's/.*) //' /proc/"$p"/stat 2>/dev/null) || continue
+		[ -n "$s" ] && [ "${s:0:1}" != Z ] && echo "$p"
+	done
+}
+
+# gone PID...: none of them runs any more.
+gone() { [ -z "$(running "$@")" ]; }
+
+# tree PID: PID and every process below it, one a line.
+tree() {
+	local p
+	echo "$1"
+	for p in $(children "$1"); do
+		tree "$p"
+	done
+}
+
+# comp FILE WORD...: what the bash completion of FILE (its function
+# _NAME, NAME the file's name) offers for the command line WORD...,
+# completing the last word; one a line.
+comp() {
+	local f=$1
+	shift
+	bash --norc --noprofile -c '
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_'"${f##*/}"'
+		printf "%s\n" "${COMPREPLY[@]}"' _ "$f" "$@" 2>&1
+}
+
+# at_exit COMMAND: run the shell COMMAND when the script exits, before
+# dived is stopped and $T removed (the last registered first).
+at_exit() {
+	_at_exit+=("$1")
+}
+
+# The script's status is kept: it fails when it exits non-zero itself,
+# when a check failed, or when it ran other than the checks it planned.
 _cleanup() {
+	local st=$? i
+	for ((i = ${#_at_exit[@]} - 1; i >= 0; i--)); do
+		eval "${_at_exit[i]}"
+	done
 	stop_dived
 	[ -n "$T" ] && rm -rf "$T"
-	exit $((_failed > 0))	# a script run by hand fails too
+	if [ -n "$_plan" ] && [ "$_n" -ne "$_plan" ]; then
+		echo "# planned $_plan checks, ran $_n"
+		[ $st -ne 0 ] || st=1
+	fi
+	[ $st -ne 0 ] || st=$((_failed > 0))
+	exit $st
 }
 trap _cleanup EXIT

@@ -5,8 +5,7 @@
 # test depends on how fast anything is.
 
 if ! command -v tmux >/dev/null; then
-	echo "1..0 # SKIP tmux is not installed (make deps)"
-	exit 0
+	skip_all "tmux is not installed (make deps)"
 fi
 
 TDIR=$T/share		# writable by every test user
@@ -19,11 +18,7 @@ tm() {
 	tmux -S "$TMUXSOCK" "$@"
 }
 
-_tmux_cleanup() {
-	tm kill-server 2>/dev/null
-	_cleanup
-}
-trap _tmux_cleanup EXIT
+at_exit 'tm kill-server 2>/dev/null'
 
 # tmux_start [USER]: a 100x30 window with an interactive bash (as USER,
 # root by default), prompt "outer$ ", started in $TDIR.

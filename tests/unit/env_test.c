@@ -217,3 +217,68 @@ Test(env, no_environment_passes_the_daemons)
 	cr_assert_null(get(env, "FOO_PLUGIN_DIR"));
 	cr_assert_null(get(env, "HOME"));
 }
+
+Test(env, inplace_is_the_daemons_as_is)
+{
+	static const char *e[] = { "FOO=client", NULL };
+	static char *d[] = { "DIVE_UID=7", "FOO=daemon", NULL };
+
+	setup(e);
+	a.inplace = true;		/* -J */
+	a.daemon_env = d;
+	cr_assert_eq(env_build(&a, &id), d);
+}
+
+Test(env, client_never_sets_dive_variables)
+{
+	static const char *e[] = { "DIVE_UID=0", "DIVE_USER=root",
+		"DIVE_PID=1", "DIVE_X=1", "DIVE=1", "XDIVE_UID=1", NULL };
+	char **env;
+
+	setup(e);
+	/* Not even what the operator keeps by name or by prefix. */
+	as_bob();
+	o.keep_env[0] = "DIVE_*,DIVE_UID,DIVE,XDIVE_UID";
+	o.nkeep_env = 1;
+	env = env_build(&a, &id);
+	cr_assert_not_null(env);
+	cr_assert_str_eq(get(env, "DIVE_UID"), "DIVE_UID=1001");
+	cr_assert_str_eq(get(env, "DIVE_GID"), "DIVE_GID=1001");
+	cr_assert_str_eq(get(env, "DIVE_PID"), "DIVE_PID=42");
+	cr_assert_str_eq(get(env, "DIVE_USER"), "DIVE_USER=alice");
+	cr_assert_null(get(env, "DIVE_X"));
+	cr_assert_str_eq(get(env, "DIVE"), "DIVE=1");
+	cr_assert_str_eq(get(env, "XDIVE_UID"), "XDIVE_UID=1");
+}
+
+Test(env, empty_and_unnamed_client)
+{
+	static const char *e[] = { NULL };
+	char **env;
+
+	setup(e);
+	r.envp = NULL;			/* no environment at all */
+	id.client_name = NULL;		/* a uid without a name */
+	env = env_build(&a, &id);
+	cr_assert_not_null(env);
+	cr_assert_null(get(env, "DIVE_USER"));
+	cr_assert_eq(count(env), 3);
+}
+
+Test(env, gain_to_a_target_without_home_or_shell)
+{
+	static const char *e[] = { "HOME=/client", "SHELL=/client", NULL };
+	char **env;
+
+	setup(e);
+	as_bob();
+	id.home = NULL;
+	id.shell = NULL;
+	env = env_build(&a, &id);
+	cr_assert_not_null(env);
+	/* The client's never stand in for the target's. */
+	cr_assert_null(get(env, "HOME"));
+	cr_assert_null(get(env, "SHELL"));
+	cr_assert_str_eq(get(env, "USER"), "USER=bob");
+	cr_assert_str_eq(get(env, "PATH"), "PATH=" POLICY_SAFE_PATH);
+}
