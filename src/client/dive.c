@@ -112,11 +112,11 @@ parse_args(struct client *c, int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage_text, stdout);
-		exit(0);
+		exit(DIVE_EXIT_OK);
 	}
 	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
 		printf("dive %s (protocol %u)\n", DIVE_VERSION, MSG_VERSION);
-		exit(0);
+		exit(DIVE_EXIT_OK);
 	}
 	/* Before SOCKET, which never starts with '-'; dive 1.9 had no
 	 * options there, so its command lines keep their meaning. */

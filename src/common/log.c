@@ -147,5 +147,5 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_v(LOG_ERR, fmt, ap);
 	va_end(ap);
-	_exit(1);
+	_exit(FATAL_EXIT);
 }

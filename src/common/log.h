@@ -38,7 +38,13 @@ void log_msg(int pri, const char *fmt, ...)
 #define log_warn(...)	log_msg(LOG_WARNING, __VA_ARGS__)
 #define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
 
-/* fatal: log at LOG_ERR and _exit(1). */
+/*
+ * The status fatal() exits with.  Each program names it in its own list
+ * of exit statuses (DIVED_EXIT_FAILURE, LX_FAILED).
+ */
+#define FATAL_EXIT	1
+
+/* fatal: log at LOG_ERR and _exit(FATAL_EXIT). */
 void fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 

@@ -390,8 +390,8 @@ signal_group(pid_t pgid, int sig)
 	}
 	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
 	    setresuid(uid, uid, uid) != 0)
-		_exit(1);
-	_exit(kill(-pgid, sig) == 0 ? 0 : 1);
+		_exit(MON_CHILD_FAILED);
+	_exit(kill(-pgid, sig) == 0 ? MON_CHILD_OK : MON_CHILD_FAILED);
 }
 
 static void

@@ -65,10 +65,10 @@ parse(int argc, char **argv)
 		return;
 	case OPT_HELP:
 		fputs(opt_usage(), stdout);
-		exit(0);
+		exit(DIVED_EXIT_OK);
 	case OPT_VERSION:
 		printf("dived %s (protocol %u)\n", DIVE_VERSION, MSG_VERSION);
-		exit(0);
+		exit(DIVED_EXIT_OK);
 	default:
 		usage_error("%s", err);
 	}
@@ -365,5 +365,5 @@ main(int argc, char **argv)
 	lm_stop(&ctx);
 	daemon_unlink_socket(&dsock);
 	daemon_remove_pidfiles(&opts);
-	return 0;
+	return DIVED_EXIT_OK;
 }
