@@ -325,66 +325,106 @@ daemon_unlink_socket(const struct daemon_sock *ds)
 		(void)unlinkat(ds->dirfd, ds->base, 0);
 }
 
-int
-daemon_detach_start(void)
+/* Fill e (step, object, errno) and return E_SYS, errno preserved. */
+static int
+failed(struct err_step *e, const char *step, const char *obj)
 {
-	int p[2];
+	e->step = step;
+	e->obj = obj;
+	e->err = errno;
+	return E_SYS;
+}
+
+int
+daemon_detach_start(struct daemon_detach *d, struct err_step *e)
+{
+	int p[2], r;
 	pid_t pid;
 	ssize_t n;
 	char c = 0;
 
-	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) < 0)
-		fatal("cannot detach: %s", strerror(errno));
+	memset(d, 0, sizeof(*d));
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return failed(e, "cannot detach", NULL);
+	if ((pid = fork()) < 0) {
+		r = failed(e, "cannot detach", NULL);
+		(void)close(p[0]);
+		(void)close(p[1]);
+		return r;
+	}
 	if (pid > 0) {
 		/* Parent: succeed only once the daemon says it is ready. */
 		(void)close(p[1]);
 		do
 			n = read(p[0], &c, 1);
 		while (n < 0 && errno == EINTR);
-		_exit(n == 1 && c == 'R' ? 0 : 1);
+		d->parent = true;
+		d->ready = n == 1 && c == 'R';
+		d->fd = -1;
+		return 0;
 	}
 	(void)close(p[0]);
+	d->fd = p[1];
 	if (setsid() < 0)
-		fatal("setsid: %s", strerror(errno));
-	return p[1];
+		return failed(e, "setsid", NULL);
+	return 0;
 }
 
-void
-daemon_detach_done(int fd)
+int
+daemon_detach_done(int fd, struct err_step *e)
 {
-	int n = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int n = open("/dev/null", O_RDWR | O_CLOEXEC), r = 0;
 
 	if (n < 0 || dup2(n, 0) < 0 || dup2(n, 1) < 0)
-		fatal("cannot open /dev/null: %s", strerror(errno));
-	log_init("dived", true);
-	if (dup2(n, 2) < 0)
-		fatal("dup2: %s", strerror(errno));
-	(void)close(n);
+		r = failed(e, "cannot open /dev/null", NULL);
+	else {
+		log_init("dived", true);
+		if (dup2(n, 2) < 0)
+			r = failed(e, "dup2", NULL);
+	}
+	if (n >= 0)
+		(void)close(n);
+	if (r != 0)
+		return r;
 	(void)!write(fd, "R", 1);
 	(void)close(fd);
+	return 0;
 }
 
-void
-daemon_write_pidfiles(const struct dived_opts *o)
+/* Our pid into one pidfile. */
+static int
+write_pidfile(const char *path, const char *line, size_t len)
+{
+	struct stat st;
+	int fd, save;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return E_SYS;
+	/* Not O_TRUNC: a pidfile may be a cgroup's procs file. */
+	if (fstat(fd, &st) != 0 ||
+	    (S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) ||
+	    write(fd, line, len) != (ssize_t)len) {
+		save = errno;
+		(void)close(fd);
+		errno = save;
+		return E_SYS;
+	}
+	return close(fd) != 0 ? E_SYS : 0;
+}
+
+int
+daemon_write_pidfiles(const struct dived_opts *o, struct err_step *e)
 {
 	char line[32];
-	struct stat st;
-	int i, fd, n;
+	int i, n;
 
 	n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
-	for (i = 0; i < o->npidfiles; i++) {
-		fd = open(o->pidfiles[i], O_WRONLY | O_CREAT | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
-		/* Not O_TRUNC: a pidfile may be a cgroup's procs file. */
-		if (fd < 0 || fstat(fd, &st) != 0 ||
-		    (S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) ||
-		    write(fd, line, (size_t)n) != n)
-			fatal("cannot write pidfile %s: %s", o->pidfiles[i],
-			    strerror(errno));
-		if (close(fd) != 0)
-			fatal("cannot write pidfile %s: %s", o->pidfiles[i],
-			    strerror(errno));
-	}
+	for (i = 0; i < o->npidfiles; i++)
+		if (write_pidfile(o->pidfiles[i], line, (size_t)n) != 0)
+			return failed(e, "cannot write pidfile",
+			    o->pidfiles[i]);
+	return 0;
 }
 
 void

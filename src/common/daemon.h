@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "errors.h"
 #include "options.h"
 
 /* Owner for the socket file (--chown). */
@@ -72,18 +73,37 @@ int daemon_spare(int *spare);
 /* daemon_unlink_socket: remove the socket file if it is still ours. */
 void daemon_unlink_socket(const struct daemon_sock *ds);
 
+/* Where daemon_detach_start() returns. */
+struct daemon_detach {
+	bool parent;		/* in the parent, which should now exit */
+	bool ready;		/* parent: the child called detach_done */
+	int fd;			/* child: for daemon_detach_done() */
+};
+
 /*
- * daemon_detach_start: fork; the parent exits 0 once the child calls
- * daemon_detach_done() with the returned descriptor, 1 if the child dies
- * first.  The child leads a new session.
+ * daemon_detach_start: fork.  The child leads a new session and finds in
+ * d->fd the descriptor to pass to daemon_detach_done().  The parent
+ * returns once the child has called it (d->ready) or has died first
+ * (!d->ready); it has nothing more to do but exit.  Returns 0, or E_SYS
+ * with the failed step in e (in the only process, or in the child).
  */
-int daemon_detach_start(void);
+int daemon_detach_start(struct daemon_detach *d, struct err_step *e)
+    __attribute__((warn_unused_result));
 
-/* daemon_detach_done: stdio to /dev/null, log to syslog, release parent. */
-void daemon_detach_done(int fd);
+/*
+ * daemon_detach_done: stdio to /dev/null, log to syslog, release the
+ * parent through fd (closed).  Returns 0, or E_SYS with the step in e.
+ */
+int daemon_detach_done(int fd, struct err_step *e)
+    __attribute__((warn_unused_result));
 
-/* daemon_write_pidfiles: our pid into every --pidfile; fatal on error. */
-void daemon_write_pidfiles(const struct dived_opts *o);
+/*
+ * daemon_write_pidfiles: our pid into every --pidfile.  Returns 0, or
+ * E_SYS with e naming the step and the pidfile (e->obj, the caller's
+ * string) at the first that cannot be written.
+ */
+int daemon_write_pidfiles(const struct dived_opts *o, struct err_step *e)
+    __attribute__((warn_unused_result));
 
 /* daemon_remove_pidfiles: remove those that are regular files. */
 void daemon_remove_pidfiles(const struct dived_opts *o);

@@ -53,6 +53,17 @@ enum dive_err {
 #define E_MAX_CODE 41
 
 /*
+ * What failed, for a function whose caller must name the step in its
+ * message: a static text, the object it concerned (a path, or NULL), and
+ * the errno value.  Such a function returns E_SYS and fills one.
+ */
+struct err_step {
+	const char *step;
+	const char *obj;
+	int err;
+};
+
+/*
  * err_str: describe an E_* code.
  * r: 0 or a negative E_* value (other values give a generic text).
  * Returns a static string; the caller does not free it.
