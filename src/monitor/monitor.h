@@ -193,4 +193,15 @@ int creds_identify(struct ctx *c, int fd, const struct ucred *peer,
 const char *creds_owner_str(const struct ucred *peer,
     const struct peer_kernel *pk);
 
+/*
+ * slog: one log line about session s at priority pri, after the prefix
+ * every such line has, "session ID: uid UID pid PID: " (operators and the
+ * tests grep it); errno is preserved.  slog_uid: the same with the prefix
+ * "session ID: uid UID: " of the lines about its spawner and program.
+ */
+void slog(const struct session *s, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void slog_uid(const struct session *s, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif
