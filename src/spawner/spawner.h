@@ -24,8 +24,8 @@
 enum spawn_exit {
 	SPAWN_EXIT_OK = 0,		/* -D: the half that stays, once the
 					 * program's half is detached; the
-					 * -w map writer, done or not needed */
-	SPAWN_EXIT_WRITER_FAILED = 1,	/* the -w map writer could not write */
+					 * -t map writer, done or not needed */
+	SPAWN_EXIT_WRITER_FAILED = 1,	/* the -t map writer could not write */
 	SPAWN_EXIT_FAILED = 127,	/* a step before execve failed (the
 					 * step is reported, or printed with
 					 * -J); the -a command not executed */
