@@ -25,7 +25,6 @@
 #include "log.h"
 #include "daemon.h"
 #include "num.h"
-#include "xmalloc.h"
 
 /* sd_listen_fds(3): passed descriptors start here. */
 #define LISTEN_FDS_START 3
@@ -39,7 +38,7 @@ listen_abstract(const char *name)
 
 	if (n > sizeof(sa.sun_path)) {
 		log_err("abstract socket name too long: %s", name);
-		return -1;
+		return E_SYS;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
@@ -51,7 +50,7 @@ listen_abstract(const char *name)
 		log_err("cannot listen on %s: %s", name, strerror(errno));
 		if (s >= 0)
 			(void)close(s);
-		return -1;
+		return E_SYS;
 	}
 	return s;
 }
@@ -63,11 +62,11 @@ check_target(int dirfd, const char *base, const char *path)
 	struct stat st;
 
 	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT ? 0 : E_SYS;
 	if (!S_ISSOCK(st.st_mode)) {
 		log_err("%s exists and is not a socket; not replacing it",
 		    path);
-		return -1;
+		return E_SYS;
 	}
 	return 0;
 }
@@ -86,11 +85,11 @@ bind_private(int tmpfd, const char *tmppath, const struct dived_opts *o,
 	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", tmppath) >=
 	    (int)sizeof(sa.sun_path)) {
 		errno = ENAMETOOLONG;
-		return -1;
+		return E_SYS;
 	}
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) < 0)
-		return -1;
+		return E_SYS;
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 	    (o->chmod_set && fchmodat(tmpfd, "s", o->chmod_mode, 0) != 0) ||
 	    (own->set && fchownat(tmpfd, "s", own->uid, own->gid,
@@ -100,7 +99,7 @@ bind_private(int tmpfd, const char *tmppath, const struct dived_opts *o,
 		int save = errno;
 		(void)close(s);
 		errno = save;
-		return -1;
+		return E_SYS;
 	}
 	ds->dev = st.st_dev;
 	ds->ino = st.st_ino;
@@ -111,10 +110,11 @@ static int
 listen_path(const char *path, const struct dived_opts *o,
     const struct daemon_owner *own, struct daemon_sock *ds)
 {
-	char *d = xstrdup(path), *b = xstrdup(path), tmp[64];
-	int dirfd, tmpfd = -1, s = -1;
+	char *d = strdup(path), *b = strdup(path), tmp[64];
+	int dirfd = -1, tmpfd = -1, s = -1;
 
-	ds->base = xstrdup(basename(b));
+	if (d == NULL || b == NULL || (ds->base = strdup(basename(b))) == NULL)
+		goto out;	/* errno: ENOMEM */
 	if ((dirfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    check_target(dirfd, ds->base, path) != 0)
 		goto out;
@@ -201,7 +201,7 @@ check_passed(const struct dived_opts *o)
 
 	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
 		log_err("socket activation: descriptor %d is not a socket", fd);
-		return -1;
+		return E_SYS;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
@@ -210,7 +210,7 @@ check_passed(const struct dived_opts *o)
 		log_err("socket activation: descriptor %d is not a listening "
 		    "AF_UNIX stream socket (ListenStream= with a path or "
 		    "@name, Accept=no)", fd);
-		return -1;
+		return E_SYS;
 	}
 	memset(&sa, 0, sizeof(sa));
 	if (getsockname(fd, (struct sockaddr *)&sa, &alen) != 0 ||
@@ -220,24 +220,24 @@ check_passed(const struct dived_opts *o)
 		log_err("socket activation: the socket passed is %s, not %s; "
 		    "ListenStream= and dived's first argument must agree",
 		    name, o->socket);
-		return -1;
+		return E_SYS;
 	}
 	if (o->chmod_set || o->chown_spec != NULL) {
 		log_err("socket activation: --chmod and --chown do not apply "
 		    "to a socket the service manager created; set its "
 		    "SocketMode=, SocketUser= and SocketGroup=");
-		return -1;
+		return E_SYS;
 	}
 	if (o->detach) {
 		log_err("socket activation: not with --detach; the service "
 		    "manager that passed the socket supervises dived");
-		return -1;
+		return E_SYS;
 	}
 	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
 		log_err("socket activation: fcntl: %s", strerror(errno));
-		return -1;
+		return E_SYS;
 	}
 	return fd;
 }
@@ -261,15 +261,15 @@ daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
 		log_err("socket activation: LISTEN_PID='%s' and LISTEN_FDS='%s' "
 		    "must be a pid and a count", pid_s != NULL ? pid_s : "",
 		    n_s != NULL ? n_s : "");
-		r = -1;
+		r = E_SYS;
 	} else if (pid != (long long)getpid() || n == 0 || o->socket == NULL) {
 		/* For another process, none passed, or -i: not ours to use. */
 	} else if (n != 1) {
 		log_err("socket activation: %lld sockets passed (LISTEN_FDS); "
 		    "dived serves exactly one", n);
-		r = -1;
+		r = E_SYS;
 	} else if ((*fd = check_passed(o)) < 0)
-		r = -1;
+		r = E_SYS;
 	/* Neither the programs nor anything dived runs may see them. */
 	(void)unsetenv("LISTEN_PID");
 	(void)unsetenv("LISTEN_FDS");
@@ -310,7 +310,7 @@ daemon_spare(int *spare)
 	if (*spare >= 0)
 		(void)close(*spare);
 	*spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	return *spare >= 0 ? 0 : -1;
+	return *spare >= 0 ? 0 : E_SYS;
 }
 
 void

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dived's daemon plumbing: the listening socket (created without a path
- * race), pidfiles and detaching from the terminal.
+ * race), pidfiles and detaching from the terminal.  Library code: every
+ * function returns 0 (or a descriptor) or E_SYS, and never exits; dived's
+ * start-up (main.c) ends the process on an error.
  */
 #ifndef DIVE_DAEMON_H
 #define DIVE_DAEMON_H
@@ -31,7 +33,7 @@ struct daemon_sock {
  * daemon_listen: listen on o->socket (a path or @abstract).  A path gets
  * its mode (--chmod) and owner (own) before it appears at its final name;
  * an existing socket there is replaced, anything else is not.  ds records
- * the file.  Returns the non-blocking listening socket, or -1 after
+ * the file.  Returns the non-blocking listening socket, or E_SYS after
  * logging why.
  */
 int daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
@@ -47,7 +49,8 @@ int daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
  * another process, LISTEN_FDS=0, or no socket to serve (-i) leave *fd at
  * -1.  The variables are removed from the environment in every case.  ds
  * is set up so that daemon_unlink_socket() leaves the file alone.
- * Returns 0, or -1 after logging why the passed socket cannot be used.
+ * Returns 0, or E_SYS after logging why the passed socket cannot be
+ * used.
  */
 int daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
     int *fd);
@@ -57,16 +60,16 @@ int daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
  * lfd, itself non-blocking and close-on-exec.  When no descriptor is left
  * (EMFILE, ENFILE), *spare, a descriptor held for this, is closed to take
  * the connection anyway, so that it can be refused with an answer rather
- * than left waiting (*starved is then set).  Returns the descriptor, or -1
- * with errno: EAGAIN when no connection waits; EMFILE or ENFILE when none
- * could be taken even so.
+ * than left waiting (*starved is then set).  Returns the descriptor, or
+ * E_SYS with errno: EAGAIN when no connection waits; EMFILE or ENFILE when
+ * none could be taken even so.
  */
 int daemon_accept(int lfd, int *spare, bool *starved);
 
 /*
  * daemon_spare: (re)open the spare descriptor of daemon_accept(), at the
  * lowest free number, so that it is below any limit the others reach.
- * Returns 0, or -1 (and *spare is -1) if it cannot be opened now.
+ * Returns 0, or E_SYS (and *spare is -1) if it cannot be opened now.
  */
 int daemon_spare(int *spare);
 
