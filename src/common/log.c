@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "errors.h"
 #include "log.h"
 
 static const char *log_ident = "dive";
@@ -36,8 +37,10 @@ log_close_fds(const int *keep, size_t n)
 	size_t i, j, nk = 0;
 	int err = 0;
 
-	if (n > LOG_MAX_KEEP)	/* never close one that was to be kept */
-		return EINVAL;
+	if (n > LOG_MAX_KEEP) {	/* never close one that was to be kept */
+		errno = EINVAL;
+		return E_SYS;
+	}
 	for (i = 0; i < n; i++)
 		if (keep[i] >= 3)
 			k[nk++] = (unsigned int)keep[i];
@@ -59,7 +62,10 @@ log_close_fds(const int *keep, size_t n)
 		err = errno;
 	if (log_syslog)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	return err;
+	if (err == 0)
+		return 0;
+	errno = err;
+	return E_SYS;
 }
 
 void

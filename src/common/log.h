@@ -20,8 +20,9 @@ void log_init(const char *ident, bool use_syslog);
 /*
  * log_close_fds: close every descriptor from 3 up but the n in keep
  * (-1: none), and the syslog socket with them, which is opened anew:
- * no later line goes to whatever takes its number.  0 or an errno value
- * (EINVAL, and nothing closed, for more than LOG_MAX_KEEP to keep).
+ * no later line goes to whatever takes its number.  Returns 0, or E_SYS
+ * with errno set (EINVAL, and nothing closed, for more than LOG_MAX_KEEP
+ * to keep).
  */
 #define LOG_MAX_KEEP	64
 int log_close_fds(const int *keep, size_t n);
