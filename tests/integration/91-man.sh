@@ -230,28 +230,36 @@ fi
 
 # 5. Exit statuses: the values of each program's enum (header, enum name),
 #    FATAL_EXIT read from log.h, against the Nth list of EXIT STATUS.
-fatal_exit=$(sed -n 's/^#define[[:space:]]*FATAL_EXIT[[:space:]]*\([0-9]*\).*/\1/p' \
+fatal_exit=$(sed -n \
+    's/^#define[[:space:]]*FATAL_EXIT[[:space:]]*\([0-9]*\).*/\1/p' \
     src/common/log.h)
 enum_values() {
-	sed -n "/^enum $2 {/,/^};/p" "$1" | sed "s/= FATAL_EXIT,/= $fatal_exit,/" |
+	sed -n "/^enum $2 {/,/^};/p" "$1" |
+	    sed "s/= FATAL_EXIT,/= $fatal_exit,/" |
 	    sed -n 's/^[[:space:]]*[A-Z_]* = \([0-9]*\),.*/\1/p'
 }
 page_values() {
 	awk -v want="$2" '/^\.Sh EXIT STATUS/ { e = 1; next } /^\.Sh / { e = 0 }
-	    e && /^\.Bl / { n++; d = 0 } e && /^\.Bl / && n == want { in_l = 1 }
-	    in_l && /^\.Bl / { d++ } in_l && /^\.El/ && --d == 0 { in_l = 0 }
-	    in_l && d == 1 && $1 == ".It" && $2 ~ /^[0-9]+$/ { print $2 }' "$1"
+	    e && /^\.Bl / { if (d++ == 0) n++ }
+	    e && /^\.El/ { d-- }
+	    e && n == want && d == 1 && $1 == ".It" && $2 ~ /^[0-9]+$/ {
+		print $2 }' "$1"
 }
-same "dive(1): EXIT STATUS lists dive's statuses (but 0 and 128 + signal)" \
+# exits DESC CODE PAGE: the same values, and not none (vacuous).
+exits() {
+	if [ -z "$2" ]; then not_ok "$1"; diag "no value read from the code"
+	else same "$1" "$2" "$3"; fi
+}
+exits "dive(1): EXIT STATUS lists dive's statuses (but 0 and 128 + signal)" \
     "$(enum_values src/client/client.h dive_exit | grep -vx '0\|128')" \
     "$(page_values man/dive.1 1)"
-same "dived(8): EXIT STATUS lists dived's statuses" \
+exits "dived(8): EXIT STATUS lists dived's statuses" \
     "$(enum_values src/monitor/monitor.h dived_exit)" \
     "$(page_values man/dived.8 1)"
-same "dived(8): EXIT STATUS lists the spawner's statuses" \
+exits "dived(8): EXIT STATUS lists the spawner's statuses" \
     "$(enum_values src/spawner/spawner.h spawn_exit)" \
     "$(page_values man/dived.8 2)"
-same "dived(8): EXIT STATUS lists dived-listener's statuses" \
+exits "dived(8): EXIT STATUS lists dived-listener's statuses" \
     "$(enum_values src/listener/listener.h listener_exit
     sed -n 's/^[[:space:]]*MON_CHILD_NOEXEC = \([0-9]*\),.*/\1/p' \
     src/monitor/monitor.h)" \
