@@ -81,7 +81,7 @@ struct client {
 };
 
 /* Print "dive: <message>" on stderr and exit with status. */
-void die(int status, const char *fmt, ...)
+void die(enum dive_exit status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
 /* Print "dive: <message>" on stderr. */

@@ -65,7 +65,7 @@ static const char usage_text[] =
     "program not found.\n";
 
 void
-die(int status, const char *fmt, ...)
+die(enum dive_exit status, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -41,7 +41,7 @@ static struct daemon_sock dsock;
 static struct auditlog audit;
 
 void
-dived_exit(int status, const char *fmt, ...)
+dived_exit(enum dived_exit status, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -50,7 +50,7 @@ enum mon_child_exit {
 };
 
 /* dived_exit: "dived: MESSAGE" on stderr, then exit(status). */
-void dived_exit(int status, const char *fmt, ...)
+void dived_exit(enum dived_exit status, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
 
 /* What the monitor resolved at start-up from the options. */
