@@ -17,7 +17,7 @@
 
 /*
  * Exit statuses of dived-listener, the master and each listener (dived(8),
- * DESCRIPTION).  Every ordinary end is 0, whichever side ended first; the
+ * EXIT STATUS).  Every ordinary end is 0, whichever side ended first; the
  * monitor logs a master's status when it ends while dived runs.
  */
 enum listener_exit {
