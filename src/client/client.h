@@ -15,13 +15,21 @@
 
 #include "msg.h"
 
-/* Exit statuses of dive itself (dive(1), EXIT STATUS). */
-#define DIVE_EXIT_SOCKET	1	/* socket or local context failed */
-#define DIVE_EXIT_CONNECT	2	/* cannot connect, or wrong server uid */
-#define DIVE_EXIT_VERSION	3	/* not a compatible dived */
-#define DIVE_EXIT_USAGE		4
-#define DIVE_EXIT_NOEXEC	126	/* found but could not be executed */
-#define DIVE_EXIT_DROPPED	127	/* dropped, refused or not found */
+/*
+ * Exit statuses of dive itself (dive(1), EXIT STATUS: those of dive 1.9).
+ * Otherwise dive exits with the program's status, or dies by its signal
+ * (DIVE_EXIT_SIGNAL + the signal number if it cannot).
+ */
+enum dive_exit {
+	DIVE_EXIT_OK = 0,	/* --help, --version; started (waitmode 1) */
+	DIVE_EXIT_SOCKET = 1,	/* socket or local context failed */
+	DIVE_EXIT_CONNECT = 2,	/* cannot connect, or wrong server uid */
+	DIVE_EXIT_VERSION = 3,	/* not a compatible dived */
+	DIVE_EXIT_USAGE = 4,	/* bad command line or DIVE_* variable */
+	DIVE_EXIT_NOEXEC = 126,	/* found but not executable, or denied */
+	DIVE_EXIT_DROPPED = 127, /* dropped, refused or not found */
+	DIVE_EXIT_SIGNAL = 128,	/* + the signal that killed the program */
+};
 
 /* One direction of the pty relay. */
 struct relaybuf {
@@ -74,7 +82,7 @@ struct client {
 };
 
 /* Print "dive: <message>" on stderr and exit with status. */
-void die(int status, const char *fmt, ...)
+void die(enum dive_exit status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
 /* Print "dive: <message>" on stderr. */

@@ -66,7 +66,7 @@ static const char usage_text[] =
     "program not found.\n";
 
 void
-die(int status, const char *fmt, ...)
+die(enum dive_exit status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -113,11 +113,11 @@ parse_args(struct client *c, int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		fputs(usage_text, stdout);
-		exit(0);
+		exit(DIVE_EXIT_OK);
 	}
 	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
 		printf("dive %s (protocol %u)\n", DIVE_VERSION, MSG_VERSION);
-		exit(0);
+		exit(DIVE_EXIT_OK);
 	}
 	/* Before SOCKET, which never starts with '-'; dive 1.9 had no
 	 * options there, so its command lines keep their meaning. */

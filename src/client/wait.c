@@ -74,7 +74,7 @@ end_like(struct client *c, const struct msg_exit *ex)
 	sigaddset(&one, sig);
 	(void)sigprocmask(SIG_UNBLOCK, &one, NULL);
 	(void)raise(sig);
-	exit(128 + sig);
+	exit(DIVE_EXIT_SIGNAL + sig);
 }
 
 static void __attribute__((noreturn))
@@ -224,7 +224,7 @@ on_message(struct client *c, struct waitstate *w)
 			    "server");
 		c->pid = pid;
 		if (c->waitmode == 1)
-			exit(0);
+			exit(DIVE_EXIT_OK);
 		watch_signals(c, w);
 		break;
 	case MSG_PTY: {

@@ -4,6 +4,17 @@
  * Error codes returned by the common library: 0 or a negative E_* value.
  * The absolute values also travel in MSG_ERROR answers, so a value, once
  * given, is never reused for another meaning.
+ *
+ * Two tiers of error handling:
+ * - Library code (src/common and the pure modules: policy, conf, audit,
+ *   env ...) never exits.  It returns 0 or an E_* value (E_SYS: see
+ *   errno), or, where the caller must say which step failed, E_SYS with a
+ *   struct err_step.  err_str() describes a code.
+ * - Program code (each program's main.c, start-up, dispatchers) decides:
+ *   it ends a session, or dies through fatal() (log.h), which logs one
+ *   line and exits with FATAL_EXIT.  Every status a program exits with is
+ *   named in its own header (enum dive_exit, dived_exit, listener_exit,
+ *   spawn_exit) and listed in its man page.
  */
 #ifndef DIVE_ERRORS_H
 #define DIVE_ERRORS_H
@@ -52,6 +63,17 @@ enum dive_err {
 };
 
 #define E_MAX_CODE 41
+
+/*
+ * What failed, for a function whose caller must name the step in its
+ * message: a static text, the object it concerned (a path, or NULL), and
+ * the errno value.  Such a function returns E_SYS and fills one.
+ */
+struct err_step {
+	const char *step;
+	const char *obj;
+	int err;
+};
 
 /*
  * err_str: describe an E_* code.

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "errors.h"
 #include "log.h"
 
 static const char *log_ident = "dive";
@@ -37,8 +38,10 @@ log_close_fds(const int *keep, size_t n)
 	size_t i, j, nk = 0;
 	int err = 0;
 
-	if (n > LOG_MAX_KEEP)	/* never close one that was to be kept */
-		return EINVAL;
+	if (n > LOG_MAX_KEEP) {	/* never close one that was to be kept */
+		errno = EINVAL;
+		return E_SYS;
+	}
 	for (i = 0; i < n; i++)
 		if (keep[i] >= 3)
 			k[nk++] = (unsigned int)keep[i];
@@ -60,7 +63,10 @@ log_close_fds(const int *keep, size_t n)
 		err = errno;
 	if (log_syslog)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	return err;
+	if (err == 0)
+		return 0;
+	errno = err;
+	return E_SYS;
 }
 
 void
@@ -148,5 +154,5 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_v(LOG_ERR, fmt, ap);
 	va_end(ap);
-	_exit(1);
+	_exit(FATAL_EXIT);
 }

@@ -21,8 +21,9 @@ void log_init(const char *ident, bool use_syslog);
 /*
  * log_close_fds: close every descriptor from 3 up but the n in keep
  * (-1: none), and the syslog socket with them, which is opened anew:
- * no later line goes to whatever takes its number.  0 or an errno value
- * (EINVAL, and nothing closed, for more than LOG_MAX_KEEP to keep).
+ * no later line goes to whatever takes its number.  Returns 0, or E_SYS
+ * with errno set (EINVAL, and nothing closed, for more than LOG_MAX_KEEP
+ * to keep).
  */
 #define LOG_MAX_KEEP	64
 int log_close_fds(const int *keep, size_t n);
@@ -39,7 +40,13 @@ void log_msg(int pri, const char *fmt, ...)
 #define log_warn(...)	log_msg(LOG_WARNING, __VA_ARGS__)
 #define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
 
-/* fatal: log at LOG_ERR and _exit(1). */
+/*
+ * The status fatal() exits with.  Each program names it in its own list
+ * of exit statuses (DIVED_EXIT_FAILURE, LX_FAILED).
+ */
+#define FATAL_EXIT	1
+
+/* fatal: log at LOG_ERR and _exit(FATAL_EXIT). */
 void fatal(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 

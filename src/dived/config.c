@@ -170,7 +170,7 @@ check_request(const struct dived_opts *o, const struct conf *pol)
 		printf("program %s as %s (uid %u)\n", f->path,
 		    f->id.name != NULL ? f->id.name : "?",
 		    (unsigned int)f->q.target);
-	err = f->d.permit ? 0 : DIVED_EXIT_DENIED;
+	err = f->d.permit ? DIVED_EXIT_OK : DIVED_EXIT_DENIED;
 	facts_check_free(&k);
 	free(forced);
 	return err;
@@ -181,7 +181,7 @@ config_check(const struct dived_opts *o)
 {
 	struct dived_opts co = *o;
 	struct conf *pol;
-	int r = 0;
+	int r = DIVED_EXIT_OK;
 
 	co.config = o->check_config;
 	pol = config_load(&co);

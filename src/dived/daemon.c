@@ -26,7 +26,6 @@
 #include "log.h"
 #include "daemon.h"
 #include "num.h"
-#include "xmalloc.h"
 
 /* sd_listen_fds(3): passed descriptors start here. */
 #define LISTEN_FDS_START 3
@@ -40,7 +39,7 @@ listen_abstract(const char *name)
 
 	if (n > sizeof(sa.sun_path)) {
 		log_err("abstract socket name too long: %s", name);
-		return -1;
+		return E_SYS;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sun_family = AF_UNIX;
@@ -52,7 +51,7 @@ listen_abstract(const char *name)
 		log_err("cannot listen on %s: %s", name, strerror(errno));
 		if (s >= 0)
 			(void)close(s);
-		return -1;
+		return E_SYS;
 	}
 	return s;
 }
@@ -64,11 +63,11 @@ check_target(int dirfd, const char *base, const char *path)
 	struct stat st;
 
 	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) != 0)
-		return errno == ENOENT ? 0 : -1;
+		return errno == ENOENT ? 0 : E_SYS;
 	if (!S_ISSOCK(st.st_mode)) {
 		log_err("%s exists and is not a socket; not replacing it",
 		    path);
-		return -1;
+		return E_SYS;
 	}
 	return 0;
 }
@@ -87,11 +86,11 @@ bind_private(int tmpfd, const char *tmppath, const struct dived_opts *o,
 	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", tmppath) >=
 	    (int)sizeof(sa.sun_path)) {
 		errno = ENAMETOOLONG;
-		return -1;
+		return E_SYS;
 	}
 	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 	    0)) < 0)
-		return -1;
+		return E_SYS;
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
 	    (o->chmod_set && fchmodat(tmpfd, "s", o->chmod_mode, 0) != 0) ||
 	    (own->set && fchownat(tmpfd, "s", own->uid, own->gid,
@@ -101,7 +100,7 @@ bind_private(int tmpfd, const char *tmppath, const struct dived_opts *o,
 		int save = errno;
 		(void)close(s);
 		errno = save;
-		return -1;
+		return E_SYS;
 	}
 	ds->dev = st.st_dev;
 	ds->ino = st.st_ino;
@@ -112,10 +111,11 @@ static int
 listen_path(const char *path, const struct dived_opts *o,
     const struct daemon_owner *own, struct daemon_sock *ds)
 {
-	char *d = xstrdup(path), *b = xstrdup(path), tmp[64];
-	int dirfd, tmpfd = -1, s = -1;
+	char *d = strdup(path), *b = strdup(path), tmp[64];
+	int dirfd = -1, tmpfd = -1, s = -1;
 
-	ds->base = xstrdup(basename(b));
+	if (d == NULL || b == NULL || (ds->base = strdup(basename(b))) == NULL)
+		goto out;	/* errno: ENOMEM */
 	if ((dirfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    check_target(dirfd, ds->base, path) != 0)
 		goto out;
@@ -202,7 +202,7 @@ check_passed(const struct dived_opts *o)
 
 	if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
 		log_err("socket activation: descriptor %d is not a socket", fd);
-		return -1;
+		return E_SYS;
 	}
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
@@ -211,7 +211,7 @@ check_passed(const struct dived_opts *o)
 		log_err("socket activation: descriptor %d is not a listening "
 		    "AF_UNIX stream socket (ListenStream= with a path or "
 		    "@name, Accept=no)", fd);
-		return -1;
+		return E_SYS;
 	}
 	memset(&sa, 0, sizeof(sa));
 	if (getsockname(fd, (struct sockaddr *)&sa, &alen) != 0 ||
@@ -221,24 +221,24 @@ check_passed(const struct dived_opts *o)
 		log_err("socket activation: the socket passed is %s, not %s; "
 		    "ListenStream= and dived's first argument must agree",
 		    name, o->socket);
-		return -1;
+		return E_SYS;
 	}
 	if (o->chmod_set || o->chown_spec != NULL) {
 		log_err("socket activation: --chmod and --chown do not apply "
 		    "to a socket the service manager created; set its "
 		    "SocketMode=, SocketUser= and SocketGroup=");
-		return -1;
+		return E_SYS;
 	}
 	if (o->detach) {
 		log_err("socket activation: not with --detach; the service "
 		    "manager that passed the socket supervises dived");
-		return -1;
+		return E_SYS;
 	}
 	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
 		log_err("socket activation: fcntl: %s", strerror(errno));
-		return -1;
+		return E_SYS;
 	}
 	return fd;
 }
@@ -262,15 +262,15 @@ daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
 		log_err("socket activation: LISTEN_PID='%s' and LISTEN_FDS='%s' "
 		    "must be a pid and a count", pid_s != NULL ? pid_s : "",
 		    n_s != NULL ? n_s : "");
-		r = -1;
+		r = E_SYS;
 	} else if (pid != (long long)getpid() || n == 0 || o->socket == NULL) {
 		/* For another process, none passed, or -i: not ours to use. */
 	} else if (n != 1) {
 		log_err("socket activation: %lld sockets passed (LISTEN_FDS); "
 		    "dived serves exactly one", n);
-		r = -1;
+		r = E_SYS;
 	} else if ((*fd = check_passed(o)) < 0)
-		r = -1;
+		r = E_SYS;
 	/* Neither the programs nor anything dived runs may see them. */
 	(void)unsetenv("LISTEN_PID");
 	(void)unsetenv("LISTEN_FDS");
@@ -311,7 +311,7 @@ daemon_spare(int *spare)
 	if (*spare >= 0)
 		(void)close(*spare);
 	*spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	return *spare >= 0 ? 0 : -1;
+	return *spare >= 0 ? 0 : E_SYS;
 }
 
 void
@@ -326,66 +326,106 @@ daemon_unlink_socket(const struct daemon_sock *ds)
 		(void)unlinkat(ds->dirfd, ds->base, 0);
 }
 
-int
-daemon_detach_start(void)
+/* Fill e (step, object, errno) and return E_SYS, errno preserved. */
+static int
+failed(struct err_step *e, const char *step, const char *obj)
 {
-	int p[2];
+	e->step = step;
+	e->obj = obj;
+	e->err = errno;
+	return E_SYS;
+}
+
+int
+daemon_detach_start(struct daemon_detach *d, struct err_step *e)
+{
+	int p[2], r;
 	pid_t pid;
 	ssize_t n;
 	char c = 0;
 
-	if (pipe2(p, O_CLOEXEC) != 0 || (pid = fork()) < 0)
-		fatal("cannot detach: %s", strerror(errno));
+	memset(d, 0, sizeof(*d));
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return failed(e, "cannot detach", NULL);
+	if ((pid = fork()) < 0) {
+		r = failed(e, "cannot detach", NULL);
+		(void)close(p[0]);
+		(void)close(p[1]);
+		return r;
+	}
 	if (pid > 0) {
 		/* Parent: succeed only once the daemon says it is ready. */
 		(void)close(p[1]);
 		do
 			n = read(p[0], &c, 1);
 		while (n < 0 && errno == EINTR);
-		_exit(n == 1 && c == 'R' ? 0 : 1);
+		d->parent = true;
+		d->ready = n == 1 && c == 'R';
+		d->fd = -1;
+		return 0;
 	}
 	(void)close(p[0]);
+	d->fd = p[1];
 	if (setsid() < 0)
-		fatal("setsid: %s", strerror(errno));
-	return p[1];
+		return failed(e, "setsid", NULL);
+	return 0;
 }
 
-void
-daemon_detach_done(int fd)
+int
+daemon_detach_done(int fd, struct err_step *e)
 {
-	int n = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int n = open("/dev/null", O_RDWR | O_CLOEXEC), r = 0;
 
 	if (n < 0 || dup2(n, 0) < 0 || dup2(n, 1) < 0)
-		fatal("cannot open /dev/null: %s", strerror(errno));
-	log_init("dived", true);
-	if (dup2(n, 2) < 0)
-		fatal("dup2: %s", strerror(errno));
-	(void)close(n);
+		r = failed(e, "cannot open /dev/null", NULL);
+	else {
+		log_init("dived", true);
+		if (dup2(n, 2) < 0)
+			r = failed(e, "dup2", NULL);
+	}
+	if (n >= 0)
+		(void)close(n);
+	if (r != 0)
+		return r;
 	(void)!write(fd, "R", 1);
 	(void)close(fd);
+	return 0;
 }
 
-void
-daemon_write_pidfiles(const struct dived_opts *o)
+/* Our pid into one pidfile. */
+static int
+write_pidfile(const char *path, const char *line, size_t len)
+{
+	struct stat st;
+	int fd, save;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return E_SYS;
+	/* Not O_TRUNC: a pidfile may be a cgroup's procs file. */
+	if (fstat(fd, &st) != 0 ||
+	    (S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) ||
+	    write(fd, line, len) != (ssize_t)len) {
+		save = errno;
+		(void)close(fd);
+		errno = save;
+		return E_SYS;
+	}
+	return close(fd) != 0 ? E_SYS : 0;
+}
+
+int
+daemon_write_pidfiles(const struct dived_opts *o, struct err_step *e)
 {
 	char line[32];
-	struct stat st;
-	int i, fd, n;
+	int i, n;
 
 	n = snprintf(line, sizeof(line), "%ld\n", (long)getpid());
-	for (i = 0; i < o->npidfiles; i++) {
-		fd = open(o->pidfiles[i], O_WRONLY | O_CREAT | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
-		/* Not O_TRUNC: a pidfile may be a cgroup's procs file. */
-		if (fd < 0 || fstat(fd, &st) != 0 ||
-		    (S_ISREG(st.st_mode) && ftruncate(fd, 0) != 0) ||
-		    write(fd, line, (size_t)n) != n)
-			fatal("cannot write pidfile %s: %s", o->pidfiles[i],
-			    strerror(errno));
-		if (close(fd) != 0)
-			fatal("cannot write pidfile %s: %s", o->pidfiles[i],
-			    strerror(errno));
-	}
+	for (i = 0; i < o->npidfiles; i++)
+		if (write_pidfile(o->pidfiles[i], line, (size_t)n) != 0)
+			return failed(e, "cannot write pidfile",
+			    o->pidfiles[i]);
+	return 0;
 }
 
 void

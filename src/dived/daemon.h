@@ -2,7 +2,9 @@
 /* Process: dived at start-up, before the loop; dived --check-config. */
 /*
  * dived's daemon plumbing: the listening socket (created without a path
- * race), pidfiles and detaching from the terminal.
+ * race), pidfiles and detaching from the terminal.  Library code: every
+ * function returns 0 (or a descriptor) or E_SYS, and never exits; dived's
+ * start-up (main.c) ends the process on an error.
  */
 #ifndef DIVE_DAEMON_H
 #define DIVE_DAEMON_H
@@ -10,6 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "errors.h"
 #include "options.h"
 
 /* Owner for the socket file (--chown). */
@@ -31,7 +34,7 @@ struct daemon_sock {
  * daemon_listen: listen on o->socket (a path or @abstract).  A path gets
  * its mode (--chmod) and owner (own) before it appears at its final name;
  * an existing socket there is replaced, anything else is not.  ds records
- * the file.  Returns the non-blocking listening socket, or -1 after
+ * the file.  Returns the non-blocking listening socket, or E_SYS after
  * logging why.
  */
 int daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
@@ -47,7 +50,8 @@ int daemon_listen(const struct dived_opts *o, const struct daemon_owner *own,
  * another process, LISTEN_FDS=0, or no socket to serve (-i) leave *fd at
  * -1.  The variables are removed from the environment in every case.  ds
  * is set up so that daemon_unlink_socket() leaves the file alone.
- * Returns 0, or -1 after logging why the passed socket cannot be used.
+ * Returns 0, or E_SYS after logging why the passed socket cannot be
+ * used.
  */
 int daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
     int *fd);
@@ -57,34 +61,53 @@ int daemon_activation(const struct dived_opts *o, struct daemon_sock *ds,
  * lfd, itself non-blocking and close-on-exec.  When no descriptor is left
  * (EMFILE, ENFILE), *spare, a descriptor held for this, is closed to take
  * the connection anyway, so that it can be refused with an answer rather
- * than left waiting (*starved is then set).  Returns the descriptor, or -1
- * with errno: EAGAIN when no connection waits; EMFILE or ENFILE when none
- * could be taken even so.
+ * than left waiting (*starved is then set).  Returns the descriptor, or
+ * E_SYS with errno: EAGAIN when no connection waits; EMFILE or ENFILE when
+ * none could be taken even so.
  */
 int daemon_accept(int lfd, int *spare, bool *starved);
 
 /*
  * daemon_spare: (re)open the spare descriptor of daemon_accept(), at the
  * lowest free number, so that it is below any limit the others reach.
- * Returns 0, or -1 (and *spare is -1) if it cannot be opened now.
+ * Returns 0, or E_SYS (and *spare is -1) if it cannot be opened now.
  */
 int daemon_spare(int *spare);
 
 /* daemon_unlink_socket: remove the socket file if it is still ours. */
 void daemon_unlink_socket(const struct daemon_sock *ds);
 
+/* Where daemon_detach_start() returns. */
+struct daemon_detach {
+	bool parent;		/* in the parent, which should now exit */
+	bool ready;		/* parent: the child called detach_done */
+	int fd;			/* child: for daemon_detach_done() */
+};
+
 /*
- * daemon_detach_start: fork; the parent exits 0 once the child calls
- * daemon_detach_done() with the returned descriptor, 1 if the child dies
- * first.  The child leads a new session.
+ * daemon_detach_start: fork.  The child leads a new session and finds in
+ * d->fd the descriptor to pass to daemon_detach_done().  The parent
+ * returns once the child has called it (d->ready) or has died first
+ * (!d->ready); it has nothing more to do but exit.  Returns 0, or E_SYS
+ * with the failed step in e (in the only process, or in the child).
  */
-int daemon_detach_start(void);
+int daemon_detach_start(struct daemon_detach *d, struct err_step *e)
+    __attribute__((warn_unused_result));
 
-/* daemon_detach_done: stdio to /dev/null, log to syslog, release parent. */
-void daemon_detach_done(int fd);
+/*
+ * daemon_detach_done: stdio to /dev/null, log to syslog, release the
+ * parent through fd (closed).  Returns 0, or E_SYS with the step in e.
+ */
+int daemon_detach_done(int fd, struct err_step *e)
+    __attribute__((warn_unused_result));
 
-/* daemon_write_pidfiles: our pid into every --pidfile; fatal on error. */
-void daemon_write_pidfiles(const struct dived_opts *o);
+/*
+ * daemon_write_pidfiles: our pid into every --pidfile.  Returns 0, or
+ * E_SYS with e naming the step and the pidfile (e->obj, the caller's
+ * string) at the first that cannot be written.
+ */
+int daemon_write_pidfiles(const struct dived_opts *o, struct err_step *e)
+    __attribute__((warn_unused_result));
 
 /* daemon_remove_pidfiles: remove those that are regular files. */
 void daemon_remove_pidfiles(const struct dived_opts *o);

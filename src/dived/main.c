@@ -42,7 +42,7 @@ static struct daemon_sock dsock;
 static struct auditlog audit;
 
 void
-dived_exit(int status, const char *fmt, ...)
+dived_exit(enum dived_exit status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -66,10 +66,10 @@ parse(int argc, char **argv)
 		return;
 	case OPT_HELP:
 		fputs(opt_usage(), stdout);
-		exit(0);
+		exit(DIVED_EXIT_OK);
 	case OPT_VERSION:
 		printf("dived %s (protocol %u)\n", DIVE_VERSION, MSG_VERSION);
-		exit(0);
+		exit(DIVED_EXIT_OK);
 	default:
 		usage_error("%s", err);
 	}
@@ -287,6 +287,47 @@ setup_signals(void)
 		fatal("signalfd: %s", strerror(errno));
 }
 
+/* A step of the daemon plumbing failed: say which, and end. */
+static void __attribute__((noreturn))
+die_step(const struct err_step *e)
+{
+	if (e->obj != NULL)
+		fatal("%s %s: %s", e->step, e->obj, strerror(e->err));
+	fatal("%s: %s", e->step, strerror(e->err));
+}
+
+static void
+write_pidfiles(void)
+{
+	struct err_step e;
+
+	if (daemon_write_pidfiles(&opts, &e) != 0)
+		die_step(&e);
+}
+
+/* -d: the parent exits once the child is ready; the child goes on. */
+static int
+detach_start(void)
+{
+	struct daemon_detach d;
+	struct err_step e;
+
+	if (daemon_detach_start(&d, &e) != 0)
+		die_step(&e);
+	if (d.parent)
+		_exit(d.ready ? DIVED_EXIT_OK : DIVED_EXIT_FAILURE);
+	return d.fd;
+}
+
+static void
+detach_done(int fd)
+{
+	struct err_step e;
+
+	if (daemon_detach_done(fd, &e) != 0)
+		die_step(&e);
+}
+
 /* -i: the connection is on stdin (and stdout and stderr: not ours). */
 static int
 inetd_connection(void)
@@ -318,7 +359,7 @@ main(int argc, char **argv)
 		return config_check(&opts);
 	if (opts.just_execute) {
 		resolve(&own);
-		daemon_write_pidfiles(&opts);	/* the program keeps our pid */
+		write_pidfiles();	/* the program keeps our pid */
 		spawn_just_execute(&opts, setup.forced_path, environ,
 		    setup.nofile_soft, &setup.ns);
 	}
@@ -353,12 +394,12 @@ main(int argc, char **argv)
 	else if ((ctx.listen_fd = daemon_listen(&opts, &own, &dsock)) < 0)
 		return DIVED_EXIT_FAILURE;
 	if (opts.detach)
-		ready = daemon_detach_start();
+		ready = detach_start();
 	setup_signals();
-	daemon_write_pidfiles(&opts);
+	write_pidfiles();
 	lm_start(&ctx, exe);
 	if (ready >= 0)
-		daemon_detach_done(ready);
+		detach_done(ready);
 	if (!opts.inetd)
 		log_notice("listening on %s%s", opts.socket, passed >= 0 ?
 		    " (socket from the service manager)" : "");
@@ -366,5 +407,5 @@ main(int argc, char **argv)
 	lm_stop(&ctx);
 	daemon_unlink_socket(&dsock);
 	daemon_remove_pidfiles(&opts);
-	return 0;
+	return DIVED_EXIT_OK;
 }

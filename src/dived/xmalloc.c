@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Process: dived at start-up, before the loop; dived --check-config. */
-/* Runs in: every process, in start-up code.  Trusts: its callers. */
+/*
+ * Runs in: dived only (the monitor), in its start-up code before the event
+ * loop (main.c, config.c): program code, where running out of memory ends
+ * the process.  Trusts: its callers.
+ */
 #include <stdlib.h>
 #include <string.h>
 

@@ -13,7 +13,24 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "log.h"
 #include "msg.h"
+
+/*
+ * Exit statuses of dived-listener, the master and each listener (dived(8),
+ * EXIT STATUS).  Every ordinary end is 0, whichever side ended first; the
+ * monitor logs a master's status when it ends while dived runs.
+ */
+enum listener_exit {
+	LX_DONE = 0,		/* the program's end (or start) was relayed */
+	LX_CLIENT_GONE = 0,	/* the client hung up */
+	LX_CLIENT_ERROR = 0,	/* the client broke the protocol or a limit,
+				 * and both sides were told */
+	LX_MONITOR_GONE = 0,	/* the monitor hung up or stopped */
+	LX_FAILED = FATAL_EXIT,	/* a system call or the sandbox failed, or
+				 * the monitor sent what it never sends */
+	/* 127: not executed (MON_CHILD_NOEXEC, before it runs) */
+};
 
 /* Configuration from the monitor (command line of dived-listener). */
 struct lconf {

@@ -105,7 +105,7 @@ report_ready(void)
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_u32(&b, DIVE_BUILD_ID) != 0 ||
 	    fdpass_send(CONTROL_FD, MSG_LM_READY, &b, NULL, 0) != 0)
-		_exit(1);
+		_exit(LX_FAILED);
 	buf_free(&b);
 }
 
@@ -130,7 +130,7 @@ start_listener(const struct lconf *c, const struct filters *f,
 	if (dup3(cfd, 3, O_CLOEXEC) != 3 || (mfd != 4 &&
 	    dup3(mfd, 4, O_CLOEXEC) != 4) ||
 	    syscall(SYS_close_range, 5U, ~0U, 0U) != 0)
-		_exit(1);
+		_exit(LX_FAILED);
 	sandbox_listener(f);
 	listener_serve(c, m, 3, 4);
 }
@@ -146,10 +146,10 @@ serve(const struct lconf *c, const struct filters *f)
 	msgreader_init(&rd, MSG_MAX_SMALL, 2);
 	for (;;) {
 		if ((r = msgreader_read(&rd, CONTROL_FD)) == E_EOF)
-			_exit(0);	/* the monitor has gone */
+			_exit(LX_MONITOR_GONE);	/* the monitor has gone */
 		if (r != 0 || rd.h.type != MSG_LM_SESSION ||
 		    msg_decode_session(&rd.payload, &m) != 0)
-			_exit(1);
+			_exit(LX_FAILED);
 		(void)msgreader_take_fds(&rd, fds);
 		msgreader_next(&rd);
 		/* The monitor sees the session end without a request. */

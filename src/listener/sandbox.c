@@ -264,7 +264,7 @@ sandbox_enter(const struct lconf *c, struct filters *f)
 	load_filter(&f->master);
 	/* Nothing a listener writes may reach dived's log or terminal. */
 	if (dup2(null, 0) != 0 || dup2(null, 1) != 1 || dup2(null, 2) != 2)
-		_exit(1);
+		_exit(LX_FAILED);
 	(void)close(null);
 }
 
@@ -273,5 +273,5 @@ sandbox_listener(const struct filters *f)
 {
 	(void)prctl(PR_SET_NAME, "dived-listener", 0, 0, 0);
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0U, &f->listener) != 0)
-		_exit(1);
+		_exit(LX_FAILED);
 }

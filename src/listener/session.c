@@ -59,7 +59,7 @@ client_error(struct lsess *ls, int r)
 		r = E_UNAVAILABLE;
 	send_code(ls->mfd, MSG_MON_ERROR, r);
 	send_code(ls->cfd, MSG_ERROR, r);
-	_exit(0);
+	_exit(LX_CLIENT_ERROR);
 }
 
 static long
@@ -83,7 +83,7 @@ send_hello(struct lsess *ls)
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_hello(&b, &h) != 0 ||
 	    fdpass_send(ls->cfd, MSG_HELLO, &b, NULL, 0) != 0)
-		_exit(0);
+		_exit(LX_CLIENT_GONE);
 	buf_free(&b);
 }
 
@@ -314,7 +314,7 @@ hand_fds(struct lsess *ls)
 	int sock;
 
 	if (ls->mrd.nfds != 1 || msgreader_take_fds(&ls->mrd, &sock) != 1)
-		_exit(1);
+		_exit(LX_FAILED);
 #ifdef DIVE_TEST_HOOKS
 	if (hook_hold_fds(sock))
 		return;		/* the spawner waits, its socket open */
@@ -347,7 +347,7 @@ on_spawner(struct lsess *ls)
 	    ls->srd.h.len == 0 && ls->srd.nfds == 1) {
 		(void)msgreader_take_fds(&ls->srd, &fd);
 		if (fdpass_send(ls->cfd, MSG_PTY, NULL, &fd, 1) != 0)
-			_exit(0);	/* the client is gone */
+			_exit(LX_CLIENT_GONE);
 		(void)close(fd);
 	}
 	msgreader_free(&ls->srd);
@@ -362,7 +362,7 @@ relay(struct lsess *ls, uint16_t type)
 
 	buf_view(&b, ls->mrd.payload.d, ls->mrd.payload.len);
 	if (fdpass_send(ls->cfd, type, &b, NULL, 0) != 0)
-		_exit(0);	/* the client is gone; the monitor sees us go */
+		_exit(LX_CLIENT_GONE);	/* the monitor sees us go */
 }
 
 static void
@@ -374,10 +374,10 @@ on_monitor(struct lsess *ls)
 		return;
 	/* Without exit statuses, the monitor is done once it started. */
 	if (r == E_EOF && ls->started && (ls->c->flags & HELLO_NO_WAIT))
-		_exit(0);
+		_exit(LX_DONE);
 	if (r != 0) {
 		send_code(ls->cfd, MSG_ERROR, E_UNAVAILABLE);
-		_exit(0);
+		_exit(LX_MONITOR_GONE);
 	}
 	switch (ls->mrd.h.type) {
 	case MSG_MON_SENDFDS:
@@ -392,12 +392,12 @@ on_monitor(struct lsess *ls)
 		break;
 	case MSG_MON_FAILED:
 		relay(ls, MSG_FAILED);
-		_exit(0);
+		_exit(LX_DONE);
 	case MSG_MON_EXITED:
 		relay(ls, MSG_EXITED);
-		_exit(0);
+		_exit(LX_DONE);
 	default:
-		_exit(1);
+		_exit(LX_FAILED);
 	}
 	msgreader_next(&ls->mrd);
 }
@@ -413,7 +413,7 @@ on_client(struct lsess *ls)
 	if (r == E_AGAIN)
 		return;
 	if (r == E_EOF && ls->started)
-		_exit(0);	/* the program goes on without its client */
+		_exit(LX_CLIENT_GONE);	/* the program goes on without it */
 	if (r != 0)
 		client_error(ls, r);
 	if (ls->crd.h.type != MSG_REQ_SIGNAL || !ls->started ||
@@ -426,7 +426,7 @@ on_client(struct lsess *ls)
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_i32(&b, sig) != 0 ||
 	    fdpass_send(ls->mfd, MSG_MON_SIGNAL, &b, NULL, 0) != 0)
-		_exit(0);
+		_exit(LX_MONITOR_GONE);
 	buf_free(&b);
 	msgreader_next(&ls->crd);
 }
@@ -446,7 +446,7 @@ listener_serve(const struct lconf *c, const struct msg_session *m, int cfd,
 	ls.ssock = -1;
 	msgreader_init(&ls.srd, 0, 1);
 	if (fcntl(cfd, F_SETFL, O_NONBLOCK) != 0)
-		_exit(1);
+		_exit(LX_FAILED);
 	msgreader_init(&ls.crd, c->max_bytes, c->max_fds);
 	msgreader_init(&ls.mrd, MSG_MAX_SMALL, 1);
 	send_hello(&ls);
@@ -459,7 +459,7 @@ listener_serve(const struct lconf *c, const struct msg_session *m, int cfd,
 		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			_exit(1);
+			_exit(LX_FAILED);
 		}
 		if (p[2].revents != 0)
 			on_spawner(&ls);

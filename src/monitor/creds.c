@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Process: the monitor, dived's long-lived root process. */
 /*
- * Connection accounting by client uid, from kernel-given credentials.
+ * Connection accounting by client uid, from kernel-given credentials, and
+ * the log lines that name a session by them.
  * Runs as: root (monitor).  Trusts: SO_PEERCRED and the user namespace
  * owner the kernel reports (peer.c); no identity a client or listener
  * sends is ever believed.
  */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,4 +133,43 @@ creds_identify(struct ctx *c, int fd, const struct ucred *peer,
 		log_notice("uid %u pid %d: connection refused: %s",
 		    (unsigned)peer->uid, (int)peer->pid, why);
 	return r == E_RESOURCES ? r : E_UNAVAILABLE;
+}
+
+static void __attribute__((format(printf, 4, 0)))
+slog_v(const struct session *s, bool pid, int pri, const char *fmt,
+    va_list ap)
+{
+	char text[1024];
+	int save = errno;
+
+	if (vsnprintf(text, sizeof(text), fmt, ap) < 0)
+		text[0] = '\0';
+	if (pid)
+		log_msg(pri, "session %llu: uid %u pid %d: %s",
+		    (unsigned long long)s->id, (unsigned)s->peer.uid,
+		    (int)s->peer.pid, text);
+	else
+		log_msg(pri, "session %llu: uid %u: %s",
+		    (unsigned long long)s->id, (unsigned)s->peer.uid, text);
+	errno = save;
+}
+
+void
+slog(const struct session *s, int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	slog_v(s, true, pri, fmt, ap);
+	va_end(ap);
+}
+
+void
+slog_uid(const struct session *s, int pri, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	slog_v(s, false, pri, fmt, ap);
+	va_end(ap);
 }

@@ -216,9 +216,7 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 	*fail = f->fail;
 	if (!f->d.permit) {
 		if (shown)
-			log_notice("session %llu: uid %u pid %d: refused: %s",
-			    (unsigned long long)s->id, (unsigned)s->peer.uid,
-			    (int)s->peer.pid, f->reason);
+			slog(s, LOG_NOTICE, "refused: %s", f->reason);
 		return -1;
 	}
 	/* Exactly what was decided: this program, this rule's options. */

@@ -89,7 +89,7 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 			keep[nkeep++] = a->ns->pidfd[i];
 		}
 		if (log_close_fds(keep, nkeep) != 0)
-			_exit(127);
+			_exit(SPAWN_EXIT_FAILED);
 		spawn_run(a);
 	}
 	(void)close(a->fdsock);

@@ -103,9 +103,9 @@ exec_listener(const struct ctx *c, int exe, int sock)
 	    dup2(sock, 3) != 3 || fcntl(3, F_SETFD, 0) != 0 ||
 	    syscall(SYS_close_range, 4U, (unsigned)exe - 1, 0U) != 0 ||
 	    syscall(SYS_close_range, (unsigned)exe + 1, ~0U, 0U) != 0)
-		_exit(127);
+		_exit(MON_CHILD_NOEXEC);
 	(void)syscall(SYS_execveat, exe, "", argv, envp, AT_EMPTY_PATH);
-	_exit(127);
+	_exit(MON_CHILD_NOEXEC);
 }
 
 static void

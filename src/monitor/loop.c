@@ -147,9 +147,8 @@ listener_gone(struct ctx *c, struct session *s)
 static void
 violation(struct ctx *c, struct session *s, const char *what, int r)
 {
-	log_warn("session %llu: uid %u pid %d: listener protocol violation: "
-	    "%s: %s", (unsigned long long)s->id, (unsigned)s->peer.uid,
-	    (int)s->peer.pid, what, err_str(r));
+	slog(s, LOG_WARNING, "listener protocol violation: %s: %s", what,
+	    err_str(r));
 	s->pol.why = what;
 	listener_gone(c, s);
 }
@@ -277,9 +276,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	ep_add(c, s->statusfd, &s->stag);
 	return;
  fail:
-	log_err("session %llu: uid %u pid %d: cannot %s a spawner: %s",
-	    (unsigned long long)s->id, (unsigned)s->peer.uid, (int)s->peer.pid,
-	    what, strerror(err));
+	slog(s, LOG_ERR, "cannot %s a spawner: %s", what, strerror(err));
 	start_failed(c, s, STEP_FORK, err);
 }
 
@@ -298,9 +295,7 @@ answer_exec(struct ctx *c, struct session *s)
 	else if (req.argc == 0 && c->o->forced_argc == 0)
 		send_failed(c, s, STEP_NO_PROGRAM, 0);
 	else {
-		log_info("session %llu: uid %u pid %d: starting %s",
-		    (unsigned long long)s->id, (unsigned)s->peer.uid,
-		    (int)s->peer.pid, c->o->forced_argc > 0 ?
+		slog(s, LOG_INFO, "starting %s", c->o->forced_argc > 0 ?
 		    c->su->forced_path : req.argv[0]);
 		spawn(c, s, &req);
 	}
@@ -322,9 +317,7 @@ answer_error(struct ctx *c, struct session *s)
 		violation(c, s, "malformed error report", E_BAD_VALUE);
 		return;
 	}
-	log_notice("session %llu: uid %u pid %d: client error: %s",
-	    (unsigned long long)s->id, (unsigned)s->peer.uid,
-	    (int)s->peer.pid, err_str(-(int)code));
+	slog(s, LOG_NOTICE, "client error: %s", err_str(-(int)code));
 	s->pol.why = err_str(-(int)code);
 	listener_gone(c, s);
 }
@@ -391,8 +384,8 @@ signal_group(pid_t pgid, int sig)
 	}
 	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
 	    setresuid(uid, uid, uid) != 0)
-		_exit(1);
-	_exit(kill(-pgid, sig) == 0 ? 0 : 1);
+		_exit(MON_CHILD_FAILED);
+	_exit(kill(-pgid, sig) == 0 ? MON_CHILD_OK : MON_CHILD_FAILED);
 }
 
 static void
@@ -449,10 +442,8 @@ on_session(struct ctx *c, struct session *s)
 		/* Every refusal is reported first: this one was killed, or
 		 * could not be started. */
 		if (s->state == S_REQUEST)
-			log_warn("session %llu: uid %u pid %d: the listener "
-			    "ended without passing a request",
-			    (unsigned long long)s->id, (unsigned)s->peer.uid,
-			    (int)s->peer.pid);
+			slog(s, LOG_WARNING, "the listener ended without "
+			    "passing a request");
 		listener_gone(c, s);
 		return;
 	}
@@ -506,16 +497,14 @@ on_status(struct ctx *c, struct session *s)
 	buf_view(&b, p, n > 0 ? (size_t)n : 0);
 	if (n > 0 && msg_decode_failed(&b, &f) == 0) {
 		w = spawn_err_str(&f, why, sizeof(why));
-		log_notice("session %llu: uid %u: cannot %s%s%s",
-		    (unsigned long long)s->id, (unsigned)s->peer.uid,
-		    spawn_step_str(f.step), *w != '\0' ? ": " : "", w);
+		slog_uid(s, LOG_NOTICE, "cannot %s%s%s", spawn_step_str(f.step),
+		    *w != '\0' ? ": " : "", w);
 		start_failed(c, s, f.step, f.err);
 	} else if (n != 0) {
 		start_failed(c, s, STEP_EXEC, EIO);
 	} else if (!s->exec_seen) {
-		log_warn("session %llu: uid %u: the spawner ended before "
-		    "executing the program", (unsigned long long)s->id,
-		    (unsigned)s->peer.uid);
+		slog_uid(s, LOG_WARNING, "the spawner ended before executing "
+		    "the program");
 		start_failed(c, s, STEP_SETUP_DIED, 0);
 	} else {
 		/* End of file without a report: the program was executed. */
@@ -555,10 +544,8 @@ reaped(struct ctx *c, struct session *s, const siginfo_t *si)
 	ex.how = si->si_code == CLD_EXITED ? EXIT_HOW_EXITED :
 	    si->si_code == CLD_DUMPED ? EXIT_HOW_DUMPED : EXIT_HOW_KILLED;
 	ex.value = (uint32_t)si->si_status;
-	log_info("session %llu: uid %u: program %s %d",
-	    (unsigned long long)s->id, (unsigned)s->peer.uid,
-	    ex.how == EXIT_HOW_EXITED ? "exited with" : "killed by signal",
-	    si->si_status);
+	slog_uid(s, LOG_INFO, "program %s %d", ex.how == EXIT_HOW_EXITED ?
+	    "exited with" : "killed by signal", si->si_status);
 	if (s->state == S_RUNNING && !no_wait(c)) {
 		buf_init(&b, MSG_MAX_SMALL);
 		if (msg_encode_exit(&b, &ex) == 0)

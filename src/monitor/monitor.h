@@ -19,20 +19,39 @@
 #include "auditlog.h"
 #include "conf.h"
 #include "fdpass.h"
+#include "log.h"
 #include "msg.h"
 #include "options.h"
 #include "peer.h"
 #include "policy.h"
 #include "spawner.h"
 
-/* Exit statuses of dived itself (dived(8), EXIT STATUS). */
-#define DIVED_EXIT_FAILURE	1	/* cannot start */
-#define DIVED_EXIT_CONFIG	2	/* policy file unsafe or invalid */
-#define DIVED_EXIT_DENIED	3	/* --check-config: it would deny */
-#define DIVED_EXIT_USAGE	4	/* a bad command line */
+/*
+ * Exit statuses of dived itself (dived(8), EXIT STATUS).  With -J and -j
+ * dived becomes the program: then its status is the program's, or
+ * SPAWN_EXIT_FAILED (spawner.h) when a step fails before.
+ */
+enum dived_exit {
+	DIVED_EXIT_OK = 0,		/* stopped by a signal; -i, -F served */
+	DIVED_EXIT_FAILURE = FATAL_EXIT, /* cannot start, or cannot go on */
+	DIVED_EXIT_CONFIG = 2,		/* policy file unsafe or invalid */
+	DIVED_EXIT_DENIED = 3,		/* --check-config: it would deny */
+	DIVED_EXIT_USAGE = 4,		/* a bad command line */
+};
+
+/*
+ * What the monitor's short-lived children exit with: the one that starts
+ * dived-listener when it cannot execute it (the monitor logs the master's
+ * status), and the one that delivers a signal as a program's user.
+ */
+enum mon_child_exit {
+	MON_CHILD_OK = 0,
+	MON_CHILD_FAILED = 1,		/* a step before kill(2) failed */
+	MON_CHILD_NOEXEC = 127,		/* dived-listener not executed */
+};
 
 /* dived_exit: "dived: MESSAGE" on stderr, then exit(status). */
-void dived_exit(int status, const char *fmt, ...)
+void dived_exit(enum dived_exit status, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
 
 /* What the monitor resolved at start-up from the options. */
@@ -174,5 +193,16 @@ int creds_identify(struct ctx *c, int fd, const struct ucred *peer,
  * "" (static storage). */
 const char *creds_owner_str(const struct ucred *peer,
     const struct peer_kernel *pk);
+
+/*
+ * slog: one log line about session s at priority pri, after the prefix
+ * every such line has, "session ID: uid UID pid PID: " (operators and the
+ * tests grep it); errno is preserved.  slog_uid: the same with the prefix
+ * "session ID: uid UID: " of the lines about its spawner and program.
+ */
+void slog(const struct session *s, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void slog_uid(const struct session *s, int pri, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -61,7 +61,7 @@ auth_stop(int sig)
 		(void)kill(-pid, SIGKILL);
 		(void)kill(pid, SIGKILL);
 	}
-	_exit(127);
+	_exit(SPAWN_EXIT_FAILED);
 }
 
 /*
@@ -118,22 +118,22 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 	/* CMD runs as root: not a moment longer than the spawner. */
 	if (ns_die_with_parent(true) != 0 || getppid() != spawner ||
 	    setpgid(0, 0) != 0)
-		_exit(127);
+		_exit(SPAWN_EXIT_FAILED);
 	/* stdio: the client's 0, 1, 2 where it sent them, else /dev/null. */
 	for (n = 0; n < 3; n++) {
 		fd = client_fd(a, mapped, (uint32_t)n, pty);
 		if (dup2(fd >= 0 ? fd : null, n) != n)
-			_exit(127);
+			_exit(SPAWN_EXIT_FAILED);
 	}
 	(void)syscall(SYS_close_range, 3U, ~0U, 0U);
 	o.no_environment = true;	/* dived's own environment */
 	env_args.o = &o;
 	env_args.rule = NULL;		/* as it is, not the program's */
 	if ((envp = env_build(&env_args, id)) == NULL)
-		_exit(127);
+		_exit(SPAWN_EXIT_FAILED);
 	(void)signal(SIGPIPE, SIG_DFL);
 	execve("/bin/sh", argv, envp);
-	_exit(127);
+	_exit(SPAWN_EXIT_FAILED);
 }
 
 int

@@ -294,9 +294,9 @@ ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
 	if (h->pid == 0) {
 		(void)close(p[1]);
 		if (read(p[0], &c, 1) != 1)
-			_exit(0);	/* the spawner failed first */
-		_exit(write_contents(o, uid, gid, parent, W_MAPS) == 0 ? 0 :
-		    1);
+			_exit(SPAWN_EXIT_OK);	/* the spawner failed first */
+		_exit(write_contents(o, uid, gid, parent, W_MAPS) == 0 ?
+		    SPAWN_EXIT_OK : SPAWN_EXIT_WRITER_FAILED);
 	}
 	(void)close(p[0]);
 	h->go = p[1];
@@ -316,7 +316,7 @@ ns_helper_finish(struct ns_helper *h)
 	while (waitpid(h->pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : EPERM;
+	return WIFEXITED(st) && WEXITSTATUS(st) == SPAWN_EXIT_OK ? 0 : EPERM;
 }
 
 /* Before the root changes: what -W will need afterwards. */

@@ -74,7 +74,7 @@ fail(struct spawn *sp, uint32_t step, int err)
 	if (sp->a->inplace) {
 		fprintf(stderr, "dived: cannot %s%s%s\n", spawn_step_str(step),
 		    err != 0 ? ": " : "", err != 0 ? strerror(err) : "");
-		_exit(127);
+		_exit(SPAWN_EXIT_FAILED);
 	}
 	/* -F: this is the monitor; no one else would log it. */
 	why = spawn_err_str(&f, wb, sizeof(wb));
@@ -85,7 +85,7 @@ fail(struct spawn *sp, uint32_t step, int err)
 	buf_init(&b, MSG_MAX_SMALL);
 	if (msg_encode_failed(&b, &f) == 0)
 		report(sp, MSG_MON_FAILED, &b);
-	_exit(127);
+	_exit(SPAWN_EXIT_FAILED);
 }
 
 /*
@@ -156,7 +156,7 @@ die_with_parent(struct spawn *sp)
 	if ((err = ns_die_with_parent(true)) != 0)
 		fail(sp, STEP_FORK, err);
 	if (getppid() != sp->parent)
-		_exit(127);	/* gone already: nobody to report to */
+		_exit(SPAWN_EXIT_FAILED);	/* nobody to report to */
 }
 
 static void
@@ -425,13 +425,13 @@ wait_pid1(pid_t child)
 
 	while (waitpid(child, &st, 0) < 0)
 		if (errno != EINTR)
-			_exit(127);
+			_exit(SPAWN_EXIT_FAILED);
 	if (WIFEXITED(st))
 		_exit(WEXITSTATUS(st));
 	(void)setrlimit(RLIMIT_CORE, &none);
 	(void)signal(WTERMSIG(st), SIG_DFL);
 	(void)raise(WTERMSIG(st));
-	_exit(128 + WTERMSIG(st));
+	_exit(SPAWN_EXIT_SIGNAL + WTERMSIG(st));
 }
 
 /*
@@ -601,7 +601,7 @@ daemonize(struct spawn *sp)
 	if ((pid = fork()) < 0)
 		fail(sp, STEP_FORK, errno);
 	if (pid > 0)
-		_exit(0);
+		_exit(SPAWN_EXIT_OK);
 	sp->parent = -1;	/* detached from dived, by request */
 }
 
@@ -838,5 +838,5 @@ spawn_run(const struct spawn_args *a)
 	report_started(&sp);
 	install_fds(&sp);
 	execute(&sp);		/* RLIMIT_NOFILE, then execve */
-	_exit(127);
+	_exit(SPAWN_EXIT_FAILED);
 }

@@ -18,6 +18,23 @@
 #include "options.h"
 #include "policy.h"
 
+/*
+ * Exit statuses of the spawner and the processes it forks (dived(8), EXIT
+ * STATUS).  Once the program is executed, the status is the program's.
+ */
+enum spawn_exit {
+	SPAWN_EXIT_OK = 0,		/* -D: the half that stays, once the
+					 * program's half is detached; the
+					 * -t map writer, done or not needed */
+	SPAWN_EXIT_WRITER_FAILED = 1,	/* the -t map writer could not write */
+	SPAWN_EXIT_FAILED = 127,	/* a step before execve failed (the
+					 * step is reported, or printed with
+					 * -J); the -a command not executed */
+	SPAWN_EXIT_SIGNAL = 128,	/* + the signal that killed the
+					 * program, as pid 1 of a new pid
+					 * namespace that cannot die alike */
+};
+
 struct identity;
 
 struct spawn_args {
@@ -96,7 +113,7 @@ void spawn_just_execute(const struct dived_opts *o, const char *forced_path,
 
 /*
  * spawn_run: set up and execute the program; on any failure report the
- * step and errno on statusfd and _exit(127).  Never returns.
+ * step and errno on statusfd and _exit(SPAWN_EXIT_FAILED).  Never returns.
  */
 void spawn_run(const struct spawn_args *a) __attribute__((noreturn));
 

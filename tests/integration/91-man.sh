@@ -5,7 +5,8 @@
 # flag mentioned anywhere (.Fl) belongs to the command it is attributed
 # to; the DIVE_* variables dive reads and dived sets are the ones
 # documented; dive-protocol(7) states the types, codes, steps, flags,
-# limits and example frames the code has.
+# limits and example frames the code has; the EXIT STATUS lists of dive(1)
+# and dived(8) give exactly the statuses the code names.
 #
 # Everything is read mechanically from --help output, the mdoc macros and
 # the headers, so that new options, variables and codes are checked
@@ -22,7 +23,7 @@ PROTO=man/dive-protocol.7
 pages=(man/*.[1-9])
 _n=0
 _failed=0
-echo "1..$((${#pages[@]} + 16))"
+echo "1..$((${#pages[@]} + 20))"
 ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
 not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
 diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
@@ -226,4 +227,41 @@ else
 	not_ok "$PROTO: LIMITS: $DUMP is not built (make tests)"
 	not_ok "$PROTO: example frames: $DUMP is not built (make tests)"
 fi
+
+# 5. Exit statuses: the values of each program's enum (header, enum name),
+#    FATAL_EXIT read from log.h, against the Nth list of EXIT STATUS.
+fatal_exit=$(sed -n \
+    's/^#define[[:space:]]*FATAL_EXIT[[:space:]]*\([0-9]*\).*/\1/p' \
+    src/common/log.h)
+enum_values() {
+	sed -n "/^enum $2 {/,/^};/p" "$1" |
+	    sed "s/= FATAL_EXIT,/= $fatal_exit,/" |
+	    sed -n 's/^[[:space:]]*[A-Z_]* = \([0-9]*\),.*/\1/p'
+}
+page_values() {
+	awk -v want="$2" '/^\.Sh EXIT STATUS/ { e = 1; next } /^\.Sh / { e = 0 }
+	    e && /^\.Bl / { if (d++ == 0) n++ }
+	    e && /^\.El/ { d-- }
+	    e && n == want && d == 1 && $1 == ".It" && $2 ~ /^[0-9]+$/ {
+		print $2 }' "$1"
+}
+# exits DESC CODE PAGE: the same values, and not none (vacuous).
+exits() {
+	if [ -z "$2" ]; then not_ok "$1"; diag "no value read from the code"
+	else same "$1" "$2" "$3"; fi
+}
+exits "dive(1): EXIT STATUS lists dive's statuses (but 0 and 128 + signal)" \
+    "$(enum_values src/client/client.h dive_exit | grep -vx '0\|128')" \
+    "$(page_values man/dive.1 1)"
+exits "dived(8): EXIT STATUS lists dived's statuses" \
+    "$(enum_values src/monitor/monitor.h dived_exit)" \
+    "$(page_values man/dived.8 1)"
+exits "dived(8): EXIT STATUS lists the spawner's statuses" \
+    "$(enum_values src/spawner/spawner.h spawn_exit)" \
+    "$(page_values man/dived.8 2)"
+exits "dived(8): EXIT STATUS lists dived-listener's statuses" \
+    "$(enum_values src/listener/listener.h listener_exit
+    sed -n 's/^[[:space:]]*MON_CHILD_NOEXEC = \([0-9]*\),.*/\1/p' \
+    src/monitor/monitor.h)" \
+    "$(page_values man/dived.8 3)"
 [ $_failed -eq 0 ]
