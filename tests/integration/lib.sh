@@ -310,13 +310,14 @@ hooks_install() {
 
 # hstart [OPTIONS...]: start_dived, but $HT/dived (hooks_install), its
 # standard error through a pipe into $LOG: the listener master's file
-# size limit is 0, so it can log to a pipe only.
+# size limit is 0, so it can log to a pipe only.  (The cat is the
+# shell's child, not dived's: scripts count dived's children.)
 hstart() {
 	[ -n "$HT" ] || hooks_install
 	stop_dived
 	SOCK=$T/sock
 	: > "$LOG"
-	"$HT/dived" "$SOCK" -C 0777 "$@" 2> >(exec cat >> "$LOG") &
+	{ "$HT/dived" "$SOCK" -C 0777 "$@" & } 2> >(exec cat >> "$LOG")
 	DPID=$!
 	waitfor 'grep -q "listening on" "$LOG"' && return 0
 	echo "# dived did not start:"
