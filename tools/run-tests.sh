@@ -31,7 +31,7 @@ trap 'rm -f "$out" "$out.err"' EXIT
 # more failure) when it ran other than the checks it planned, had no
 # plan, or exited non-zero (STATUS) with no failed check to show for it.
 tally() {
-	local name=$1 status=${2:-0} planned= seen=0 failed=$fail line
+	local name=$1 status=${2:-0} planned='' seen=0 failed=$fail line
 	while IFS= read -r line; do
 		case $line in
 		"ok "*"# SKIP"*|"ok "*"# skip"*)
