@@ -3,6 +3,8 @@
 # Runs every test: the criterion unit tests, then the integration scripts
 # (TAP, run as root against the real daemon).  Prints each result and ends
 # with one line "N passed, N failed"; exits non-zero if anything failed.
+# A test program or script also fails when it runs other than the checks
+# its plan says, or exits non-zero (a crash, set -e) with no check failed.
 #
 #   tools/run-tests.sh [-b BUILD] [SCRIPT...]
 #     -b BUILD   directory holding bin/ (default: the source tree)
@@ -29,7 +31,7 @@ trap 'rm -f "$out" "$out.err"' EXIT
 # more failure) when it ran other than the checks it planned, had no
 # plan, or exited non-zero (STATUS) with no failed check to show for it.
 tally() {
-	local name=$1 status=${2:-0} planned= seen=0 failed=$fail line
+	local name=$1 status=${2:-0} planned='' seen=0 failed=$fail line
 	while IFS= read -r line; do
 		case $line in
 		"ok "*"# SKIP"*|"ok "*"# skip"*)

@@ -155,17 +155,7 @@ kill -CONT "$sa"
 
 # 5. A listener that sends the spawner one byte of a frame and stops:
 #    the spawner gives up at the request deadline.
-HT=$T/hooks
-mkdir -p "$HT"
-install -m 0755 "$BUILD/bin/dived" "$HT/dived"
-install -m 0755 "$BUILD/bin/tests/dived-listener-hooks" \
-    "$HT/dived-listener"
-stop_dived
-: >"$LOG"
-"$HT/dived" "$SOCK" -C 0777 -v --request-timeout 1 \
-    2> >(exec cat >>"$LOG") &
-DPID=$!
-waitfor 'grep -q "listening on" "$LOG"'
+hstart -v --request-timeout 1
 timeout 20 "$DIVE" "$SOCK" dived-test-hook:one-byte 2>"$T/err" &
 client=$!
 waitfor '[ -n "$(kids "$DPID" dived)" ]'

@@ -14,7 +14,6 @@ U2=$(id -u divetest2)
 G2=$(id -g divetest2)
 H1=$(getent passwd divetest1 | cut -d: -f6)
 HN=$(getent passwd nobody | cut -d: -f6)
-RAW=$BUILD/bin/tests/rawsock
 CONF=$T/dived.conf
 
 NORULE="dive: denied by policy: no rule permits this request"

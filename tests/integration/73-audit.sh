@@ -7,7 +7,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 69
 
-RAW=$BUILD/bin/tests/rawsock
 SINK=$BUILD/bin/tests/dgramsink
 CONF=$T/dived.conf
 AUD=$T/audit.json

@@ -9,7 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 24
 
-RAW=$BUILD/bin/tests/rawsock
 SINK=$BUILD/bin/tests/dgramsink
 CONF=$T/dived.conf
 AUD=$T/audit.json

@@ -13,18 +13,9 @@
 plan 14
 
 SIGSYS=31
-HT=$T/hooks
-mkdir -p "$HT"
-install -m 0755 "$BUILD/bin/dived" "$HT/dived"
-install -m 0755 "$BUILD/bin/tests/dived-listener-hooks" "$HT/dived-listener"
-
 # The hook build logs how its listeners end on dived's standard error,
-# which must be a pipe (the master's file size limit is 0).
-SOCK=$T/sock
-: > "$LOG"
-"$HT/dived" "$SOCK" -C 0777 2> >(exec cat >> "$LOG") &
-DPID=$!
-waitfor 'grep -q "listening on" "$LOG"'
+# which must be a pipe (the master's file size limit is 0): hstart.
+hstart
 m1=$(lmaster_pid)
 run_as divetest1 "$DIVE" "$SOCK" dived-test-hook:sigio-master 2>"$T/err"
 st=$?

@@ -13,36 +13,20 @@
 
 plan 34
 
-HT=$T/hooks
-mkdir -p "$HT"
-install -m 0755 "$BUILD/bin/dived" "$HT/dived"
-install -m 0755 "$BUILD/bin/tests/dived-listener-hooks" "$HT/dived-listener"
-DIVED=$HT/dived
+hooks_install
 U1=$(id -u divetest1)
 M=$T/m				# the markers: every test user writes here
 mkdir -m 1777 "$M"
 MARK=$M/mark
 
-# fstart OP [OPTIONS...]: dived with the forging operation OP ("" for
-# none), its standard error through a pipe (the hook master logs how its
-# listeners end; its file size limit is 0).
+# fstart OP [OPTIONS...]: hstart with the forging operation OP ("" for
+# none).
 fstart() {
-	local i
 	stop_dived
 	printf '%s\n' "$1" > "$HT/dived-listener.forge"
 	shift
-	SOCK=$T/sock
-	: > "$LOG"
 	rm -f "$MARK"
-	"$DIVED" "$SOCK" -C 0777 "$@" 2> >(exec cat >> "$LOG") &
-	DPID=$!
-	for i in $(seq 100); do
-		grep -q "listening on" "$LOG" && return 0
-		sleep 0.05
-	done
-	echo "# dived did not start:"
-	sed 's/^/#   /' "$LOG"
-	return 1
+	hstart "$@"
 }
 
 # client ARGS...: dive as divetest1 with no input, with the options

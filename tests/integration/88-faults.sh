@@ -8,7 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 50
 
-RAW=$BUILD/bin/tests/rawsock
 U1=$(id -u divetest1)
 STEP27="the server could not set up the program: its spawner died"
 # A request header announcing 256 bytes that never come.

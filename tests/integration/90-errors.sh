@@ -5,7 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 plan 29
 
-RAW=$BUILD/bin/tests/rawsock
 
 "$DIVED" 2>"$T/err"
 is "dived without a socket: usage error 4" $? 4

@@ -11,9 +11,7 @@
 # Everything is read mechanically from --help output, the mdoc macros and
 # the headers, so that new options, variables and codes are checked
 # without changing this script.  Needs no root and starts no daemon.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${DIVE_BUILD:-$ROOT}
+TAP_ONLY=1 . "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 DIVE=$BUILD/bin/dive
 DIVED=$BUILD/bin/dived
@@ -21,12 +19,7 @@ DUMP=$BUILD/bin/tests/protodump
 PROTO=man/dive-protocol.7
 
 pages=(man/*.[1-9])
-_n=0
-_failed=0
-echo "1..$((${#pages[@]} + 20))"
-ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
-not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
-diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
+plan $((${#pages[@]} + 20))
 
 # same DESC A B: A and B hold the same lines (order does not matter).
 same() {

@@ -4,9 +4,11 @@
 #
 # A script sources this file, calls plan N, then uses start_dived, run_as,
 # is, like and ok/not_ok.  Everything is removed when the script exits.
-# It must run exactly the N checks it planned, and its exit status is
-# its own (an early exit, a crash) unless a check failed: tools/run-tests.sh
-# counts both.  A script that cannot run calls skip_all.
+# It must run exactly the N checks it planned; its exit status is its own
+# when not 0 (an early exit, a crash), else 1 if a check failed or the
+# count is off: tools/run-tests.sh counts both.  A script that cannot run
+# calls skip_all.  One that needs neither root nor a daemon sets
+# TAP_ONLY=1 first: it gets the TAP functions and the exit status only.
 
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -84,6 +86,22 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 
+# _status ST: the script's exit status in $_st: ST (its own) if it is not
+# 0, else 1 when it ran other than the checks it planned or one failed.
+_status() {
+	_st=$1
+	if [ -n "$_plan" ] && [ "$_n" -ne "$_plan" ]; then
+		echo "# planned $_plan checks, ran $_n"
+		[ "$_st" -ne 0 ] || _st=1
+	fi
+	[ "$_st" -ne 0 ] || _st=$((_failed > 0))
+}
+
+if [ -n "${TAP_ONLY:-}" ]; then
+	trap '_status $?; exit $_st' EXIT
+	return 0
+fi
+
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP integration tests run as root"
 	exit 0
@@ -100,6 +118,7 @@ LOG=$T/dived.log
 EXECENV=$BUILD/bin/tests/execenv
 # Frames and error texts come from the real codec (tests/helpers/protodump.c).
 PROTODUMP=$BUILD/bin/tests/protodump
+RAW=$BUILD/bin/tests/rawsock	# raw bytes over a socket (rawsock.c)
 
 # errtext CODE: the text of error CODE (src/common/errors.c).
 errtext() {
@@ -256,7 +275,9 @@ envof() {
 		break
 	done
 	run_as "$u" "$EXECENV" "$@" -- "$DIVE" "${args[@]}" /usr/bin/env \
-	    2>"$err" | if [ $all = 1 ]; then sort; else grep -v '^DIVE_' | sort; fi
+	    2>"$err" | if [ $all = 1 ]; then sort; else
+		grep -v '^DIVE_' | sort
+	fi
 }
 
 # hex N: N as the 16 hex digits of a capability mask in /proc/PID/status.
@@ -277,7 +298,7 @@ served() { timeout 20 "$DIVE" "$SOCK" /bin/echo on 2>&1; }
 
 # hooks_install: $HT/dived next to the test build of the listener
 # (bin/tests/dived-listener-hooks, tests/hooks: dived takes the
-# dived-listener next to itself), and descriptor 7 a pipe into $LOG.
+# dived-listener next to itself).
 HT=
 hooks_install() {
 	HT=$T/hooks
@@ -285,18 +306,18 @@ hooks_install() {
 	install -m 0755 "$BUILD/bin/dived" "$HT/dived"
 	install -m 0755 "$BUILD/bin/tests/dived-listener-hooks" \
 	    "$HT/dived-listener"
-	exec 7> >(exec cat >> "$LOG")
 }
 
 # hstart [OPTIONS...]: start_dived, but $HT/dived (hooks_install), its
 # standard error through a pipe into $LOG: the listener master's file
-# size limit is 0, so it can log to a pipe only.
+# size limit is 0, so it can log to a pipe only.  (The cat is the
+# shell's child, not dived's: scripts count dived's children.)
 hstart() {
 	[ -n "$HT" ] || hooks_install
 	stop_dived
 	SOCK=$T/sock
 	: > "$LOG"
-	"$HT/dived" "$SOCK" -C 0777 "$@" 2>&7 &
+	{ "$HT/dived" "$SOCK" -C 0777 "$@" & } 2> >(exec cat >> "$LOG")
 	DPID=$!
 	waitfor 'grep -q "listening on" "$LOG"' && return 0
 	echo "# dived did not start:"
@@ -374,11 +395,7 @@ _cleanup() {
 	done
 	stop_dived
 	[ -n "$T" ] && rm -rf "$T"
-	if [ -n "$_plan" ] && [ "$_n" -ne "$_plan" ]; then
-		echo "# planned $_plan checks, ran $_n"
-		[ $st -ne 0 ] || st=1
-	fi
-	[ $st -ne 0 ] || st=$((_failed > 0))
-	exit $st
+	_status $st
+	exit $_st
 }
 trap _cleanup EXIT
