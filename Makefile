@@ -159,7 +159,8 @@ FORCE:
 $(OBJ)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -Isrc/listener -Isrc/monitor -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -Isrc/listener -Isrc/monitor \
+	    -Isrc/client -c -o $@ $<
 
 $(COMMON_LIB): $(call obj,$(COMMON_SRC))
 	@mkdir -p $(@D)

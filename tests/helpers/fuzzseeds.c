@@ -191,8 +191,9 @@ small(const char *sub, const char *name, uint16_t type, int kind,
 	buf_init(&p, MSG_MAX_SMALL);
 	switch (kind) {
 	case 'h': r = msg_encode_hello(&p, &h); break;
-	case 'i': r = msg_encode_i32(&p, (int32_t)a); break;
-	case 'u': r = msg_encode_u32(&p, (uint32_t)a); break;
+	/* Any value, in range or not: one i32 or u32 word. */
+	case 'i': r = buf_put_i32(&p, (int32_t)a); break;
+	case 'u': r = buf_put_u32(&p, (uint32_t)a); break;
 	case 'x': r = msg_encode_exit(&p, &ex); break;
 	case 'f': r = msg_encode_failed(&p, &f); break;
 	case 's': r = msg_encode_session(&p, &s); break;
@@ -266,6 +267,8 @@ static void
 frame_seeds(void)
 {
 	struct req_exec r;
+	struct msg_signal s2 = { 2 };
+	struct msg_error timeout = { (uint32_t)-E_TIMEOUT };
 	struct buf p, m, sig, err;
 
 	to_req(&reqs[3], &r);	/* cwd and three mapped: four fds */
@@ -274,8 +277,8 @@ frame_seeds(void)
 	buf_init(&sig, MSG_MAX_SMALL);
 	buf_init(&err, MSG_MAX_SMALL);
 	if (msg_encode_req_exec(&p, &r) != 0 ||
-	    msg_encode_mon_exec(&m, &r) != 0 || msg_encode_i32(&sig, 2) != 0 ||
-	    msg_encode_u32(&err, (uint32_t)-E_TIMEOUT) != 0)
+	    msg_encode_mon_exec(&m, &r) != 0 || msg_encode_signal(&sig, &s2) != 0 ||
+	    msg_encode_error(&err, &timeout) != 0)
 		die("encode");
 	/* The listener's reader: 4 MB, 253 fds; four sent with the frame. */
 	stream("client-exec-then-signal", 3, 0, 0xc4, MSG_REQ_EXEC, &p, 4,
