@@ -78,7 +78,7 @@ fi
 # 6. Static analysis: clang-tidy (.clang-tidy) and cppcheck, no findings.
 #    The listener's sources once more with the test hooks compiled in.
 flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
--Isrc/monitor -Itests/hooks -I$objdir -isystem /usr/include/bsd
+-Isrc/monitor -Isrc/client -Itests/hooks -I$objdir -isystem /usr/include/bsd
 -DLIBBSD_OVERLAY"
 if command -v clang-tidy >/dev/null; then
 	# shellcheck disable=SC2086

@@ -434,6 +434,17 @@ static const struct msg_entry from_listener[] = {
 static const struct msg_table mon_from_listener = { "listener", "monitor",
 	from_listener, sizeof(from_listener) / sizeof(from_listener[0]) };
 
+/* A frame outside the table: one line says which check it failed. */
+static void
+off_table(struct ctx *c, struct session *s)
+{
+	log_warn("session %llu: uid %u pid %d: listener protocol violation: "
+	    "unexpected message: type %u %s", (unsigned long long)s->id,
+	    (unsigned)s->peer.uid, (int)s->peer.pid, s->rd.h.type, s->rx.why);
+	s->pol.why = "unexpected message";
+	listener_gone(c, s);
+}
+
 static void
 on_session(struct ctx *c, struct session *s)
 {
@@ -459,14 +470,9 @@ on_session(struct ctx *c, struct session *s)
 		return;
 	}
 	s->rx.state = s->state;
-	if ((r = msg_dispatch(&mon_from_listener, &s->rx, &s->rd.h, s->rd.fds,
-	    s->rd.nfds, c, s)) != 0) {
-		log_warn("session %llu: uid %u pid %d: listener protocol "
-		    "violation: unexpected message: type %u %s",
-		    (unsigned long long)s->id, (unsigned)s->peer.uid,
-		    (int)s->peer.pid, s->rd.h.type, s->rx.why);
-		s->pol.why = "unexpected message";
-		listener_gone(c, s);
+	if (msg_dispatch(&mon_from_listener, &s->rx, &s->rd.h, s->rd.fds,
+	    s->rd.nfds, c, s) != 0) {
+		off_table(c, s);
 		return;
 	}
 	if (s->lfd >= 0)
