@@ -238,6 +238,11 @@ small_seeds(void)
 	small("mon", "mon-exited", MSG_MON_EXITED, 'x', EXIT_HOW_EXITED, 3);
 	small("mon", "lm-session", MSG_LM_SESSION, 's', 0, 0);
 	small("mon", "lm-ready", MSG_LM_READY, 'u', 0x20000, 0);
+	/* Each type's own limits, one past them. */
+	small("req", "started-pid-0", MSG_STARTED, 'i', 0, 0);
+	small("mon", "mon-signal-65", MSG_MON_SIGNAL, 'i', MSG_SIG_MAX + 1, 0);
+	small("mon", "mon-error-0", MSG_MON_ERROR, 'u', 0, 0);
+	small("mon", "mon-error-past", MSG_MON_ERROR, 'u', E_MAX_CODE + 1, 0);
 	small("mon", "mon-sendfds", MSG_MON_SENDFDS, 'n', 0, 0);
 	small("mon", "spawn-fds", MSG_SPAWN_FDS, 'n', 0, 0);
 	user_seed("req", "user", MSG_REQ_USER, "root");
