@@ -41,6 +41,13 @@ enum lm_side_state { LMON_ANSWERS };
 	{ MSG_MON_EXITED, 0, MSG_ST(LMON_ANSWERS), MSG_MAX_SMALL, \
 	    MSG_F_ONCE, H(relay_exited) }
 
+/* A listener's one state toward the spawner: waiting for the pty. */
+enum lsp_state { LSP_PTY };
+
+/* From the spawner, over the socket of MSG_MON_SENDFDS (session.c). */
+#define LISTENER_FROM_SPAWNER(H) \
+	{ MSG_SPAWN_PTY, 1, MSG_ST(LSP_PTY), 0, MSG_F_ONCE, H(pass_pty) }
+
 /* The listener master's one state: serving. */
 enum lmaster_state { LMASTER_SERVING };
 

@@ -386,19 +386,37 @@ hand_fds(void *lv, void *arg)
  * else from the spawner means it failed; the monitor reports that.
  */
 static void
+pass_pty(void *lv, void *arg)
+{
+	struct lsess *ls = lv;
+	int fd;
+
+	(void)arg;
+	(void)msgreader_take_fds(&ls->srd, &fd);	/* one, as the table says */
+	if (fdpass_send(ls->cfd, MSG_PTY, NULL, &fd, 1) != 0)
+		_exit(0);	/* the client is gone */
+	(void)close(fd);
+}
+
+static const struct msg_entry from_spawner_e[] = {
+	LISTENER_FROM_SPAWNER(MSG_HANDLER)
+};
+static const struct msg_table from_spawner = { "spawner", "listener",
+	from_spawner_e, sizeof(from_spawner_e) / sizeof(from_spawner_e[0]) };
+
+static void
 on_spawner(struct lsess *ls)
 {
-	int r = msgreader_read(&ls->srd, ls->ssock), fd;
+	struct msg_rx rx = { LSP_PTY, 0, NULL };
+	int r = msgreader_read(&ls->srd, ls->ssock);
 
 	if (r == E_AGAIN)
 		return;
-	if (r == 0 && ls->srd.h.type == MSG_SPAWN_PTY &&
-	    ls->srd.h.len == 0 && ls->srd.nfds == 1) {
-		(void)msgreader_take_fds(&ls->srd, &fd);
-		if (fdpass_send(ls->cfd, MSG_PTY, NULL, &fd, 1) != 0)
-			_exit(0);	/* the client is gone */
-		(void)close(fd);
-	}
+	/* One frame only: anything else, or nothing, and the socket is
+	 * closed (its descriptors too); the monitor reports the failure. */
+	if (r == 0)
+		(void)!msg_dispatch(&from_spawner, &rx, &ls->srd.h,
+		    ls->srd.fds, ls->srd.nfds, ls, NULL);
 	msgreader_free(&ls->srd);
 	(void)close(ls->ssock);
 	ls->ssock = -1;

@@ -21,6 +21,8 @@ static const struct msg_entry t_monitor_listener[] = {
 	MON_FROM_LISTENER(MSG_NO_HANDLER) };
 static const struct msg_entry t_listener_monitor[] = {
 	LISTENER_FROM_MONITOR(MSG_NO_HANDLER) };
+static const struct msg_entry t_listener_spawner[] = {
+	LISTENER_FROM_SPAWNER(MSG_NO_HANDLER) };
 static const struct msg_entry t_master_monitor[] = {
 	MASTER_FROM_MONITOR(MSG_NO_HANDLER) };
 static const struct msg_entry t_monitor_master[] = {
@@ -35,6 +37,8 @@ static const struct msg_table msg_tables[] = {
 	{ "server", "dive", t_client_answers, T_N(t_client_answers) },
 	{ "listener", "monitor", t_monitor_listener, T_N(t_monitor_listener) },
 	{ "monitor", "listener", t_listener_monitor, T_N(t_listener_monitor) },
+	{ "spawner", "listener", t_listener_spawner,
+	    T_N(t_listener_spawner) },
 	{ "monitor", "listener master", t_master_monitor,
 	    T_N(t_master_monitor) },
 	{ "listener master", "monitor", t_monitor_master,

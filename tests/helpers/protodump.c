@@ -71,6 +71,7 @@ static const char *const states[][4] = {
 	{ "greeting", "sent", "sent-pty" },
 	{ "request", "spawning", "running", "ended" },	/* enum sess_state */
 	{ "answers" },					/* enum lm_side_state */
+	{ "pty" },					/* enum lsp_state */
 	{ "serving" },					/* enum lmaster_state */
 	{ "starting" },					/* enum lm_state */
 };
