@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "client_msgs.h"
 #include "errors.h"
 #include "fdpass.h"
 #include "num.h"
@@ -236,24 +237,42 @@ connect_server(struct client *c)
 
 /* A refusal from the server: print its reason and exit. */
 static void __attribute__((noreturn))
-refused(struct client *c, struct buf *payload)
+refused(void *cv, void *rv)
 {
-	uint32_t code;
+	struct client *c = cv;
+	struct msgreader *rd = rv;
+	struct msg_error e;
 
-	if (msg_decode_u32(payload, &code) != 0)
+	if (msg_decode_error(&rd->payload, &e) != 0)
 		die(DIVE_EXIT_DROPPED, "%s: malformed answer from the server",
 		    c->sockpath);
-	if (code == (uint32_t)-E_VERSION || code == (uint32_t)-E_BAD_MAGIC)
+	if (e.code == (uint32_t)-E_VERSION || e.code == (uint32_t)-E_BAD_MAGIC)
 		die(DIVE_EXIT_VERSION, "%s: the server does not speak "
 		    "protocol version %u", c->sockpath, MSG_VERSION);
 	die(DIVE_EXIT_DROPPED, "%s: request refused: %s", c->sockpath,
-	    err_str(-(int)code));
+	    err_str(-(int)e.code));
 }
+
+static void
+greeted(void *cv, void *rv)
+{
+	struct client *c = cv;
+	struct msgreader *rd = rv;
+
+	if (msg_decode_hello(&rd->payload, &c->hello) != 0)
+		die(DIVE_EXIT_VERSION, "%s: unexpected greeting from the "
+		    "server", c->sockpath);
+}
+
+static const struct msg_entry greeting_e[] = { CLIENT_GREETING(MSG_HANDLER) };
+static const struct msg_table greeting = { "server", "dive", greeting_e,
+	sizeof(greeting_e) / sizeof(greeting_e[0]) };
 
 static void
 read_hello(struct client *c)
 {
 	struct msgreader rd;
+	struct msg_rx rx = { CL_GREETING, 0, NULL };
 	int r;
 
 	msgreader_init(&rd, MSG_MAX_SMALL, 0);
@@ -272,12 +291,9 @@ read_hello(struct client *c)
 	if (r != 0)
 		die(DIVE_EXIT_DROPPED, "%s: reading the server's greeting: %s",
 		    c->sockpath, r == E_SYS ? strerror(errno) : err_str(r));
-	if (rd.h.type == MSG_ERROR)
-		refused(c, &rd.payload);
-	if (rd.h.type != MSG_HELLO ||
-	    msg_decode_hello(&rd.payload, &c->hello) != 0)
+	if (msg_dispatch(&greeting, &rx, &rd.h, rd.fds, rd.nfds, c, &rd) != 0)
 		die(DIVE_EXIT_VERSION, "%s: unexpected greeting from the "
-		    "server", c->sockpath);
+		    "server (message %u %s)", c->sockpath, rd.h.type, rx.why);
 	/* Nothing is sent (no descriptor either) to a server that would
 	 * refuse it. */
 	if (c->user != NULL && !(c->hello.flags & HELLO_TARGET_USER))

@@ -15,11 +15,13 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "client_msgs.h"
 #include "errors.h"
 #include "fdpass.h"
 
 struct waitstate {
 	struct msgreader rd;
+	struct msg_rx rx;	/* msg_dispatch(): CL_ANSWERS or CL_PTY_... */
 	int sigfd;		/* -1 until the program has started */
 	bool sock_open;
 	bool have_exit;
@@ -155,6 +157,7 @@ watch_signals(struct client *c, struct waitstate *w)
 static void
 forward(struct client *c, struct waitstate *w, int sig)
 {
+	struct msg_signal m = { sig };
 	struct buf b;
 	pid_t target;
 
@@ -164,7 +167,7 @@ forward(struct client *c, struct waitstate *w, int sig)
 		return;		/* caught for pty mode only */
 	if (c->hello.flags & HELLO_SIGNALS) {
 		buf_init(&b, MSG_MAX_SMALL);
-		if (w->sock_open && msg_encode_i32(&b, sig) == 0)
+		if (w->sock_open && msg_encode_signal(&b, &m) == 0)
 			(void)!fdpass_send(c->sock, MSG_REQ_SIGNAL, &b, NULL,
 			    0);
 		buf_free(&b);
@@ -210,58 +213,88 @@ maybe_finish(struct client *c, struct waitstate *w)
 	}
 }
 
+static void __attribute__((noreturn))
+malformed(void)
+{
+	die(DIVE_EXIT_DROPPED, "malformed answer from the server");
+}
+
+static void
+got_started(void *cv, void *wv)
+{
+	struct client *c = cv;
+	struct waitstate *w = wv;
+	struct msg_started m;
+
+	if (msg_decode_started(&w->rd.payload, &m) != 0)
+		malformed();
+	c->pid = m.pid;
+	if (c->waitmode == 1)
+		exit(DIVE_EXIT_OK);
+	watch_signals(c, w);
+}
+
+static void
+got_pty(void *cv, void *wv)
+{
+	struct client *c = cv;
+	struct waitstate *w = wv;
+	int fd;
+
+	(void)msgreader_take_fds(&w->rd, &fd);	/* one, as the table says */
+	pty_start(c, fd);
+	watch_signals(c, w);
+}
+
+static void
+got_exit(void *cv, void *wv)
+{
+	struct waitstate *w = wv;
+
+	(void)cv;
+	if (msg_decode_exit(&w->rd.payload, &w->ex) != 0)
+		malformed();
+	w->have_exit = true;
+}
+
+static void
+got_failed(void *cv, void *wv)
+{
+	struct waitstate *w = wv;
+
+	failed(cv, &w->rd.payload);
+}
+
+static void
+got_error(void *cv, void *wv)
+{
+	struct client *c = cv;
+	struct waitstate *w = wv;
+	struct msg_error e;
+
+	if (msg_decode_error(&w->rd.payload, &e) != 0)
+		e.code = (uint32_t)-E_UNAVAILABLE;
+	pty_drain(c);
+	if (c->pid != 0)
+		die(DIVE_EXIT_DROPPED, "lost the server (%s); the program's "
+		    "exit status is unknown", err_str(-(int)e.code));
+	die(DIVE_EXIT_DROPPED, "request refused by the server: %s",
+	    err_str(-(int)e.code));
+}
+
+static const struct msg_entry answers_e[] = { CLIENT_ANSWERS(MSG_HANDLER) };
+static const struct msg_table answers = { "server", "dive", answers_e,
+	sizeof(answers_e) / sizeof(answers_e[0]) };
+
 static void
 on_message(struct client *c, struct waitstate *w)
 {
 	struct msgreader *rd = &w->rd;
-	int32_t pid;
 
-	switch (rd->h.type) {
-	case MSG_STARTED:
-		if (c->pid != 0 || msg_decode_i32(&rd->payload, &pid) != 0 ||
-		    pid <= 0)
-			die(DIVE_EXIT_DROPPED, "malformed answer from the "
-			    "server");
-		c->pid = pid;
-		if (c->waitmode == 1)
-			exit(DIVE_EXIT_OK);
-		watch_signals(c, w);
-		break;
-	case MSG_PTY: {
-		int fd;
-		if (!c->pty.on || c->pty.master >= 0 || rd->nfds != 1 ||
-		    rd->h.len != 0)
-			die(DIVE_EXIT_DROPPED, "malformed answer from the "
-			    "server");
-		(void)msgreader_take_fds(rd, &fd);
-		pty_start(c, fd);
-		watch_signals(c, w);
-		break;
-	}
-	case MSG_EXITED:
-		if (msg_decode_exit(&rd->payload, &w->ex) != 0)
-			die(DIVE_EXIT_DROPPED, "malformed answer from the "
-			    "server");
-		w->have_exit = true;
-		break;
-	case MSG_FAILED:
-		failed(c, &rd->payload);
-	case MSG_ERROR: {
-		uint32_t code;
-		if (msg_decode_u32(&rd->payload, &code) != 0)
-			code = (uint32_t)-E_UNAVAILABLE;
-		pty_drain(c);
-		if (c->pid != 0)
-			die(DIVE_EXIT_DROPPED, "lost the server (%s); the "
-			    "program's exit status is unknown",
-			    err_str(-(int)code));
-		die(DIVE_EXIT_DROPPED, "request refused by the server: %s",
-		    err_str(-(int)code));
-	}
-	default:
-		die(DIVE_EXIT_DROPPED, "unexpected message %u from the server",
-		    rd->h.type);
-	}
+	if (msg_dispatch(&answers, &w->rx, &rd->h, rd->fds, rd->nfds, c,
+	    w) != 0)
+		die(DIVE_EXIT_DROPPED, "malformed answer from the server "
+		    "(message %u %s)", rd->h.type, w->rx.why);
 }
 
 static void
@@ -307,6 +340,7 @@ wait_program(struct client *c)
 	memset(&w, 0, sizeof(w));
 	w.sigfd = -1;
 	w.sock_open = true;
+	w.rx.state = c->pty.on ? CL_PTY_ANSWERS : CL_ANSWERS;
 	msgreader_init(&w.rd, MSG_MAX_SMALL, c->pty.on ? 1 : 0);
 	for (;;) {
 		maybe_finish(c, &w);

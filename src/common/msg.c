@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "errors.h"
 #include "msg.h"
@@ -54,38 +55,59 @@ msg_hdr_unpack(const uint8_t *in, struct msg_hdr *h)
 	return 0;
 }
 
-int
-msg_fixed_fds(uint16_t type)
+static const struct msg_entry *
+find_entry(const struct msg_table *t, uint16_t type, size_t *i)
 {
-	switch (type) {
-	case MSG_HELLO:
-	case MSG_STARTED:
-	case MSG_REQ_SIGNAL:
-	case MSG_EXITED:
-	case MSG_FAILED:
-	case MSG_ERROR:
-	case MSG_MON_EXEC:
-	case MSG_MON_SIGNAL:
-	case MSG_MON_STARTED:
-	case MSG_MON_ERROR:
-	case MSG_MON_FAILED:
-	case MSG_MON_EXITED:
-	case MSG_LM_READY:
-	case MSG_REQ_USER:
-	case MSG_MON_USER:
-		return 0;
-	case MSG_MON_SENDFDS:
-	case MSG_PTY:
-	case MSG_SPAWN_PTY:
-		return 1;
-	case MSG_LM_SESSION:
-		return 2;
-	case MSG_REQ_EXEC:
-	case MSG_SPAWN_FDS:
-		return -1;
-	default:
-		return -2;
+	for (*i = 0; *i < t->n && *i < MSG_TABLE_MAX; (*i)++)
+		if (t->e[*i].type == type)
+			return &t->e[*i];
+	return NULL;
+}
+
+/* Which check e fails for this frame, or NULL. */
+static const char *
+refusal(const struct msg_entry *e, size_t i, const struct msg_rx *rx,
+    const struct msg_hdr *h, int *r)
+{
+	*r = E_BAD_TYPE;
+	if (e == NULL)
+		return "not on this channel";
+	if (rx->state >= 32 || !(e->states & MSG_ST(rx->state)))
+		return "not in this state";
+	if ((e->flags & MSG_F_ONCE) && (rx->seen & (1u << i)))
+		return "repeated";
+	*r = E_FD_COUNT;
+	if (e->nfds != MSG_NFDS_ANY && h->nfds != e->nfds)
+		return "wrong descriptor count";
+	*r = E_TOO_LONG;
+	if (h->len > e->max_len)
+		return "too long";
+	*r = 0;
+	return NULL;
+}
+
+int
+msg_dispatch(const struct msg_table *t, struct msg_rx *rx,
+    const struct msg_hdr *h, int *fds, size_t nfds, void *ctx, void *arg)
+{
+	const struct msg_entry *e;
+	size_t i, k;
+	int r;
+
+	e = find_entry(t, h->type, &i);
+	if ((rx->why = refusal(e, i, rx, h, &r)) != NULL) {
+		for (k = 0; k < nfds; k++)
+			if (fds[k] >= 0) {
+				(void)close(fds[k]);
+				fds[k] = -1;
+			}
+		return r;
 	}
+	if (e->flags & MSG_F_ONCE)
+		rx->seen |= 1u << i;
+	if (e->fn != NULL)
+		e->fn(ctx, arg);
+	return 0;
 }
 
 int
@@ -120,33 +142,78 @@ msg_decode_hello(struct buf *b, struct msg_hello *m)
 }
 
 int
-msg_encode_i32(struct buf *b, int32_t v)
+msg_encode_started(struct buf *b, const struct msg_started *m)
 {
-	return buf_put_i32(b, v);
+	return buf_put_i32(b, m->pid);
 }
 
 int
-msg_decode_i32(struct buf *b, int32_t *v)
+msg_decode_started(struct buf *b, struct msg_started *m)
 {
 	int r;
 
-	if ((r = buf_get_i32(b, v)) != 0)
+	if ((r = buf_get_i32(b, &m->pid)) != 0 || (r = buf_done(b)) != 0)
+		return r;
+	return m->pid >= 1 ? 0 : E_BAD_VALUE;
+}
+
+int
+msg_encode_signal(struct buf *b, const struct msg_signal *m)
+{
+	return buf_put_i32(b, m->sig);
+}
+
+/* The layout first, then the range: trailing bytes are E_TRAILING. */
+int
+msg_decode_signal(struct buf *b, struct msg_signal *m)
+{
+	int r;
+
+	if ((r = buf_get_i32(b, &m->sig)) != 0 || (r = buf_done(b)) != 0)
+		return r;
+	return m->sig >= 1 && m->sig <= MSG_SIG_MAX ? 0 : E_BAD_SIGNAL;
+}
+
+int
+msg_encode_error(struct buf *b, const struct msg_error *m)
+{
+	return buf_put_u32(b, m->code);
+}
+
+/* MSG_ERROR: any code; one this client does not know is still shown. */
+int
+msg_decode_error(struct buf *b, struct msg_error *m)
+{
+	int r;
+
+	if ((r = buf_get_u32(b, &m->code)) != 0)
 		return r;
 	return buf_done(b);
 }
 
+/* MSG_MON_ERROR: the listener is of this build: a code it knows. */
 int
-msg_encode_u32(struct buf *b, uint32_t v)
-{
-	return buf_put_u32(b, v);
-}
-
-int
-msg_decode_u32(struct buf *b, uint32_t *v)
+msg_decode_mon_error(struct buf *b, struct msg_error *m)
 {
 	int r;
 
-	if ((r = buf_get_u32(b, v)) != 0)
+	if ((r = msg_decode_error(b, m)) != 0)
+		return r;
+	return m->code >= 1 && m->code <= E_MAX_CODE ? 0 : E_BAD_VALUE;
+}
+
+int
+msg_encode_ready(struct buf *b, const struct msg_ready *m)
+{
+	return buf_put_u32(b, m->build);
+}
+
+int
+msg_decode_ready(struct buf *b, struct msg_ready *m)
+{
+	int r;
+
+	if ((r = buf_get_u32(b, &m->build)) != 0)
 		return r;
 	return buf_done(b);
 }

@@ -254,19 +254,36 @@ void msg_hdr_pack(uint8_t *out, uint16_t type, uint16_t nfds, uint32_t len);
  */
 int msg_hdr_unpack(const uint8_t *in, struct msg_hdr *h) WUR;
 
-/*
- * msg_fixed_fds: the number of descriptors a message type carries, or -1
- * when it varies (MSG_REQ_EXEC, MSG_SPAWN_FDS) and -2 for unknown types.
- */
-int msg_fixed_fds(uint16_t type);
-
 /* Fixed-layout messages.  Decoders reject short and trailing bytes. */
 int msg_encode_hello(struct buf *b, const struct msg_hello *m) WUR;
 int msg_decode_hello(struct buf *b, struct msg_hello *m) WUR;
-int msg_encode_i32(struct buf *b, int32_t v) WUR;	/* STARTED, SIGNAL */
-int msg_decode_i32(struct buf *b, int32_t *v) WUR;
-int msg_encode_u32(struct buf *b, uint32_t v) WUR;	/* ERROR codes */
-int msg_decode_u32(struct buf *b, uint32_t *v) WUR;
+/*
+ * One payload structure, encoder and decoder per message; the decoders
+ * check each type's own limits.
+ */
+struct msg_started {		/* MSG_STARTED, MSG_MON_STARTED: i32 */
+	int32_t pid;		/* >= 1 */
+};
+struct msg_signal {		/* MSG_REQ_SIGNAL, MSG_MON_SIGNAL: i32 */
+	int32_t sig;		/* 1 to MSG_SIG_MAX, else E_BAD_SIGNAL */
+};
+struct msg_error {		/* MSG_ERROR, MSG_MON_ERROR: u32 */
+	uint32_t code;		/* -E_*: any for MSG_ERROR (a newer server
+				 * may have more), 1 to E_MAX_CODE for
+				 * MSG_MON_ERROR */
+};
+struct msg_ready {		/* MSG_LM_READY: u32 */
+	uint32_t build;		/* DIVE_BUILD_ID of the listener */
+};
+int msg_encode_started(struct buf *b, const struct msg_started *m) WUR;
+int msg_decode_started(struct buf *b, struct msg_started *m) WUR;
+int msg_encode_signal(struct buf *b, const struct msg_signal *m) WUR;
+int msg_decode_signal(struct buf *b, struct msg_signal *m) WUR;
+int msg_encode_error(struct buf *b, const struct msg_error *m) WUR;
+int msg_decode_error(struct buf *b, struct msg_error *m) WUR;
+int msg_decode_mon_error(struct buf *b, struct msg_error *m) WUR;
+int msg_encode_ready(struct buf *b, const struct msg_ready *m) WUR;
+int msg_decode_ready(struct buf *b, struct msg_ready *m) WUR;
 int msg_encode_exit(struct buf *b, const struct msg_exit *m) WUR;
 int msg_decode_exit(struct buf *b, struct msg_exit *m) WUR;
 int msg_encode_failed(struct buf *b, const struct msg_failed *m) WUR;
@@ -324,6 +341,61 @@ const char *deny_reason_str(uint32_t reason);
  * Returns "" if there is none to give.
  */
 const char *spawn_err_str(const struct msg_failed *f, char *buf, size_t len);
+
+/*
+ * The receiving side: every receiver has one table per channel it reads,
+ * which names each message it takes: in which of its states, with exactly
+ * how many descriptors, how long at most, whether once only, and the
+ * handler.  The tables are printed in dive-protocol(7).
+ */
+#define MSG_NFDS_ANY	0xffffu	/* as the payload says (MSG_REQ_EXEC) */
+#define MSG_F_ONCE	0x1u	/* at most once per session */
+#define MSG_ST(x)	(1u << (x))
+#define MSG_TABLE_MAX	32u	/* entries per table (the seen mask) */
+
+/* A handler: the receiver's two arguments given to msg_dispatch(). */
+typedef void msg_handler_fn(void *ctx, void *arg);
+
+struct msg_entry {
+	uint16_t type;
+	uint16_t nfds;		/* exact count, or MSG_NFDS_ANY */
+	uint32_t states;	/* MSG_ST() of each state it may come in */
+	uint32_t max_len;	/* payload bytes at most */
+	uint32_t flags;		/* MSG_F_ONCE */
+	msg_handler_fn *fn;
+};
+
+struct msg_table {
+	const char *from;	/* the sender, as the log names it */
+	const char *to;		/* the receiver */
+	const struct msg_entry *e;
+	size_t n;		/* at most MSG_TABLE_MAX */
+};
+
+/* A receiver's session as msg_dispatch() sees it. */
+struct msg_rx {
+	unsigned int state;	/* below 32 */
+	uint32_t seen;		/* bit i: entry i (MSG_F_ONCE) arrived */
+	const char *why;	/* after a refusal: which check failed */
+};
+
+/*
+ * msg_dispatch: look the frame's type up in t, check it against the
+ * entry (state, descriptor count, length, once), then call the entry's
+ * handler with ctx and arg.  The handler owns the frame's descriptors.
+ * Returns 0 once the handler returned, or, the descriptors closed (set to
+ * -1) and rx->why saying which check failed: E_BAD_TYPE (not in t, not
+ * in this state, or repeated), E_FD_COUNT or E_TOO_LONG.  A refusal is a
+ * protocol violation: the caller logs it once and ends the session.
+ */
+int msg_dispatch(const struct msg_table *t, struct msg_rx *rx,
+    const struct msg_hdr *h, int *fds, size_t nfds, void *ctx, void *arg)
+    WUR;
+
+/* Handler wrappers: MSG_HANDLER(f) in a receiver, MSG_NO_HANDLER(f) to
+ * print its table (tests/helpers/protodump.c). */
+#define MSG_HANDLER(f)		f
+#define MSG_NO_HANDLER(f)	NULL
 
 /* Valid signal numbers for MSG_REQ_SIGNAL: 1 to MSG_SIG_MAX. */
 #define MSG_SIG_MAX 64

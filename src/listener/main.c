@@ -21,6 +21,7 @@
 #include "errors.h"
 #include "fdpass.h"
 #include "listener.h"
+#include "listener_msgs.h"
 #include "log.h"
 #include "num.h"
 #include "version.h"
@@ -100,10 +101,11 @@ parse_args(int argc, char **argv, struct lconf *c)
 static void
 report_ready(void)
 {
+	struct msg_ready m = { DIVE_BUILD_ID };
 	struct buf b;
 
 	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_u32(&b, DIVE_BUILD_ID) != 0 ||
+	if (msg_encode_ready(&b, &m) != 0 ||
 	    fdpass_send(CONTROL_FD, MSG_LM_READY, &b, NULL, 0) != 0)
 		_exit(LX_FAILED);
 	buf_free(&b);
@@ -113,10 +115,11 @@ report_ready(void)
 static void
 refuse(int cfd)
 {
+	struct msg_error e = { (uint32_t)-E_RESOURCES };
 	struct buf b;
 
 	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_u32(&b, (uint32_t)-E_RESOURCES) == 0)
+	if (msg_encode_error(&b, &e) == 0)
 		(void)!fdpass_send(cfd, MSG_ERROR, &b, NULL, 0);
 	buf_free(&b);
 }
@@ -135,30 +138,62 @@ start_listener(const struct lconf *c, const struct filters *f,
 	listener_serve(c, m, 3, 4);
 }
 
+/* The listener master's own state, for its one handler. */
+struct master {
+	const struct lconf *c;
+	const struct filters *f;
+	struct msgreader rd;
+};
+
+/* MSG_LM_SESSION: a connection and its session socket to the monitor. */
+static void
+start_session(void *mv, void *arg)
+{
+	struct master *ms = mv;
+	struct msg_session m;
+	int fds[2];
+	pid_t pid;
+
+	(void)arg;
+	if (msg_decode_session(&ms->rd.payload, &m) != 0)
+		_exit(LX_FAILED);
+	(void)msgreader_take_fds(&ms->rd, fds);	/* two, as the table says */
+	/* The monitor sees the session end without a request. */
+	if ((pid = fork()) == 0)
+		start_listener(ms->c, ms->f, &m, fds[0], fds[1]);
+	if (pid < 0)
+		refuse(fds[0]);
+	(void)close(fds[0]);
+	(void)close(fds[1]);
+}
+
+static const struct msg_entry from_monitor_e[] = {
+	MASTER_FROM_MONITOR(MSG_HANDLER)
+};
+static const struct msg_table from_monitor = { "monitor",
+	"listener master", from_monitor_e,
+	sizeof(from_monitor_e) / sizeof(from_monitor_e[0]) };
+
 static void
 serve(const struct lconf *c, const struct filters *f)
 {
-	struct msgreader rd;
-	struct msg_session m;
-	int fds[2], r;
-	pid_t pid;
+	struct master ms;
+	struct msg_rx rx = { LMASTER_SERVING, 0, NULL };
+	int r;
 
-	msgreader_init(&rd, MSG_MAX_SMALL, 2);
+	memset(&ms, 0, sizeof(ms));
+	ms.c = c;
+	ms.f = f;
+	msgreader_init(&ms.rd, MSG_MAX_SMALL, 2);
 	for (;;) {
-		if ((r = msgreader_read(&rd, CONTROL_FD)) == E_EOF)
+		if ((r = msgreader_read(&ms.rd, CONTROL_FD)) == E_EOF)
 			_exit(LX_MONITOR_GONE);	/* the monitor has gone */
-		if (r != 0 || rd.h.type != MSG_LM_SESSION ||
-		    msg_decode_session(&rd.payload, &m) != 0)
+		/* The monitor is trusted: a frame outside its table is a
+		 * bug. */
+		if (r != 0 || msg_dispatch(&from_monitor, &rx, &ms.rd.h,
+		    ms.rd.fds, ms.rd.nfds, &ms, NULL) != 0)
 			_exit(LX_FAILED);
-		(void)msgreader_take_fds(&rd, fds);
-		msgreader_next(&rd);
-		/* The monitor sees the session end without a request. */
-		if ((pid = fork()) == 0)
-			start_listener(c, f, &m, fds[0], fds[1]);
-		if (pid < 0)
-			refuse(fds[0]);
-		(void)close(fds[0]);
-		(void)close(fds[1]);
+		msgreader_next(&ms.rd);
 	}
 }
 

@@ -22,6 +22,7 @@
 #include "errors.h"
 #include "fdpass.h"
 #include "listener.h"
+#include "listener_msgs.h"
 #ifdef DIVE_TEST_HOOKS
 #include "forge.h"	/* bin/tests/dived-listener-hooks only */
 #include "hooks.h"
@@ -31,6 +32,7 @@ struct lsess {
 	const struct lconf *c;
 	int cfd, mfd;
 	struct msgreader crd, mrd;
+	struct msg_rx crx, mrx;		/* msg_dispatch(): client, monitor */
 	int fds[MSG_MAX_FDS];		/* the client's, until handed over */
 	size_t nfds;
 	int started;
@@ -43,10 +45,11 @@ struct lsess {
 static void
 send_code(int fd, uint16_t type, int r)
 {
+	struct msg_error e = { (uint32_t)-r };
 	struct buf b;
 
 	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_u32(&b, (uint32_t)-r) == 0)
+	if (msg_encode_error(&b, &e) == 0)
 		(void)!fdpass_send(fd, type, &b, NULL, 0);
 	buf_free(&b);
 }
@@ -119,19 +122,65 @@ read_frame(struct lsess *ls, const struct timespec *deadline)
  * takes (the monitor decides whether it is permitted).
  */
 static void
-read_user(struct lsess *ls)
+take_user(void *lv, void *arg)
 {
+	struct lsess *ls = lv;
 	const char *name;
 	int r;
 
+	(void)arg;
 	if (!(ls->c->flags & HELLO_TARGET_USER))
 		client_error(ls, E_NO_POLICY);
-	if (ls->crd.nfds != 0)
-		client_error(ls, E_FD_COUNT);
 	if ((r = msg_decode_user(&ls->crd.payload, &name)) != 0)
 		client_error(ls, r);
 	memcpy(ls->user, name, strlen(name) + 1);
-	msgreader_next(&ls->crd);
+}
+
+/* MSG_REQ_EXEC: its descriptors are the listener's until handed over. */
+static void
+take_request(void *lv, void *arg)
+{
+	struct lsess *ls = lv;
+
+	(void)arg;
+	ls->nfds = msgreader_take_fds(&ls->crd, ls->fds);
+	ls->crx.state = LC_WAIT;
+}
+
+/* MSG_REQ_SIGNAL: checked, and passed on to the monitor. */
+static void
+forward_signal(void *lv, void *arg)
+{
+	struct lsess *ls = lv;
+	struct msg_signal m;
+	struct buf b;
+	int r;
+
+	(void)arg;
+	if ((r = msg_decode_signal(&ls->crd.payload, &m)) != 0)
+		client_error(ls, r);
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_signal(&b, &m) != 0 ||
+	    fdpass_send(ls->mfd, MSG_MON_SIGNAL, &b, NULL, 0) != 0)
+		_exit(LX_MONITOR_GONE);
+	buf_free(&b);
+}
+
+static const struct msg_entry from_client_e[] = {
+	LISTENER_FROM_CLIENT(MSG_HANDLER)
+};
+static const struct msg_table from_client = { "client", "listener",
+	from_client_e, sizeof(from_client_e) / sizeof(from_client_e[0]) };
+
+/* A frame from the client, as its table permits, or the end. */
+static void
+dispatch_client(struct lsess *ls)
+{
+	int r;
+
+	if ((r = msg_dispatch(&from_client, &ls->crx, &ls->crd.h,
+	    ls->crd.fds, ls->crd.nfds, ls, NULL)) != 0)
+		client_error(ls, r);
 }
 
 /* The whole request must arrive before the deadline. */
@@ -142,14 +191,13 @@ read_request(struct lsess *ls)
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += ls->c->timeout;
-	read_frame(ls, &deadline);
-	if (ls->crd.h.type == MSG_REQ_USER) {
-		read_user(ls);
+	for (;;) {
 		read_frame(ls, &deadline);
+		dispatch_client(ls);
+		if (ls->crx.state != LC_REQUEST)
+			break;		/* the request, still in crd */
+		msgreader_next(&ls->crd);
 	}
-	if (ls->crd.h.type != MSG_REQ_EXEC)
-		client_error(ls, E_BAD_TYPE);
-	ls->nfds = msgreader_take_fds(&ls->crd, ls->fds);
 }
 
 /* Items the server said (MSG_HELLO) it does not take are refused. */
@@ -309,11 +357,13 @@ forward_request(struct lsess *ls)
  * pty, keep the socket: the spawner sends the master back on it.
  */
 static void
-hand_fds(struct lsess *ls)
+hand_fds(void *lv, void *arg)
 {
+	struct lsess *ls = lv;
 	int sock;
 
-	if (ls->mrd.nfds != 1 || msgreader_take_fds(&ls->mrd, &sock) != 1)
+	(void)arg;
+	if (msgreader_take_fds(&ls->mrd, &sock) != 1)	/* as the table says */
 		_exit(LX_FAILED);
 #ifdef DIVE_TEST_HOOKS
 	if (hook_hold_fds(sock))
@@ -337,19 +387,37 @@ hand_fds(struct lsess *ls)
  * else from the spawner means it failed; the monitor reports that.
  */
 static void
+pass_pty(void *lv, void *arg)
+{
+	struct lsess *ls = lv;
+	int fd;
+
+	(void)arg;
+	(void)msgreader_take_fds(&ls->srd, &fd);	/* one, as the table says */
+	if (fdpass_send(ls->cfd, MSG_PTY, NULL, &fd, 1) != 0)
+		_exit(LX_CLIENT_GONE);	/* the client is gone */
+	(void)close(fd);
+}
+
+static const struct msg_entry from_spawner_e[] = {
+	LISTENER_FROM_SPAWNER(MSG_HANDLER)
+};
+static const struct msg_table from_spawner = { "spawner", "listener",
+	from_spawner_e, sizeof(from_spawner_e) / sizeof(from_spawner_e[0]) };
+
+static void
 on_spawner(struct lsess *ls)
 {
-	int r = msgreader_read(&ls->srd, ls->ssock), fd;
+	struct msg_rx rx = { LSP_PTY, 0, NULL };
+	int r = msgreader_read(&ls->srd, ls->ssock);
 
 	if (r == E_AGAIN)
 		return;
-	if (r == 0 && ls->srd.h.type == MSG_SPAWN_PTY &&
-	    ls->srd.h.len == 0 && ls->srd.nfds == 1) {
-		(void)msgreader_take_fds(&ls->srd, &fd);
-		if (fdpass_send(ls->cfd, MSG_PTY, NULL, &fd, 1) != 0)
-			_exit(LX_CLIENT_GONE);
-		(void)close(fd);
-	}
+	/* One frame only: anything else, or nothing, and the socket is
+	 * closed (its descriptors too); the monitor reports the failure. */
+	if (r == 0)
+		(void)!msg_dispatch(&from_spawner, &rx, &ls->srd.h,
+		    ls->srd.fds, ls->srd.nfds, ls, NULL);
 	msgreader_free(&ls->srd);
 	(void)close(ls->ssock);
 	ls->ssock = -1;
@@ -366,6 +434,43 @@ relay(struct lsess *ls, uint16_t type)
 }
 
 static void
+relay_started(void *lv, void *arg)
+{
+	struct lsess *ls = lv;
+
+	(void)arg;
+	relay(ls, MSG_STARTED);
+	ls->started = 1;
+	if (ls->c->flags & HELLO_SIGNALS)
+		ls->crx.state = LC_SIGNALS;
+#ifdef DIVE_TEST_HOOKS
+	hook_forge_started(ls->mfd);
+#endif
+}
+
+static void
+relay_failed(void *lv, void *arg)
+{
+	(void)arg;
+	relay(lv, MSG_FAILED);
+	_exit(LX_DONE);
+}
+
+static void
+relay_exited(void *lv, void *arg)
+{
+	(void)arg;
+	relay(lv, MSG_EXITED);
+	_exit(LX_DONE);
+}
+
+static const struct msg_entry from_monitor_e[] = {
+	LISTENER_FROM_MONITOR(MSG_HANDLER)
+};
+static const struct msg_table from_monitor = { "monitor", "listener",
+	from_monitor_e, sizeof(from_monitor_e) / sizeof(from_monitor_e[0]) };
+
+static void
 on_monitor(struct lsess *ls)
 {
 	int r = msgreader_read(&ls->mrd, ls->mfd);
@@ -379,26 +484,10 @@ on_monitor(struct lsess *ls)
 		send_code(ls->cfd, MSG_ERROR, E_UNAVAILABLE);
 		_exit(LX_MONITOR_GONE);
 	}
-	switch (ls->mrd.h.type) {
-	case MSG_MON_SENDFDS:
-		hand_fds(ls);
-		break;
-	case MSG_MON_STARTED:
-		relay(ls, MSG_STARTED);
-		ls->started = 1;
-#ifdef DIVE_TEST_HOOKS
-		hook_forge_started(ls->mfd);
-#endif
-		break;
-	case MSG_MON_FAILED:
-		relay(ls, MSG_FAILED);
-		_exit(LX_DONE);
-	case MSG_MON_EXITED:
-		relay(ls, MSG_EXITED);
-		_exit(LX_DONE);
-	default:
+	/* The monitor is trusted: a frame outside its table is a bug. */
+	if (msg_dispatch(&from_monitor, &ls->mrx, &ls->mrd.h, ls->mrd.fds,
+	    ls->mrd.nfds, ls, NULL) != 0)
 		_exit(LX_FAILED);
-	}
 	msgreader_next(&ls->mrd);
 }
 
@@ -406,8 +495,6 @@ on_monitor(struct lsess *ls)
 static void
 on_client(struct lsess *ls)
 {
-	struct buf b;
-	int32_t sig;
 	int r = msgreader_read(&ls->crd, ls->cfd);
 
 	if (r == E_AGAIN)
@@ -416,18 +503,7 @@ on_client(struct lsess *ls)
 		_exit(LX_CLIENT_GONE);	/* the program goes on without it */
 	if (r != 0)
 		client_error(ls, r);
-	if (ls->crd.h.type != MSG_REQ_SIGNAL || !ls->started ||
-	    !(ls->c->flags & HELLO_SIGNALS))
-		client_error(ls, E_BAD_TYPE);
-	if ((r = msg_decode_i32(&ls->crd.payload, &sig)) != 0)
-		client_error(ls, r);
-	if (sig < 1 || sig > MSG_SIG_MAX)
-		client_error(ls, E_BAD_SIGNAL);
-	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_i32(&b, sig) != 0 ||
-	    fdpass_send(ls->mfd, MSG_MON_SIGNAL, &b, NULL, 0) != 0)
-		_exit(LX_MONITOR_GONE);
-	buf_free(&b);
+	dispatch_client(ls);
 	msgreader_next(&ls->crd);
 }
 
@@ -444,6 +520,8 @@ listener_serve(const struct lconf *c, const struct msg_session *m, int cfd,
 	ls.cfd = cfd;
 	ls.mfd = mfd;
 	ls.ssock = -1;
+	ls.crx.state = LC_REQUEST;
+	ls.mrx.state = LMON_ANSWERS;
 	msgreader_init(&ls.srd, 0, 1);
 	if (fcntl(cfd, F_SETFL, O_NONBLOCK) != 0)
 		_exit(LX_FAILED);

@@ -27,6 +27,7 @@
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
+#include "monitor_msgs.h"
 #include "version.h"
 
 /* Seconds a master that served no one must have run to be replaced. */
@@ -108,12 +109,28 @@ exec_listener(const struct ctx *c, int exe, int sock)
 	_exit(MON_CHILD_NOEXEC);
 }
 
+/* MSG_LM_READY: the master is sandboxed, and of this very build. */
+static void
+answer_ready(void *cv, void *rv)
+{
+	struct msgreader *rd = rv;
+	struct msg_ready m;
+
+	(void)cv;
+	if (msg_decode_ready(&rd->payload, &m) != 0 || m.build != DIVE_BUILD_ID)
+		fatal("the listener executable does not match this dived");
+}
+
+static const struct msg_entry from_lm[] = { MON_FROM_LM(MSG_HANDLER) };
+static const struct msg_table mon_from_lm = { "listener master", "monitor",
+	from_lm, sizeof(from_lm) / sizeof(from_lm[0]) };
+
 static void
 wait_ready(struct ctx *c)
 {
 	struct msgreader rd;
+	struct msg_rx rx = { LM_STARTING, 0, NULL };
 	struct pollfd p = { c->lm_fd, POLLIN, 0 };
-	uint32_t build;
 	int r;
 
 	msgreader_init(&rd, MSG_MAX_SMALL, 0);
@@ -124,9 +141,11 @@ wait_ready(struct ctx *c)
 	if (r != 0)
 		fatal("the listener master failed to start (%s); see the "
 		    "messages above", err_str(r));
-	if (rd.h.type != MSG_LM_READY ||
-	    msg_decode_u32(&rd.payload, &build) != 0 || build != DIVE_BUILD_ID)
-		fatal("the listener executable does not match this dived");
+	if (msg_dispatch(&mon_from_lm, &rx, &rd.h, rd.fds, rd.nfds, c,
+	    &rd) != 0)
+		fatal("the listener executable does not match this dived "
+		    "(listener master protocol violation: type %u %s)",
+		    rd.h.type, rx.why);
 	msgreader_free(&rd);
 }
 

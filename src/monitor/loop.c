@@ -27,6 +27,7 @@
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
+#include "monitor_msgs.h"
 #include "num.h"
 #include "spawner.h"
 
@@ -281,8 +282,10 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 }
 
 static void
-answer_exec(struct ctx *c, struct session *s)
+answer_exec(void *cv, void *sv)
 {
+	struct ctx *c = cv;
+	struct session *s = sv;
 	struct req_exec req;
 	int r;
 
@@ -308,17 +311,18 @@ answer_exec(struct ctx *c, struct session *s)
 }
 
 static void
-answer_error(struct ctx *c, struct session *s)
+answer_error(void *cv, void *sv)
 {
-	uint32_t code;
+	struct ctx *c = cv;
+	struct session *s = sv;
+	struct msg_error e;
 
-	if (msg_decode_u32(&s->rd.payload, &code) != 0 || code == 0 ||
-	    code > E_MAX_CODE) {
+	if (msg_decode_mon_error(&s->rd.payload, &e) != 0) {
 		violation(c, s, "malformed error report", E_BAD_VALUE);
 		return;
 	}
-	slog(s, LOG_NOTICE, "client error: %s", err_str(-(int)code));
-	s->pol.why = err_str(-(int)code);
+	slog(s, LOG_NOTICE, "client error: %s", err_str(-(int)e.code));
+	s->pol.why = err_str(-(int)e.code);
 	listener_gone(c, s);
 }
 
@@ -389,49 +393,55 @@ signal_group(pid_t pgid, int sig)
 }
 
 static void
-answer_signal(struct ctx *c, struct session *s)
+answer_signal(void *cv, void *sv)
 {
-	int32_t sig;
+	struct ctx *c = cv;
+	struct session *s = sv;
+	struct msg_signal m;
 
-	if (msg_decode_i32(&s->rd.payload, &sig) != 0 || sig < 1 ||
-	    sig > MSG_SIG_MAX || !(c->o->signals || c->o->signals_pgid)) {
+	if (msg_decode_signal(&s->rd.payload, &m) != 0 ||
+	    !(c->o->signals || c->o->signals_pgid)) {
 		violation(c, s, "bad signal request", E_BAD_SIGNAL);
 		return;
 	}
 	/* Not yet reaped, so the pid (and its group) cannot be reused. */
 	if (s->child > 0 && c->o->signals_pgid)
-		signal_group(s->child, sig);
+		signal_group(s->child, m.sig);
 	else if (s->child > 0)
-		(void)kill(s->child, sig);
+		(void)kill(s->child, m.sig);
 }
 
 static void
-answer_user(struct ctx *c, struct session *s)
+answer_user(void *cv, void *sv)
 {
+	struct ctx *c = cv;
+	struct session *s = sv;
 	int r;
 
 	if ((r = decide_user(c, s)) != 0)
 		violation(c, s, "bad target user", r);
 }
 
-#define ST(x) (1u << (x))
-
-static const struct {
-	uint16_t type;
-	unsigned int states;
-	void (*fn)(struct ctx *, struct session *);
-} dispatch[] = {
-	{ MSG_MON_USER, ST(S_REQUEST), answer_user },
-	{ MSG_MON_EXEC, ST(S_REQUEST), answer_exec },
-	{ MSG_MON_ERROR, ST(S_REQUEST) | ST(S_SPAWNING) | ST(S_RUNNING) |
-	    ST(S_ENDED), answer_error },
-	{ MSG_MON_SIGNAL, ST(S_RUNNING), answer_signal },
+static const struct msg_entry from_listener[] = {
+	MON_FROM_LISTENER(MSG_HANDLER)
 };
+static const struct msg_table mon_from_listener = { "listener", "monitor",
+	from_listener, sizeof(from_listener) / sizeof(from_listener[0]) };
+
+/* A frame outside the table: one line says which check it failed. */
+static void
+off_table(struct ctx *c, struct session *s)
+{
+	log_warn("session %llu: uid %u pid %d: listener protocol violation: "
+	    "unexpected message: type %u %s", (unsigned long long)s->id,
+	    (unsigned)s->peer.uid, (int)s->peer.pid, s->rd.h.type, s->rx.why);
+	s->pol.why = "unexpected message";
+	listener_gone(c, s);
+}
 
 static void
 on_session(struct ctx *c, struct session *s)
 {
-	size_t i;
 	int r;
 
 	if (s->lfd < 0)
@@ -451,15 +461,12 @@ on_session(struct ctx *c, struct session *s)
 		violation(c, s, "unreadable message", r);
 		return;
 	}
-	for (i = 0; i < sizeof(dispatch) / sizeof(dispatch[0]); i++)
-		if (dispatch[i].type == s->rd.h.type &&
-		    (dispatch[i].states & ST(s->state)) != 0)
-			break;
-	if (i == sizeof(dispatch) / sizeof(dispatch[0])) {
-		violation(c, s, "unexpected message", E_BAD_TYPE);
+	s->rx.state = s->state;
+	if (msg_dispatch(&mon_from_listener, &s->rx, &s->rd.h, s->rd.fds,
+	    s->rd.nfds, c, s) != 0) {
+		off_table(c, s);
 		return;
 	}
-	dispatch[i].fn(c, s);
 	if (s->lfd >= 0)
 		msgreader_next(&s->rd);
 }
@@ -514,8 +521,10 @@ on_status(struct ctx *c, struct session *s)
 		if (c->o->children_daemon)
 			decide_end(c, s, NULL, NULL);
 		else {
+			struct msg_started m = { (int32_t)s->child };
+
 			buf_init(&b, MSG_MAX_SMALL);
-			if (msg_encode_i32(&b, (int32_t)s->child) == 0)
+			if (msg_encode_started(&b, &m) == 0)
 				send_small(c, s, MSG_MON_STARTED, &b);
 			else
 				buf_free(&b);
@@ -599,10 +608,11 @@ on_signalfd(struct ctx *c)
 static void
 refuse(int fd, int r)
 {
+	struct msg_error e = { (uint32_t)-r };
 	struct buf b;
 
 	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_u32(&b, (uint32_t)-r) == 0)
+	if (msg_encode_error(&b, &e) == 0)
 		(void)!fdpass_send(fd, MSG_ERROR, &b, NULL, 0);
 	buf_free(&b);
 }

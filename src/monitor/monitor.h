@@ -106,6 +106,7 @@ struct session {
 	bool exec_seen;			/* SPAWN_EXEC_MARK read */
 	bool counted;			/* holds a connection slot (creds.c) */
 	struct msgreader rd;
+	struct msg_rx rx;		/* its ONCE messages (msg_dispatch) */
 	struct evtag ltag, stag;
 	struct sess_pol pol;
 };

@@ -97,13 +97,14 @@ fail(struct spawn *sp, uint32_t step, int err)
 static void
 report_started(const struct spawn *sp)
 {
+	struct msg_started m;
 	struct buf b;
 
 	if (sp->lfd < 0)
 		return;
+	m.pid = (int32_t)(sp->pid != 0 ? sp->pid : getpid());
 	buf_init(&b, MSG_MAX_SMALL);
-	if (msg_encode_i32(&b, (int32_t)(sp->pid != 0 ? sp->pid :
-	    getpid())) == 0)
+	if (msg_encode_started(&b, &m) == 0)
 		(void)!fdpass_send(sp->lfd, MSG_MON_STARTED, &b, NULL, 0);
 	buf_free(&b);
 }

@@ -191,8 +191,9 @@ small(const char *sub, const char *name, uint16_t type, int kind,
 	buf_init(&p, MSG_MAX_SMALL);
 	switch (kind) {
 	case 'h': r = msg_encode_hello(&p, &h); break;
-	case 'i': r = msg_encode_i32(&p, (int32_t)a); break;
-	case 'u': r = msg_encode_u32(&p, (uint32_t)a); break;
+	/* Any value, in range or not: one i32 or u32 word. */
+	case 'i': r = buf_put_i32(&p, (int32_t)a); break;
+	case 'u': r = buf_put_u32(&p, (uint32_t)a); break;
 	case 'x': r = msg_encode_exit(&p, &ex); break;
 	case 'f': r = msg_encode_failed(&p, &f); break;
 	case 's': r = msg_encode_session(&p, &s); break;
@@ -237,6 +238,11 @@ small_seeds(void)
 	small("mon", "mon-exited", MSG_MON_EXITED, 'x', EXIT_HOW_EXITED, 3);
 	small("mon", "lm-session", MSG_LM_SESSION, 's', 0, 0);
 	small("mon", "lm-ready", MSG_LM_READY, 'u', 0x20000, 0);
+	/* Each type's own limits, one past them. */
+	small("req", "started-pid-0", MSG_STARTED, 'i', 0, 0);
+	small("mon", "mon-signal-65", MSG_MON_SIGNAL, 'i', MSG_SIG_MAX + 1, 0);
+	small("mon", "mon-error-0", MSG_MON_ERROR, 'u', 0, 0);
+	small("mon", "mon-error-past", MSG_MON_ERROR, 'u', E_MAX_CODE + 1, 0);
 	small("mon", "mon-sendfds", MSG_MON_SENDFDS, 'n', 0, 0);
 	small("mon", "spawn-fds", MSG_SPAWN_FDS, 'n', 0, 0);
 	user_seed("req", "user", MSG_REQ_USER, "root");
@@ -266,6 +272,8 @@ static void
 frame_seeds(void)
 {
 	struct req_exec r;
+	struct msg_signal s2 = { 2 };
+	struct msg_error timeout = { (uint32_t)-E_TIMEOUT };
 	struct buf p, m, sig, err;
 
 	to_req(&reqs[3], &r);	/* cwd and three mapped: four fds */
@@ -274,8 +282,8 @@ frame_seeds(void)
 	buf_init(&sig, MSG_MAX_SMALL);
 	buf_init(&err, MSG_MAX_SMALL);
 	if (msg_encode_req_exec(&p, &r) != 0 ||
-	    msg_encode_mon_exec(&m, &r) != 0 || msg_encode_i32(&sig, 2) != 0 ||
-	    msg_encode_u32(&err, (uint32_t)-E_TIMEOUT) != 0)
+	    msg_encode_mon_exec(&m, &r) != 0 || msg_encode_signal(&sig, &s2) != 0 ||
+	    msg_encode_error(&err, &timeout) != 0)
 		die("encode");
 	/* The listener's reader: 4 MB, 253 fds; four sent with the frame. */
 	stream("client-exec-then-signal", 3, 0, 0xc4, MSG_REQ_EXEC, &p, 4,

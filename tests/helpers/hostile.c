@@ -247,19 +247,21 @@ describe(const struct frame *f, char *out, size_t len, int32_t *pid)
 {
 	struct msg_exit ex;
 	struct msg_failed fl;
+	struct msg_started st;
+	struct msg_error e;
 	struct buf b;
-	uint32_t code;
 
 	buf_view(&b, f->p, f->h.len);
 	switch (f->h.type) {
 	case MSG_ERROR:
-		if (msg_decode_u32(&b, &code) != 0)
+		if (msg_decode_error(&b, &e) != 0)
 			break;
-		(void)snprintf(out, len, "error 0x%02x", (unsigned)code);
+		(void)snprintf(out, len, "error 0x%02x", (unsigned)e.code);
 		return true;
 	case MSG_STARTED:
-		if (msg_decode_i32(&b, pid) != 0)
+		if (msg_decode_started(&b, &st) != 0)
 			break;
+		*pid = st.pid;
 		return false;
 	case MSG_EXITED:
 		if (msg_decode_exit(&b, &ex) != 0)

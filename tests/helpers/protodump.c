@@ -11,6 +11,8 @@
  *   protodump header TYPE NFDS LEN [VERSION]
  *                      a frame header alone (TYPE a name of the table
  *                      below), of this protocol version or VERSION
+ *   protodump tables   its CHANNELS: each receiver's table, one entry a
+ *                      line, "RECEIVER|TYPE|FROM|STATES|FDS|BYTES|ONCE"
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +31,7 @@ static const struct {
 	{ "error", MSG_ERROR },
 	{ "req_user", MSG_REQ_USER },
 };
+#include "msgtables.h"
 
 static int
 dump(uint16_t type, uint16_t nfds, const struct buf *b)
@@ -132,6 +135,90 @@ limits(void)
 	printf("MSG_MAGIC 0x%08x\n", MSG_MAGIC);
 }
 
+static const struct {
+	uint16_t type;
+	const char *name;
+} types[] = {
+	{ MSG_HELLO, "MSG_HELLO" }, { MSG_REQ_EXEC, "MSG_REQ_EXEC" },
+	{ MSG_STARTED, "MSG_STARTED" }, { MSG_REQ_SIGNAL, "MSG_REQ_SIGNAL" },
+	{ MSG_EXITED, "MSG_EXITED" }, { MSG_FAILED, "MSG_FAILED" },
+	{ MSG_ERROR, "MSG_ERROR" }, { MSG_PTY, "MSG_PTY" },
+	{ MSG_REQ_USER, "MSG_REQ_USER" }, { MSG_MON_EXEC, "MSG_MON_EXEC" },
+	{ MSG_MON_SENDFDS, "MSG_MON_SENDFDS" },
+	{ MSG_MON_SIGNAL, "MSG_MON_SIGNAL" },
+	{ MSG_MON_STARTED, "MSG_MON_STARTED" },
+	{ MSG_MON_ERROR, "MSG_MON_ERROR" }, { MSG_MON_FAILED, "MSG_MON_FAILED" },
+	{ MSG_MON_EXITED, "MSG_MON_EXITED" }, { MSG_MON_USER, "MSG_MON_USER" },
+	{ MSG_SPAWN_FDS, "MSG_SPAWN_FDS" }, { MSG_SPAWN_PTY, "MSG_SPAWN_PTY" },
+	{ MSG_LM_SESSION, "MSG_LM_SESSION" }, { MSG_LM_READY, "MSG_LM_READY" },
+};
+
+/*
+ * The states of each table of msg_tables (in its order), by value, as
+ * dive-protocol(7) names them.
+ */
+static const char *const states[][4] = {
+	{ "request", "wait", "signals" },		/* enum lc_state */
+	{ "greeting", "sent", "sent-pty" },		/* enum cl_state */
+	{ "greeting", "sent", "sent-pty" },
+	{ "request", "spawning", "running", "ended" },	/* enum sess_state */
+	{ "answers" },					/* enum lm_side_state */
+	{ "pty" },					/* enum lsp_state */
+	{ "serving" },					/* enum lmaster_state */
+	{ "starting" },					/* enum lm_state */
+};
+
+static const char *
+type_name(uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].type == type)
+			return types[i].name;
+	return "?";
+}
+
+/* The states of mask, comma-separated, or "any" for all of several. */
+static void
+print_states(const char *const *names, uint32_t mask)
+{
+	unsigned int i, n = 0, all = 0;
+
+	for (i = 0; i < 4 && names[i] != NULL; i++)
+		all |= 1u << i;
+	if (i > 1 && mask == all) {
+		printf("any");
+		return;
+	}
+	for (i = 0; i < 4 && names[i] != NULL; i++)
+		if (mask & (1u << i))
+			printf("%s%s", n++ > 0 ? "," : "", names[i]);
+	if (mask & ~all)
+		printf("%s?", n > 0 ? "," : "");
+}
+
+static void
+tables(void)
+{
+	const struct msg_entry *e;
+	size_t t, i;
+
+	for (t = 0; t < sizeof(msg_tables) / sizeof(msg_tables[0]); t++)
+		for (i = 0; i < msg_tables[t].n; i++) {
+			e = &msg_tables[t].e[i];
+			printf("%s|%s|%s|", msg_tables[t].to,
+			    type_name(e->type), msg_tables[t].from);
+			print_states(states[t], e->states);
+			if (e->nfds == MSG_NFDS_ANY)
+				printf("|any");
+			else
+				printf("|%u", e->nfds);
+			printf("|%u|%s\n", e->max_len,
+			    (e->flags & MSG_F_ONCE) ? "yes" : "no");
+		}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -147,6 +234,10 @@ main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "errors") == 0) {
 		errors();
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "tables") == 0) {
+		tables();
 		return 0;
 	}
 	if (argc > 1 && strcmp(argv[1], "header") == 0)

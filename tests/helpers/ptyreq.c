@@ -133,7 +133,7 @@ main(int argc, char **argv)
 	struct msg_hello h;
 	struct msg_exit ex;
 	struct msg_failed f;
-	uint32_t code;
+	struct msg_error e;
 	int s, r = 0, m = -1, done = 0;
 
 	if (argc != 3)
@@ -163,8 +163,8 @@ main(int argc, char **argv)
 			printf("failed %u\n", f.step);
 			done = 1;
 		} else if (rd.h.type == MSG_ERROR &&
-		    msg_decode_u32(&rd.payload, &code) == 0) {
-			printf("error %u\n", code);
+		    msg_decode_error(&rd.payload, &e) == 0) {
+			printf("error %u\n", e.code);
 			done = 1;
 		} else {
 			printf("unexpected %u\n", rd.h.type);

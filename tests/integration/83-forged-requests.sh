@@ -74,14 +74,15 @@ forged() {
 
 ID="/bin/sh -c 'id -u > $MARK'"
 
-# The target user: only with a policy (decide_user), and once.
+# The target user: only with a policy (decide_user), and once (the
+# monitor's table: a second one is an unexpected message).
 forged "-u root to a dived without a policy (--audit-log only)" user \
     "bad target user" "--audit-log $T/audit.json" /bin/sh -c "id -u > $MARK"
 CONF=$T/dived.conf
 printf 'permit divetest1 as root\npermit divetest1 as divetest1\n' > "$CONF"
 chmod 0600 "$CONF"
 COPTS="-u root"
-forged "the target user twice" user-twice "bad target user" \
+forged "the target user twice" user-twice "unexpected message" \
     "--config $CONF --audit-log $T/audit.json" /bin/sh -c "id -u > $MARK"
 COPTS=
 

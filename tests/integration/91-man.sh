@@ -19,7 +19,7 @@ DUMP=$BUILD/bin/tests/protodump
 PROTO=man/dive-protocol.7
 
 pages=(man/*.[1-9])
-plan $((${#pages[@]} + 20))
+plan $((${#pages[@]} + 21))
 
 # same DESC A B: A and B hold the same lines (order does not matter).
 same() {
@@ -171,7 +171,8 @@ hex2dec() { while read -r name v; do echo "$name $((v))"; done; }
 same "$PROTO: the client's message types and numbers" \
     "$(sed -n 's/^[[:space:]]*\(MSG_[A-Z_]*\) = \([0-9]*\),.*/\1 \2/p' \
     src/common/msg.h | awk '$2 < 32')" \
-    "$(awk '$1 == ".It" && $2 == "Dv" && $3 ~ /^MSG_/ && $4 == "Ta" {
+    "$(awk '/^\.Sh MESSAGE TYPES/ { m = 1; next } /^\.S[hs] / { m = 0 }
+    m && $1 == ".It" && $2 == "Dv" && $3 ~ /^MSG_/ && $4 == "Ta" {
     print $3, $5 }' "$PROTO")"
 same "$PROTO: the error codes" \
     "$(sed -n 's/^[[:space:]]*\(E_[A-Z_]*\) = -\([0-9]*\),.*/\1 \2/p' \
@@ -209,6 +210,17 @@ if [ -x "$DUMP" ]; then
 		m["One string"] = "MSG_MAX_STR"
 		if (f[1] in m) print m[f[1]], v[1]
 	    }' "$PROTO")"
+	# CHANNELS: each receiver's table, as the code's tables are.
+	same "$PROTO: CHANNELS states every receiver's table of the code" \
+	    "$("$DUMP" tables | sort)" \
+	    "$(awk '/^\.Sh CHANNELS/ { c = 1; next } /^\.Sh / { c = 0 }
+	    c && /^\.Ss / { to = substr($0, 5); next }
+	    c && $1 == ".It" && $2 == "Dv" {
+		s = $0; sub(/^\.It Dv /, "", s); n = split(s, f, / Ta /)
+		printf "%s", to
+		for (i = 1; i <= n; i++) printf "|%s", f[i]
+		print ""
+	    }' "$PROTO" | sort)"
 	same "$PROTO: the example frames are what msg.c encodes" \
 	    "$("$DUMP")" \
 	    "$(awk '/^\.Sh EXAMPLES/ { e = 1; next } /^\.Sh / { e = 0 }
@@ -218,6 +230,7 @@ if [ -x "$DUMP" ]; then
 		printf "%s", $i }' "$PROTO")"
 else
 	not_ok "$PROTO: LIMITS: $DUMP is not built (make tests)"
+	not_ok "$PROTO: CHANNELS: $DUMP is not built (make tests)"
 	not_ok "$PROTO: example frames: $DUMP is not built (make tests)"
 fi
 

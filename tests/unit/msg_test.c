@@ -177,50 +177,182 @@ Test(msg, hdr_right_base_other_version_is_e_version)
 	}
 }
 
-/* ---- msg_fixed_fds ---- */
+/* ---- msg_dispatch ---- */
 
-Test(msg, fixed_fds_for_every_type)
+enum { ST_A, ST_B, ST_C };
+
+static int calls;
+static void *seen_ctx, *seen_arg;
+
+static void
+handler(void *ctx, void *arg)
 {
-	static const struct {
-		uint16_t type;
-		int fds;
-	} c[] = {
-		{ MSG_HELLO, 0 }, { MSG_REQ_EXEC, -1 }, { MSG_STARTED, 0 },
-		{ MSG_REQ_SIGNAL, 0 }, { MSG_EXITED, 0 }, { MSG_FAILED, 0 },
-		{ MSG_ERROR, 0 }, { MSG_MON_EXEC, 0 },
-		{ MSG_MON_SENDFDS, 1 }, { MSG_MON_SIGNAL, 0 },
-		{ MSG_MON_STARTED, 0 }, { MSG_MON_ERROR, 0 },
-		{ MSG_MON_FAILED, 0 }, { MSG_MON_EXITED, 0 },
-		{ MSG_SPAWN_FDS, -1 }, { MSG_LM_SESSION, 2 },
-		{ MSG_LM_READY, 0 }, { MSG_PTY, 1 }, { MSG_SPAWN_PTY, 1 },
-		{ MSG_REQ_USER, 0 }, { MSG_MON_USER, 0 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
-		cr_assert_eq(msg_fixed_fds(c[i].type), c[i].fds,
-		    "type %u: %d, expected %d", c[i].type,
-		    msg_fixed_fds(c[i].type), c[i].fds);
+	calls++;
+	seen_ctx = ctx;
+	seen_arg = arg;
 }
 
-Test(msg, fixed_fds_unknown_types)
+static const struct msg_entry test_e[] = {
+	{ MSG_REQ_USER, 0, MSG_ST(ST_A), 16, MSG_F_ONCE, handler },
+	{ MSG_REQ_EXEC, MSG_NFDS_ANY, MSG_ST(ST_A) | MSG_ST(ST_B), 100, 0,
+	    handler },
+	{ MSG_PTY, 1, MSG_ST(ST_B), 0, MSG_F_ONCE, handler },
+};
+static const struct msg_table test_t = { "tester", "test", test_e,
+	sizeof(test_e) / sizeof(test_e[0]) };
+
+/* Dispatch one frame of type, nfds fresh descriptors and len bytes. */
+static int
+dispatch(struct msg_rx *rx, uint16_t type, uint16_t nfds, uint32_t len,
+    int *fds)
 {
-	static const uint16_t unknown[] = {
-		0, 6, 8, 10, 12, 31, 38, 42, 63, 66, 0x7fff, 0xffff,
-	};
+	struct msg_hdr h = { MSG_MAGIC, type, nfds, len };
+	int ctx, arg;
+	uint16_t i;
+	int r;
+
+	for (i = 0; i < nfds; i++)
+		cr_assert_geq(fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC),
+		    0);
+	calls = 0;
+	r = msg_dispatch(&test_t, rx, &h, fds, nfds, &ctx, &arg);
+	if (r == 0) {
+		cr_assert_eq(calls, 1);
+		cr_assert_eq(seen_ctx, &ctx);
+		cr_assert_eq(seen_arg, &arg);
+	} else {
+		cr_assert_eq(calls, 0, "a refused frame reached its handler");
+		cr_assert_not_null(rx->why);
+		for (i = 0; i < nfds; i++)
+			cr_assert_eq(fds[i], -1, "descriptor %u left open", i);
+	}
+	return r;
+}
+
+static void
+close_fds(int *fds, size_t n)
+{
 	size_t i;
 
-	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
-		cr_assert_eq(msg_fixed_fds(unknown[i]), -2, "type %u",
-		    unknown[i]);
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			(void)close(fds[i]);
+}
+
+Test(msg, dispatch_calls_the_handler_of_a_permitted_frame)
+{
+	struct msg_rx rx = { ST_A, 0, NULL };
+	int fds[3] = { -1, -1, -1 };
+
+	cr_assert_eq(dispatch(&rx, MSG_REQ_USER, 0, 16, fds), 0);
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 3, 100, fds), 0);
+	close_fds(fds, 3);
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 0, 0, fds), 0);
+	rx.state = ST_B;
+	cr_assert_eq(dispatch(&rx, MSG_PTY, 1, 0, fds), 0);
+	close_fds(fds, 1);
+}
+
+Test(msg, dispatch_refuses_a_type_not_in_the_table)
+{
+	static const uint16_t t[] = { 0, MSG_HELLO, MSG_STARTED,
+		MSG_REQ_SIGNAL, MSG_MON_EXEC, MSG_LM_SESSION, 0xffff };
+	struct msg_rx rx = { ST_A, 0, NULL };
+	int fds[2];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		cr_assert_eq(dispatch(&rx, t[i], 2, 0, fds), E_BAD_TYPE);
+		cr_assert_str_eq(rx.why, "not on this channel");
+	}
+}
+
+Test(msg, dispatch_refuses_the_wrong_state)
+{
+	struct msg_rx rx = { ST_B, 0, NULL };
+	int fds[1];
+
+	cr_assert_eq(dispatch(&rx, MSG_REQ_USER, 0, 0, fds), E_BAD_TYPE);
+	cr_assert_str_eq(rx.why, "not in this state");
+	rx.state = ST_C;
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 1, 0, fds), E_BAD_TYPE);
+	rx.state = ST_A;
+	cr_assert_eq(dispatch(&rx, MSG_PTY, 1, 0, fds), E_BAD_TYPE);
+	rx.state = 32;		/* no state of any table */
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 0, 0, fds), E_BAD_TYPE);
+	rx.state = 1000;
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 0, 0, fds), E_BAD_TYPE);
+}
+
+Test(msg, dispatch_refuses_the_wrong_descriptor_count_and_closes_them)
+{
+	struct msg_rx rx = { ST_A, 0, NULL };
+	int fds[4];
+
+	cr_assert_eq(dispatch(&rx, MSG_REQ_USER, 1, 0, fds), E_FD_COUNT);
+	cr_assert_str_eq(rx.why, "wrong descriptor count");
+	cr_assert_eq(dispatch(&rx, MSG_REQ_USER, 4, 0, fds), E_FD_COUNT);
+	rx.state = ST_B;
+	cr_assert_eq(dispatch(&rx, MSG_PTY, 0, 0, fds), E_FD_COUNT);
+	cr_assert_eq(dispatch(&rx, MSG_PTY, 2, 0, fds), E_FD_COUNT);
+	/* A refused frame is not counted as seen. */
+	cr_assert_eq(dispatch(&rx, MSG_PTY, 1, 0, fds), 0);
+	close_fds(fds, 1);
+}
+
+Test(msg, dispatch_refuses_a_payload_past_the_limit)
+{
+	struct msg_rx rx = { ST_A, 0, NULL };
+	int fds[1];
+
+	cr_assert_eq(dispatch(&rx, MSG_REQ_USER, 0, 17, fds), E_TOO_LONG);
+	cr_assert_str_eq(rx.why, "too long");
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 0, 101, fds), E_TOO_LONG);
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 0, UINT32_MAX, fds),
+	    E_TOO_LONG);
+	rx.state = ST_B;
+	cr_assert_eq(dispatch(&rx, MSG_PTY, 1, 1, fds), E_TOO_LONG);
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 0, 100, fds), 0);
+}
+
+Test(msg, dispatch_refuses_a_once_type_repeated)
+{
+	struct msg_rx rx = { ST_A, 0, NULL };
+	int fds[1];
+
+	cr_assert_eq(dispatch(&rx, MSG_REQ_USER, 0, 0, fds), 0);
+	cr_assert_eq(dispatch(&rx, MSG_REQ_USER, 0, 0, fds), E_BAD_TYPE);
+	cr_assert_str_eq(rx.why, "repeated");
+	/* Not ONCE: as often as it comes. */
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 0, 0, fds), 0);
+	cr_assert_eq(dispatch(&rx, MSG_REQ_EXEC, 0, 0, fds), 0);
+	/* Once per session: a new session starts with none seen. */
+	rx = (struct msg_rx){ ST_A, 0, NULL };
+	cr_assert_eq(dispatch(&rx, MSG_REQ_USER, 0, 0, fds), 0);
+}
+
+Test(msg, dispatch_a_table_without_handlers_only_checks)
+{
+	static const struct msg_entry e[] = {
+		{ MSG_HELLO, 0, MSG_ST(0), 28, 0, MSG_NO_HANDLER(handler) },
+	};
+	static const struct msg_table t = { "x", "y", e, 1 };
+	struct msg_hdr h = { MSG_MAGIC, MSG_HELLO, 0, 28 };
+	struct msg_rx rx = { 0, 0, NULL };
+
+	calls = 0;
+	cr_assert_eq(msg_dispatch(&t, &rx, &h, NULL, 0, NULL, NULL), 0);
+	cr_assert_eq(calls, 0);
 }
 
 /* ---- fixed-layout messages ---- */
 
 union fixed {
 	struct msg_hello hello;
-	int32_t i32;
-	uint32_t u32;
+	struct msg_started started;
+	struct msg_signal signal;
+	struct msg_error error;
+	struct msg_ready ready;
 	struct msg_exit exit;
 	struct msg_failed failed;
 	struct msg_session session;
@@ -235,15 +367,33 @@ dec_hello(struct buf *b, union fixed *u)
 }
 
 static int
-dec_i32(struct buf *b, union fixed *u)
+dec_started(struct buf *b, union fixed *u)
 {
-	return msg_decode_i32(b, &u->i32);
+	return msg_decode_started(b, &u->started);
 }
 
 static int
-dec_u32(struct buf *b, union fixed *u)
+dec_signal(struct buf *b, union fixed *u)
 {
-	return msg_decode_u32(b, &u->u32);
+	return msg_decode_signal(b, &u->signal);
+}
+
+static int
+dec_error(struct buf *b, union fixed *u)
+{
+	return msg_decode_error(b, &u->error);
+}
+
+static int
+dec_mon_error(struct buf *b, union fixed *u)
+{
+	return msg_decode_mon_error(b, &u->error);
+}
+
+static int
+dec_ready(struct buf *b, union fixed *u)
+{
+	return msg_decode_ready(b, &u->ready);
 }
 
 static int
@@ -370,39 +520,93 @@ Test(msg, hello_decode_ignores_unknown_flags)
 	buf_free(&b);
 }
 
-Test(msg, i32_round_trip_and_strict_length)
+/* One i32 or u32 payload, as its own encoder writes it, decoded. */
+static int
+one_word(decode_fn dec, struct buf *b, uint32_t v, union fixed *u)
 {
-	static const int32_t v[] = { 0, 1, -1, INT32_MIN, INT32_MAX, 4242 };
+	buf_reset(b);
+	cr_assert_eq(buf_put_u32(b, v), 0);
+	return decode_fixed(dec, b->d, b->len, u);
+}
+
+Test(msg, started_round_trip_and_pid_range)
+{
+	static const int32_t ok[] = { 1, 2, 4242, INT32_MAX };
+	static const int32_t bad[] = { 0, -1, INT32_MIN };
+	struct msg_started m;
 	union fixed u;
 	struct buf b;
 	size_t i;
 
 	buf_init(&b, MSG_MAX_SMALL);
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
 		buf_reset(&b);
-		cr_assert_eq(msg_encode_i32(&b, v[i]), 0);
-		cr_assert_eq(decode_fixed(dec_i32, b.d, b.len, &u), 0);
-		cr_assert_eq(u.i32, v[i]);
+		m.pid = ok[i];
+		cr_assert_eq(msg_encode_started(&b, &m), 0);
+		cr_assert_eq(decode_fixed(dec_started, b.d, b.len, &u), 0);
+		cr_assert_eq(u.started.pid, ok[i]);
 	}
-	expect_strict_length(dec_i32, &b, 4);
+	expect_strict_length(dec_started, &b, 4);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_eq(one_word(dec_started, &b, (uint32_t)bad[i], &u),
+		    E_BAD_VALUE);
 	buf_free(&b);
 }
 
-Test(msg, u32_round_trip_and_strict_length)
+Test(msg, signal_round_trip_and_range_at_the_limits)
 {
-	static const uint32_t v[] = { 0, 1, 0x80000000u, 0xffffffffu, 32 };
+	struct msg_signal m;
 	union fixed u;
 	struct buf b;
-	size_t i;
 
 	buf_init(&b, MSG_MAX_SMALL);
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		buf_reset(&b);
-		cr_assert_eq(msg_encode_u32(&b, v[i]), 0);
-		cr_assert_eq(decode_fixed(dec_u32, b.d, b.len, &u), 0);
-		cr_assert_eq(u.u32, v[i]);
-	}
-	expect_strict_length(dec_u32, &b, 4);
+	m.sig = MSG_SIG_MAX;
+	cr_assert_eq(msg_encode_signal(&b, &m), 0);
+	cr_assert_eq(decode_fixed(dec_signal, b.d, b.len, &u), 0);
+	cr_assert_eq(u.signal.sig, MSG_SIG_MAX);
+	expect_strict_length(dec_signal, &b, 4);
+	cr_assert_eq(one_word(dec_signal, &b, 1, &u), 0);
+	cr_assert_eq(one_word(dec_signal, &b, 0, &u), E_BAD_SIGNAL);
+	cr_assert_eq(one_word(dec_signal, &b, MSG_SIG_MAX + 1, &u),
+	    E_BAD_SIGNAL);
+	cr_assert_eq(one_word(dec_signal, &b, (uint32_t)-1, &u), E_BAD_SIGNAL);
+	buf_free(&b);
+}
+
+Test(msg, error_codes_any_from_a_server_known_from_a_listener)
+{
+	struct msg_error m = { (uint32_t)-E_TIMEOUT };
+	union fixed u;
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	cr_assert_eq(msg_encode_error(&b, &m), 0);
+	cr_assert_eq(decode_fixed(dec_error, b.d, b.len, &u), 0);
+	cr_assert_eq(u.error.code, m.code);
+	expect_strict_length(dec_error, &b, 4);
+	expect_strict_length(dec_mon_error, &b, 4);
+	/* A newer server may have more codes: dive shows them. */
+	cr_assert_eq(one_word(dec_error, &b, 0, &u), 0);
+	cr_assert_eq(one_word(dec_error, &b, 0xffffffffu, &u), 0);
+	cr_assert_eq(one_word(dec_mon_error, &b, 1, &u), 0);
+	cr_assert_eq(one_word(dec_mon_error, &b, E_MAX_CODE, &u), 0);
+	cr_assert_eq(one_word(dec_mon_error, &b, 0, &u), E_BAD_VALUE);
+	cr_assert_eq(one_word(dec_mon_error, &b, E_MAX_CODE + 1, &u),
+	    E_BAD_VALUE);
+	buf_free(&b);
+}
+
+Test(msg, ready_round_trip_and_strict_length)
+{
+	struct msg_ready m = { 0xdeadbeefu };
+	union fixed u;
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	cr_assert_eq(msg_encode_ready(&b, &m), 0);
+	cr_assert_eq(decode_fixed(dec_ready, b.d, b.len, &u), 0);
+	cr_assert_eq(u.ready.build, m.build);
+	expect_strict_length(dec_ready, &b, 4);
 	buf_free(&b);
 }
 
