@@ -72,6 +72,7 @@ msg_fixed_fds(uint16_t type)
 	case MSG_LM_READY:
 	case MSG_REQ_USER:
 	case MSG_MON_USER:
+	case MSG_SPAWN_EXEC:
 		return 0;
 	case MSG_MON_SENDFDS:
 	case MSG_PTY:
@@ -223,6 +224,50 @@ msg_decode_session(struct buf *b, struct msg_session *m)
 	    (r = buf_get_i32(b, &m->pid)) != 0)
 		return r;
 	return buf_done(b);
+}
+
+int
+msg_encode_spawn_exec(struct buf *b)
+{
+	(void)b;
+	return 0;
+}
+
+int
+msg_decode_spawn_exec(struct buf *b)
+{
+	return buf_done(b);
+}
+
+int
+msg_decode_status(struct msg_status *st, const struct msg_hdr *h,
+    struct buf *p)
+{
+	struct msg_failed f;
+	int r;
+
+	if (h->nfds != 0)
+		return E_FD_COUNT;
+	if (st->state == MSG_STATUS_FAILED)
+		return E_BAD_TYPE;	/* its last word was said */
+	if (h->type == MSG_SPAWN_EXEC) {
+		if (st->state != MSG_STATUS_SETUP)
+			return E_BAD_TYPE;
+		if ((r = msg_decode_spawn_exec(p)) != 0)
+			return r;
+		st->state = MSG_STATUS_EXEC;
+		return 0;
+	}
+	if (h->type != MSG_MON_FAILED)
+		return E_BAD_TYPE;
+	if ((r = msg_decode_failed(p, &f)) != 0)
+		return r;
+	/* Once executing, only the execve itself can fail. */
+	if (st->state == MSG_STATUS_EXEC && f.step != STEP_EXEC)
+		return E_BAD_VALUE;
+	st->state = MSG_STATUS_FAILED;
+	st->failed = f;
+	return 0;
 }
 
 int

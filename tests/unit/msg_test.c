@@ -194,6 +194,7 @@ Test(msg, fixed_fds_for_every_type)
 		{ MSG_SPAWN_FDS, -1 }, { MSG_LM_SESSION, 2 },
 		{ MSG_LM_READY, 0 }, { MSG_PTY, 1 }, { MSG_SPAWN_PTY, 1 },
 		{ MSG_REQ_USER, 0 }, { MSG_MON_USER, 0 },
+		{ MSG_SPAWN_EXEC, 0 },
 	};
 	size_t i;
 
@@ -206,7 +207,7 @@ Test(msg, fixed_fds_for_every_type)
 Test(msg, fixed_fds_unknown_types)
 {
 	static const uint16_t unknown[] = {
-		0, 6, 8, 10, 12, 31, 38, 42, 63, 66, 0x7fff, 0xffff,
+		0, 6, 8, 10, 12, 31, 38, 43, 63, 66, 0x7fff, 0xffff,
 	};
 	size_t i;
 
