@@ -198,6 +198,7 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 	} u;
 	struct iovec iov = { dst, want };
 	struct msghdr mh;
+	const int is_pipe = r->pipe;	/* (dst may lie inside r) */
 	ssize_t n;
 	int ret;
 
@@ -211,11 +212,11 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 	if (mh.msg_controllen == 0)
 		mh.msg_control = NULL;
 	do
-		n = r->pipe ? read(sock, dst, want) :
+		n = is_pipe ? read(sock, dst, want) :
 		    recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	/* A pipe carries no descriptors: read it (a spawner's status). */
-	if (n < 0 && errno == ENOTSOCK && !r->pipe) {
+	if (n < 0 && errno == ENOTSOCK && !is_pipe) {
 		r->pipe = 1;
 		return recv_some(r, sock, dst, want, got);
 	}
@@ -226,7 +227,7 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? E_AGAIN :
 		    E_SYS;
-	if ((ret = take_cmsgs(r, &mh)) != 0)
+	if (!is_pipe && (ret = take_cmsgs(r, &mh)) != 0)
 		return ret;
 	*got = (size_t)n;
 	return 0;
