@@ -304,7 +304,7 @@ msgreader_status(struct msgreader *r, int fd, struct msg_status *st)
 {
 	int ret;
 
-	while (st->state != MSG_STATUS_FAILED) {
+	while (st->state != STATUS_FAILED) {
 		if ((ret = msgreader_read(r, fd)) != 0)
 			return ret;
 		ret = msg_decode_status(st, &r->h, &r->payload);

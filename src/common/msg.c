@@ -248,14 +248,14 @@ msg_decode_status(struct msg_status *st, const struct msg_hdr *h,
 
 	if (h->nfds != 0)
 		return E_FD_COUNT;
-	if (st->state == MSG_STATUS_FAILED)
+	if (st->state == STATUS_FAILED)
 		return E_BAD_TYPE;	/* its last word was said */
 	if (h->type == MSG_SPAWN_EXEC) {
-		if (st->state != MSG_STATUS_SETUP)
+		if (st->state != STATUS_SETUP)
 			return E_BAD_TYPE;
 		if ((r = msg_decode_spawn_exec(p)) != 0)
 			return r;
-		st->state = MSG_STATUS_EXEC;
+		st->state = STATUS_EXEC;
 		return 0;
 	}
 	if (h->type != MSG_MON_FAILED)
@@ -263,9 +263,9 @@ msg_decode_status(struct msg_status *st, const struct msg_hdr *h,
 	if ((r = msg_decode_failed(p, &f)) != 0)
 		return r;
 	/* Once executing, only the execve itself can fail. */
-	if (st->state == MSG_STATUS_EXEC && f.step != STEP_EXEC)
+	if (st->state == STATUS_EXEC && f.step != STEP_EXEC)
 		return E_BAD_VALUE;
-	st->state = MSG_STATUS_FAILED;
+	st->state = STATUS_FAILED;
 	st->failed = f;
 	return 0;
 }

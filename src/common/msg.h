@@ -246,9 +246,9 @@ enum deny_reason {
  * the spawner ended before executing it.
  */
 enum msg_status_state {
-	MSG_STATUS_SETUP = 0,	/* nothing read yet */
-	MSG_STATUS_EXEC = 1,	/* MSG_SPAWN_EXEC read */
-	MSG_STATUS_FAILED = 2,	/* MSG_MON_FAILED read, in failed */
+	STATUS_SETUP = 0,	/* nothing read yet */
+	STATUS_EXEC = 1,	/* MSG_SPAWN_EXEC read */
+	STATUS_FAILED = 2,	/* MSG_MON_FAILED read, in failed */
 };
 
 struct msg_status {

@@ -90,7 +90,7 @@ session_free(struct session *s)
 static bool
 setting_up(const struct session *s)
 {
-	return s->statusfd >= 0 && s->st.state == MSG_STATUS_SETUP;
+	return s->statusfd >= 0 && s->st.state == STATUS_SETUP;
 }
 
 /*
@@ -542,7 +542,7 @@ on_status(struct ctx *c, struct session *s, bool alive)
 		status_failed(c, s, &s->st.failed);
 	else if (r != E_EOF)
 		status_violation(c, s, r, alive);
-	else if (s->st.state != MSG_STATUS_EXEC) {
+	else if (s->st.state != STATUS_EXEC) {
 		log_warn("session %llu: uid %u: the spawner ended before "
 		    "executing the program", (unsigned long long)s->id,
 		    (unsigned)s->peer.uid);

@@ -300,7 +300,7 @@ static void
 status_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 {
 	static const enum msg_status_state from[] = {
-		MSG_STATUS_SETUP, MSG_STATUS_EXEC, MSG_STATUS_FAILED,
+		STATUS_SETUP, STATUS_EXEC, STATUS_FAILED,
 	};
 	struct msg_status st;
 	struct buf v;
@@ -314,15 +314,15 @@ status_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 			REQUIRE(st.state == from[i]);
 			continue;
 		}
-		REQUIRE(h->nfds == 0 && from[i] != MSG_STATUS_FAILED);
+		REQUIRE(h->nfds == 0 && from[i] != STATUS_FAILED);
 		if (h->type == MSG_SPAWN_EXEC) {
-			REQUIRE(n == 0 && from[i] == MSG_STATUS_SETUP);
-			REQUIRE(st.state == MSG_STATUS_EXEC);
+			REQUIRE(n == 0 && from[i] == STATUS_SETUP);
+			REQUIRE(st.state == STATUS_EXEC);
 			continue;
 		}
 		REQUIRE(h->type == MSG_MON_FAILED && n == 8);
-		REQUIRE(st.state == MSG_STATUS_FAILED);
-		REQUIRE(from[i] == MSG_STATUS_SETUP ||
+		REQUIRE(st.state == STATUS_FAILED);
+		REQUIRE(from[i] == STATUS_SETUP ||
 		    st.failed.step == STEP_EXEC);
 		small_failed(p, n);
 	}

@@ -63,12 +63,12 @@ static enum outcome
 outcome_of(int r, const struct msg_status *st)
 {
 	if (r == 0) {
-		REQUIRE(st->state == MSG_STATUS_FAILED);
+		REQUIRE(st->state == STATUS_FAILED);
 		return FAILED;
 	}
 	if (r == E_EOF) {
-		REQUIRE(st->state != MSG_STATUS_FAILED);
-		return st->state == MSG_STATUS_EXEC ? RUNS : DIED;
+		REQUIRE(st->state != STATUS_FAILED);
+		return st->state == STATUS_EXEC ? RUNS : DIED;
 	}
 	return VIOLATION;
 }

@@ -1184,15 +1184,15 @@ Test(fdpass, status_pipe_what_a_spawner_says)
 
 	/* The end alone: it ended before executing. */
 	cr_assert_eq(status_of(b, 0, &st), E_EOF);
-	cr_assert_eq(st.state, MSG_STATUS_SETUP);
+	cr_assert_eq(st.state, STATUS_SETUP);
 	/* EXEC, then the end: the program runs. */
 	n = status_bytes(b, 1, 0, 0);
 	cr_assert_eq(status_of(b, n, &st), E_EOF);
-	cr_assert_eq(st.state, MSG_STATUS_EXEC);
+	cr_assert_eq(st.state, STATUS_EXEC);
 	/* A failed step. */
 	n = status_bytes(b, 0, STEP_SETUID, EPERM);
 	cr_assert_eq(status_of(b, n, &st), 0);
-	cr_assert_eq(st.state, MSG_STATUS_FAILED);
+	cr_assert_eq(st.state, STATUS_FAILED);
 	cr_assert_eq(st.failed.step, STEP_SETUID);
 	cr_assert_eq(st.failed.err, EPERM);
 	/* EXEC, then execve failed. */
@@ -1219,7 +1219,7 @@ Test(fdpass, status_pipe_refuses_bad_frames)
 	n = status_bytes(b, 1, 0, 0);
 	n += status_bytes(b + n, 1, 0, 0);
 	cr_assert_eq(status_of(b, n, &st), E_BAD_TYPE);
-	cr_assert_eq(st.state, MSG_STATUS_EXEC);
+	cr_assert_eq(st.state, STATUS_EXEC);
 	/* A failure of another step after EXEC. */
 	n = status_bytes(b, 1, STEP_SETUID, EPERM);
 	cr_assert_eq(status_of(b, n, &st), E_BAD_VALUE);
@@ -1262,10 +1262,10 @@ Test(fdpass, status_pipe_waits_for_a_whole_frame)
 	cr_assert_eq(msgreader_status(&r, p[0], &st), E_AGAIN);
 	cr_assert_eq(write(p[1], b + 7, 10), 10);
 	cr_assert_eq(msgreader_status(&r, p[0], &st), E_AGAIN);
-	cr_assert_eq(st.state, MSG_STATUS_EXEC);
+	cr_assert_eq(st.state, STATUS_EXEC);
 	cr_assert_eq(write(p[1], b + 17, n - 17), (ssize_t)(n - 17));
 	cr_assert_eq(msgreader_status(&r, p[0], &st), 0);
-	cr_assert_eq(st.state, MSG_STATUS_FAILED);
+	cr_assert_eq(st.state, STATUS_FAILED);
 	/* Its last word: nothing more is read. */
 	cr_assert_eq(msgreader_status(&r, p[0], &st), 0);
 	msgreader_free(&r);

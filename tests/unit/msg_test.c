@@ -584,18 +584,18 @@ Test(msg, status_accepts_the_four_orders)
 	/* Nothing (the end follows: the spawner died), EXEC (the program
 	 * runs), FAILED, EXEC then the failure of execve. */
 	memset(&st, 0, sizeof(st));
-	cr_assert_eq(st.state, MSG_STATUS_SETUP);
+	cr_assert_eq(st.state, STATUS_SETUP);
 	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0), 0);
-	cr_assert_eq(st.state, MSG_STATUS_EXEC);
+	cr_assert_eq(st.state, STATUS_EXEC);
 	memset(&st, 0, sizeof(st));
 	cr_assert_eq(status_failed(&st, STEP_SETUID, EPERM), 0);
-	cr_assert_eq(st.state, MSG_STATUS_FAILED);
+	cr_assert_eq(st.state, STATUS_FAILED);
 	cr_assert_eq(st.failed.step, STEP_SETUID);
 	cr_assert_eq(st.failed.err, EPERM);
 	memset(&st, 0, sizeof(st));
 	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0), 0);
 	cr_assert_eq(status_failed(&st, STEP_EXEC, ENOENT), 0);
-	cr_assert_eq(st.state, MSG_STATUS_FAILED);
+	cr_assert_eq(st.state, STATUS_FAILED);
 	cr_assert_eq(st.failed.step, STEP_EXEC);
 	cr_assert_eq(st.failed.err, ENOENT);
 }
@@ -610,13 +610,13 @@ Test(msg, status_refuses_what_breaks_the_order)
 	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0),
 	    E_BAD_TYPE);
 	cr_assert_eq(status_failed(&st, STEP_SETUID, EPERM), E_BAD_VALUE);
-	cr_assert_eq(st.state, MSG_STATUS_EXEC);	/* unchanged */
+	cr_assert_eq(st.state, STATUS_EXEC);	/* unchanged */
 	/* Anything after a failure. */
 	cr_assert_eq(status_failed(&st, STEP_EXEC, ENOENT), 0);
 	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0),
 	    E_BAD_TYPE);
 	cr_assert_eq(status_failed(&st, STEP_EXEC, ENOENT), E_BAD_TYPE);
-	cr_assert_eq(st.state, MSG_STATUS_FAILED);
+	cr_assert_eq(st.state, STATUS_FAILED);
 	cr_assert_eq(st.failed.step, STEP_EXEC);
 }
 
@@ -646,7 +646,7 @@ Test(msg, status_refuses_other_types_fds_and_bad_payloads)
 	cr_assert_eq(status_failed(&st, 0, 0), E_BAD_VALUE);
 	cr_assert_eq(status_failed(&st, STEP_MAX + 1, 0), E_BAD_VALUE);
 	cr_assert_eq(status_failed(&st, STEP_EXEC, 4096), E_BAD_VALUE);
-	cr_assert_eq(st.state, MSG_STATUS_SETUP);
+	cr_assert_eq(st.state, STATUS_SETUP);
 	cr_assert_eq(status_frame(&st, MSG_MON_FAILED, 0, bytes, 8), 0);
 }
 
