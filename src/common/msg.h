@@ -31,7 +31,7 @@
 #define MSG_MAX_FDNUM	1048575u	/* highest descriptor number (nr_open) */
 #define MSG_MAX_WINSIZE	10000u		/* rows or columns of a terminal */
 #define MSG_MAX_USER	256u		/* a user name, without its NUL */
-#define MSG_MAX_STATUS	8u		/* payload on a spawner's status pipe */
+#define MSG_MAX_STATUS	8u		/* payload on a status pipe */
 
 /* Message types: requests even, answers odd; a value is never reused. */
 enum msg_type {

@@ -31,7 +31,7 @@ struct spawn_args {
 	size_t ngroups;
 	const struct req_exec *req;	/* accepted by the monitor */
 	int fdsock;			/* MSG_SPAWN_FDS arrives here, or -1 */
-	int statusfd;			/* status frames go here; CLOEXEC */
+	int statusfd;			/* status frames go here, CLOEXEC */
 	int lfd;			/* -F: report to the listener, or -1 */
 	unsigned int timeout;		/* seconds to wait for the fds */
 	bool inplace;			/* -J: no client, this very process */
