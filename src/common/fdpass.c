@@ -54,6 +54,9 @@ send_first(int sock, struct iovec *iov, int iovcnt, const int *fds,
 	do
 		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
+	/* A pipe (a spawner's status): no descriptors, one writev. */
+	while (n < 0 && (errno == ENOTSOCK || errno == EINTR) && nfds == 0)
+		n = writev(sock, iov, iovcnt);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? E_AGAIN :
 		    errno == EPIPE || errno == ECONNRESET ? E_EOF : E_SYS;
@@ -196,6 +199,7 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 	} u;
 	struct iovec iov = { dst, want };
 	struct msghdr mh;
+	const int is_pipe = r->pipe;	/* (dst may lie inside r) */
 	ssize_t n;
 	int ret;
 
@@ -209,8 +213,14 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 	if (mh.msg_controllen == 0)
 		mh.msg_control = NULL;
 	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = is_pipe ? read(sock, dst, want) :
+		    recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
+	/* A pipe carries no descriptors: read it (a spawner's status). */
+	if (n < 0 && errno == ENOTSOCK && !is_pipe) {
+		r->pipe = 1;
+		return recv_some(r, sock, dst, want, got);
+	}
 	/* A peer that closed with our bytes unread resets the connection:
 	 * the end, between frames, as much as a plain close. */
 	if (n < 0 && errno == ECONNRESET)
@@ -218,7 +228,7 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? E_AGAIN :
 		    E_SYS;
-	if ((ret = take_cmsgs(r, &mh)) != 0)
+	if (!is_pipe && (ret = take_cmsgs(r, &mh)) != 0)
 		return ret;
 	*got = (size_t)n;
 	return 0;
@@ -288,4 +298,20 @@ msgreader_read(struct msgreader *r, int sock)
 	if (ret != E_AGAIN)
 		msgreader_next(r);
 	return ret;
+}
+
+int
+msgreader_status(struct msgreader *r, int fd, struct msg_status *st)
+{
+	int ret;
+
+	while (st->state != STATUS_FAILED) {
+		if ((ret = msgreader_read(r, fd)) != 0)
+			return ret;
+		ret = msg_decode_status(st, &r->h, &r->payload);
+		msgreader_next(r);
+		if (ret != 0)
+			return ret;
+	}
+	return 0;
 }

@@ -2,7 +2,8 @@
 /* Process: any; shared by dive, dived and dived-listener. */
 /*
  * Framed messages over AF_UNIX stream sockets, with descriptors passed as
- * SCM_RIGHTS: one sender and one incremental reader used by every process.
+ * SCM_RIGHTS, and over pipes, which carry none (a spawner's status): one
+ * sender and one incremental reader used by every process.
  */
 #ifndef DIVE_FDPASS_H
 #define DIVE_FDPASS_H
@@ -16,7 +17,10 @@
 /*
  * fdpass_send: send one frame (header and payload) of the given type with
  * nfds descriptors attached to its first byte.  Loops over partial writes;
- * never raises SIGPIPE.  payload may be NULL for an empty message.
+ * never raises SIGPIPE on a socket.  On a pipe (no descriptors) one
+ * writev(2): a frame of at most PIPE_BUF bytes arrives whole or not at
+ * all; SIGPIPE is the caller's to ignore there.  payload may be NULL for
+ * an empty message.
  * Returns 0, E_AGAIN (non-blocking socket full before the first byte went
  * out), E_EOF (peer gone), E_TOO_MANY_FDS or E_SYS.
  */
@@ -37,6 +41,7 @@ struct msgreader {
 	size_t nfds;
 	size_t max_len;		/* payload limit for this peer */
 	size_t max_fds;		/* descriptor limit for this peer */
+	int pipe;		/* reading a pipe: no descriptors */
 };
 
 /* msgreader_init: prepare a reader with its limits (max_fds <= 253). */
@@ -60,6 +65,16 @@ size_t msgreader_take_fds(struct msgreader *r, int *out);
 
 /* msgreader_next: drop the current frame (closing untaken fds). */
 void msgreader_next(struct msgreader *r);
+
+/*
+ * msgreader_status: read a spawner's status pipe fd (r without
+ * descriptors, limited to MSG_MAX_STATUS), each frame checked by
+ * msg_decode_status into st, until MSG_MON_FAILED (0), the end (E_EOF:
+ * st says whether MSG_SPAWN_EXEC came), E_AGAIN, or any error of the
+ * reader or the decoder: a protocol violation.
+ */
+int msgreader_status(struct msgreader *r, int fd, struct msg_status *st)
+    WUR;
 
 /* msgreader_free: drop everything and release the payload buffer. */
 void msgreader_free(struct msgreader *r);

@@ -80,6 +80,7 @@ static void
 session_free(struct session *s)
 {
 	msgreader_free(&s->rd);
+	msgreader_free(&s->srd);
 	decide_free(s);
 	free(s);
 }
@@ -91,20 +92,20 @@ session_free(struct session *s)
 static bool
 setting_up(const struct session *s)
 {
-	return s->statusfd >= 0 && !s->exec_seen;
+	return s->statusfd >= 0 && s->st.state == STATUS_SETUP;
 }
 
 /*
  * Setting up, and nothing on its status pipe yet: it has neither failed
- * nor reached execve (whose mark would be there, unread).
+ * nor reached execve (whose frame would be there, unread).
  */
 static bool
 still_setting_up(const struct session *s)
 {
 	int n = 0;
 
-	return setting_up(s) && ioctl(s->statusfd, FIONREAD, &n) == 0 &&
-	    n == 0;
+	return setting_up(s) && s->srd.got == 0 && !s->srd.have_hdr &&
+	    ioctl(s->statusfd, FIONREAD, &n) == 0 && n == 0;
 }
 
 /*
@@ -274,6 +275,8 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	}
 	s->child = h.pid;
 	s->statusfd = h.statusfd;
+	/* Frames as on every channel; a pipe carries no descriptors. */
+	msgreader_init(&s->srd, MSG_MAX_STATUS, 0);
 	ep_add(c, s->statusfd, &s->stag);
 	return;
  fail:
@@ -432,9 +435,8 @@ static const struct msg_table mon_from_listener = { "listener", "monitor",
 static void
 off_table(struct ctx *c, struct session *s)
 {
-	log_warn("session %llu: uid %u pid %d: listener protocol violation: "
-	    "unexpected message: type %u %s", (unsigned long long)s->id,
-	    (unsigned)s->peer.uid, (int)s->peer.pid, s->rd.h.type, s->rx.why);
+	slog(s, LOG_WARNING, "listener protocol violation: unexpected "
+	    "message: type %u %s", s->rd.h.type, s->rx.why);
 	s->pol.why = "unexpected message";
 	listener_gone(c, s);
 }
@@ -472,63 +474,77 @@ on_session(struct ctx *c, struct session *s)
 }
 
 /*
- * The status pipe: SPAWN_EXEC_MARK just before execve, a struct
- * msg_failed if a step fails, then the end.  The end with neither: the
- * spawner died before executing the program.
+ * The spawner broke the protocol of its status pipe: fail closed, as if
+ * it had failed to execute; whatever it was about to do, it does not do
+ * it now.  Only while not yet reaped (alive) is the pid still its own.
  */
 static void
-on_status(struct ctx *c, struct session *s)
+status_violation(struct ctx *c, struct session *s, int r, bool alive)
 {
-	struct msg_failed f;
-	struct buf b;
-	uint8_t data[16], *p = data;
-	char why[128];
-	const char *w;
-	ssize_t n;
+	slog_uid(s, LOG_WARNING, "spawner protocol violation on its status "
+	    "pipe: %s", err_str(r));
+	if (alive && s->child > 0)
+		(void)kill(s->child, SIGKILL);
+	start_failed(c, s, STEP_EXEC, EIO);
+}
 
-	for (;;) {
-		if ((n = read(s->statusfd, data, sizeof(data))) < 0 &&
-		    errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return;
-		if (n <= 0 || s->exec_seen || data[0] != SPAWN_EXEC_MARK)
-			break;
-		s->exec_seen = true;
-		if (n-- > 1) {
-			p++;
-			break;
-		}
+static void
+status_failed(struct ctx *c, struct session *s, const struct msg_failed *f)
+{
+	char why[128];
+	const char *w = spawn_err_str(f, why, sizeof(why));
+
+	slog_uid(s, LOG_NOTICE, "cannot %s%s%s", spawn_step_str(f->step),
+	    *w != '\0' ? ": " : "", w);
+	start_failed(c, s, f->step, f->err);
+}
+
+/* The end of the status pipe after MSG_SPAWN_EXEC: the program runs. */
+static void
+status_executed(struct ctx *c, struct session *s)
+{
+	struct msg_started m = { (int32_t)s->child };
+	struct buf b;
+
+	s->state = S_RUNNING;
+	/* -D: the spawner has told the start itself, and the end of a
+	 * detached program is not ours to see. */
+	if (c->o->children_daemon)
+		decide_end(c, s, NULL, NULL);
+	else {
+		buf_init(&b, MSG_MAX_SMALL);
+		if (msg_encode_started(&b, &m) == 0)
+			send_small(c, s, MSG_MON_STARTED, &b);
+		else
+			buf_free(&b);
 	}
+}
+
+/*
+ * The status pipe, read as every channel is (msgreader_status, with
+ * msg_decode_status): MSG_SPAWN_EXEC just before execve, MSG_MON_FAILED
+ * if a step fails, then the end.  The end without either: the spawner
+ * died before executing the program.  alive: s->child is not yet reaped.
+ */
+static void
+on_status(struct ctx *c, struct session *s, bool alive)
+{
+	int r;
+
+	if ((r = msgreader_status(&s->srd, s->statusfd, &s->st)) == E_AGAIN)
+		return;
 	ep_close(c, &s->statusfd);
-	buf_view(&b, p, n > 0 ? (size_t)n : 0);
-	if (n > 0 && msg_decode_failed(&b, &f) == 0) {
-		w = spawn_err_str(&f, why, sizeof(why));
-		slog_uid(s, LOG_NOTICE, "cannot %s%s%s", spawn_step_str(f.step),
-		    *w != '\0' ? ": " : "", w);
-		start_failed(c, s, f.step, f.err);
-	} else if (n != 0) {
-		start_failed(c, s, STEP_EXEC, EIO);
-	} else if (!s->exec_seen) {
+	msgreader_free(&s->srd);
+	if (r == 0)
+		status_failed(c, s, &s->st.failed);
+	else if (r != E_EOF)
+		status_violation(c, s, r, alive);
+	else if (s->st.state != STATUS_EXEC) {
 		slog_uid(s, LOG_WARNING, "the spawner ended before executing "
 		    "the program");
 		start_failed(c, s, STEP_SETUP_DIED, 0);
 	} else {
-		/* End of file without a report: the program was executed. */
-		s->state = S_RUNNING;
-		/* -D: the spawner has told the start itself, and the end of
-		 * a detached program is not ours to see. */
-		if (c->o->children_daemon)
-			decide_end(c, s, NULL, NULL);
-		else {
-			struct msg_started m = { (int32_t)s->child };
-
-			buf_init(&b, MSG_MAX_SMALL);
-			if (msg_encode_started(&b, &m) == 0)
-				send_small(c, s, MSG_MON_STARTED, &b);
-			else
-				buf_free(&b);
-		}
+		status_executed(c, s);
 		/* Nothing more to say; listener_gone() frees s if it can. */
 		if (no_wait(c) && s->lfd >= 0) {
 			listener_gone(c, s);
@@ -545,7 +561,7 @@ reaped(struct ctx *c, struct session *s, const siginfo_t *si)
 	struct buf b;
 
 	if (s->statusfd >= 0)	/* report the start before the end */
-		on_status(c, s);
+		on_status(c, s, false);
 	/* -D: this was the spawner, not the program; on_status records. */
 	if (!c->o->children_daemon)
 		decide_end(c, s, si, NULL);
@@ -819,7 +835,7 @@ loop_run(struct ctx *c)
 				break;
 			case EV_STATUS:
 				if (t->s->statusfd >= 0)
-					on_status(c, t->s);
+					on_status(c, t->s, true);
 				break;
 			}
 		}

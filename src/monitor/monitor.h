@@ -103,10 +103,11 @@ struct session {
 	int lfd;			/* to the listener, -1 once it is gone */
 	int statusfd;			/* spawner's status pipe, -1 if none */
 	pid_t child;			/* program (or spawner), 0 if none */
-	bool exec_seen;			/* SPAWN_EXEC_MARK read */
+	struct msg_status st;		/* what its status pipe said */
 	bool counted;			/* holds a connection slot (creds.c) */
 	struct msgreader rd;
 	struct msg_rx rx;		/* its ONCE messages (msg_dispatch) */
+	struct msgreader srd;		/* of statusfd */
 	struct evtag ltag, stag;
 	struct sess_pol pol;
 };

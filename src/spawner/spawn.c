@@ -54,13 +54,20 @@ struct spawn {
 	int exec_fd;			/* and the file, O_PATH */
 };
 
+/*
+ * A failure, as one frame of the one codec: on the status pipe to the
+ * monitor, which passes it on, or with -F (no pipe) the very same frame
+ * to the listener.  The frame (20 bytes) is at most PIPE_BUF, so one
+ * write of it on the pipe is atomic: a spawner killed while it writes
+ * leaves the whole frame or none.
+ */
 static void
 report(const struct spawn *sp, uint16_t type, struct buf *b)
 {
-	if (sp->statusfd >= 0)
-		(void)!write(sp->statusfd, b->d, b->len);
-	else if (sp->lfd >= 0)
-		(void)!fdpass_send(sp->lfd, type, b, NULL, 0);
+	int fd = sp->statusfd >= 0 ? sp->statusfd : sp->lfd;
+
+	if (fd >= 0)
+		(void)!fdpass_send(fd, type, b, NULL, 0);
 }
 
 static void __attribute__((noreturn))
@@ -82,7 +89,7 @@ fail(struct spawn *sp, uint32_t step, int err)
 		log_notice("uid %u pid %d: cannot %s%s%s",
 		    (unsigned)sp->a->peer.uid, (int)sp->a->peer.pid,
 		    spawn_step_str(step), *why != '\0' ? ": " : "", why);
-	buf_init(&b, MSG_MAX_SMALL);
+	buf_init(&b, MSG_MAX_STATUS);
 	if (msg_encode_failed(&b, &f) == 0)
 		report(sp, MSG_MON_FAILED, &b);
 	_exit(SPAWN_EXIT_FAILED);
@@ -436,29 +443,35 @@ wait_pid1(pid_t child)
 }
 
 /*
- * Pass the child's status reports on to the monitor until the child
- * executes or ends.  True if it executed the program (the mark of
- * execute() and nothing after it).
+ * Pass the child's status frames on to the monitor, byte for byte (the
+ * monitor judges them), until the child executes or ends.  True if it
+ * executed the program: its MSG_SPAWN_EXEC frame and nothing after it.
+ * The child's frames are written whole (report()), and are smaller than
+ * b together: each read takes whole frames, each write passes them on
+ * whole, under PIPE_BUF.
  */
 static bool
 relay_status(int from, int to)
 {
-	uint8_t b[64];
+	uint8_t b[64], exec[MSG_HDR_LEN];
 	size_t total = 0;
-	bool mark = false;
+	bool first = false;
 	ssize_t n;
 
+	msg_hdr_pack(exec, MSG_SPAWN_EXEC, 0, 0);
 	for (;;) {
 		if ((n = read(from, b, sizeof(b))) < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
-		mark |= total == 0 && b[0] == SPAWN_EXEC_MARK;
+		if (total == 0)
+			first = n >= MSG_HDR_LEN &&
+			    memcmp(b, exec, MSG_HDR_LEN) == 0;
 		total += (size_t)n;
 		(void)!write(to, b, (size_t)n);
 	}
 	(void)close(from);
-	return mark && total == 1;
+	return first && total == MSG_HDR_LEN;
 }
 
 /*
@@ -692,6 +705,24 @@ exec_decided(struct spawn *sp)
 		    sp->envp, AT_EMPTY_PATH);
 }
 
+/*
+ * MSG_SPAWN_EXEC, the last frame before execve.  The status pipe is
+ * close-on-exec: when execve succeeds the pipe ends right after this
+ * frame, which tells the monitor the program runs; when it fails,
+ * fail() sends STEP_EXEC after it.  An end without it: the spawner ended
+ * before executing.  12 bytes, at most PIPE_BUF: one atomic write.
+ */
+static void
+report_exec(const struct spawn *sp)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (sp->statusfd >= 0 && msg_encode_spawn_exec(&b) == 0)
+		(void)!fdpass_send(sp->statusfd, MSG_SPAWN_EXEC, &b, NULL, 0);
+	buf_free(&b);
+}
+
 static void
 execute(struct spawn *sp)
 {
@@ -702,9 +733,7 @@ execute(struct spawn *sp)
 	 * dies with its waiter); the monitor learns that it is executed. */
 	if (!sp->pid1)
 		(void)ns_die_with_parent(false);
-	if (sp->statusfd >= 0)
-		(void)!write(sp->statusfd, &(const uint8_t){ SPAWN_EXEC_MARK },
-		    1);
+	report_exec(sp);
 	if (!sp->a->inplace)
 		(void)signal(SIGPIPE, SIG_DFL);
 	if (sp->a->exec_path != NULL) {

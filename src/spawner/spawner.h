@@ -49,7 +49,7 @@ struct spawn_args {
 	size_t ngroups;
 	const struct req_exec *req;	/* accepted by the monitor */
 	int fdsock;			/* MSG_SPAWN_FDS arrives here, or -1 */
-	int statusfd;			/* failures reported here; CLOEXEC */
+	int statusfd;			/* status frames go here, CLOEXEC */
 	int lfd;			/* -F: report to the listener, or -1 */
 	unsigned int timeout;		/* seconds to wait for the fds */
 	bool inplace;			/* -J: no client, this very process */
@@ -62,13 +62,6 @@ struct spawn_args {
 	pid_t monitor;			/* the spawner's parent (spawn_fork) */
 	const struct ns_kept *ns;	/* -N, opened at start-up */
 };
-
-/*
- * Written on the status pipe just before execve: the end of the pipe
- * without it means the spawner ended before executing the program.  (A
- * struct msg_failed, which may follow, starts with a zero byte.)
- */
-#define SPAWN_EXEC_MARK 0x78u
 
 /* The monitor's side of a spawner being started (launch.c). */
 struct spawn_handle {

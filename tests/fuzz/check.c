@@ -296,6 +296,56 @@ small_session(const uint8_t *p, size_t n)
 	buf_free(&b);
 }
 
+static void
+spawn_exec(const uint8_t *p, size_t n)
+{
+	struct buf v, b;
+
+	buf_view(&v, p, n);
+	if (msg_decode_spawn_exec(&v) != 0)
+		return;
+	buf_init(&b, 0);
+	REQUIRE(msg_encode_spawn_exec(&b) == 0);
+	same_bytes(&b, p, n);
+	buf_free(&b);
+}
+
+/*
+ * A spawner's status frame, after each of the three states: only its two
+ * types, without descriptors, in their order; st unchanged if refused.
+ */
+static void
+status_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
+{
+	static const enum msg_status_state from[] = {
+		STATUS_SETUP, STATUS_EXEC, STATUS_FAILED,
+	};
+	struct msg_status st;
+	struct buf v;
+	size_t i;
+
+	for (i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
+		memset(&st, 0, sizeof(st));
+		st.state = from[i];
+		buf_view(&v, p, n);
+		if (msg_decode_status(&st, h, &v) != 0) {
+			REQUIRE(st.state == from[i]);
+			continue;
+		}
+		REQUIRE(h->nfds == 0 && from[i] != STATUS_FAILED);
+		if (h->type == MSG_SPAWN_EXEC) {
+			REQUIRE(n == 0 && from[i] == STATUS_SETUP);
+			REQUIRE(st.state == STATUS_EXEC);
+			continue;
+		}
+		REQUIRE(h->type == MSG_MON_FAILED && n == 8);
+		REQUIRE(st.state == STATUS_FAILED);
+		REQUIRE(from[i] == STATUS_SETUP ||
+		    st.failed.step == STEP_EXEC);
+		small_failed(p, n);
+	}
+}
+
 void
 fz_client_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 {
@@ -353,6 +403,7 @@ void
 fz_monitor_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 {
 	dispatch_all(h);
+	status_frame(h, p, n);
 	switch (h->type) {
 	case MSG_MON_EXEC:
 		monitor_exec(p, n);
@@ -380,6 +431,9 @@ fz_monitor_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 		break;
 	case MSG_MON_USER:
 		small_user(p, n);
+		break;
+	case MSG_SPAWN_EXEC:
+		spawn_exec(p, n);
 		break;
 	default:
 		break;

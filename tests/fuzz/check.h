@@ -33,10 +33,18 @@ void fz_client_frame(const struct msg_hdr *h, const uint8_t *p, size_t n);
 /*
  * fz_monitor_frame: a frame the monitor decodes: from a listener
  * (MSG_MON_*), from the listener master (MSG_LM_READY), from a spawner's
- * status pipe (struct msg_failed), and what the listener master and the
- * spawner decode from the monitor and a listener.
+ * status pipe (MSG_SPAWN_EXEC, MSG_MON_FAILED, through msg_decode_status
+ * after each state), and what the listener master and the spawner decode
+ * from the monitor and a listener.
  */
 void fz_monitor_frame(const struct msg_hdr *h, const uint8_t *p, size_t n);
+
+/*
+ * fz_status_stream: n bytes on a spawner's status pipe, written chunk
+ * bytes at a time (0: at once), read as the monitor reads them; the
+ * outcome must be the one the protocol gives for those bytes (status.c).
+ */
+void fz_status_stream(const uint8_t *d, size_t n, size_t chunk);
 
 /*
  * fz_split_frame: header and payload of a fuzz input: the first

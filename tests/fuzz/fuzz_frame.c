@@ -5,7 +5,8 @@
  * or a listener could send them; each whole frame then goes to the
  * decoders of its side.  Input: four bytes of set-up, then the stream:
  *   [0] reader's payload limit: 0, MSG_MAX_SMALL, 4096 or MSG_MAX_LEN
- *       (bits 0-1); bit 2: the monitor's decoders, else the client's
+ *       (bits 0-1); bit 2: the monitor's decoders, else the client's;
+ *       bit 3: a spawner's status pipe instead (status.c: only [1] counts)
  *   [1] bytes per write (0: all at once)
  *   [2] descriptors sent with the first write (bits 0-2) and with the
  *       second (bits 3-5); the reader's descriptor limit (bits 6-7):
@@ -124,6 +125,12 @@ LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 
 	if (n < SETUP || n > MAX_INPUT)
 		return 0;
+	if (d[0] & 8) {
+		before = open_fds();
+		fz_status_stream(d + SETUP, n - SETUP, d[1]);
+		REQUIRE(open_fds() == before);
+		return 0;
+	}
 	monitor = (d[0] & 4) != 0;
 	chunk = d[1] != 0 ? d[1] : n;
 	before = open_fds();

@@ -2,7 +2,8 @@
 /*
  * libFuzzer target: what the monitor (root) decodes: a listener's
  * MSG_MON_* messages, the listener master's MSG_LM_READY, a spawner's
- * status report; and the monitor's own messages as the listener master
+ * status frames (after each state of its pipe); and the monitor's own
+ * messages as the listener master
  * and the listeners decode them.  Input: a frame header, then the
  * payload.
  */

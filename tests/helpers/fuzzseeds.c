@@ -245,6 +245,7 @@ small_seeds(void)
 	small("mon", "mon-error-past", MSG_MON_ERROR, 'u', E_MAX_CODE + 1, 0);
 	small("mon", "mon-sendfds", MSG_MON_SENDFDS, 'n', 0, 0);
 	small("mon", "spawn-fds", MSG_SPAWN_FDS, 'n', 0, 0);
+	small("mon", "spawn-exec", MSG_SPAWN_EXEC, 'n', 0, 0);
 	user_seed("req", "user", MSG_REQ_USER, "root");
 	user_seed("mon", "mon-user", MSG_MON_USER, "u@example.org");
 }
@@ -307,6 +308,55 @@ frame_seeds(void)
 	buf_free(&m);
 	buf_free(&sig);
 	buf_free(&err);
+}
+
+/* frame, set-up bit 3: a spawner's frames on its status pipe (status.c). */
+static void
+status_stream(const char *name, uint8_t chunk, int nexec, uint32_t step,
+    int32_t err, size_t cut)
+{
+	const struct msg_failed f = { step, err };
+	const uint8_t setup[4] = { 8, chunk, 0, 0 };
+	struct buf out, p, none;
+	int i;
+
+	buf_init(&out, 256);
+	buf_init(&p, MSG_MAX_STATUS);
+	buf_init(&none, 0);
+	if (buf_put_bytes(&out, setup, sizeof(setup)) != 0 ||
+	    msg_encode_spawn_exec(&none) != 0)
+		die("status");
+	for (i = 0; i < nexec; i++)
+		frame(&out, MSG_SPAWN_EXEC, 0, &none);
+	if (step != 0) {
+		if (msg_encode_failed(&p, &f) != 0)
+			die("encode");
+		frame(&out, MSG_MON_FAILED, 0, &p);
+	}
+	write_file("frame", name, out.d, out.len - (cut < out.len ? cut :
+	    0));
+	buf_free(&out);
+	buf_free(&p);
+	buf_free(&none);
+}
+
+static void
+status_seeds(void)
+{
+	/* The format before frames: a mark byte, a headerless failure. */
+	static const uint8_t old[] = { 8, 0, 0, 0, 0x78, 0, 0, 0, STEP_EXEC,
+		0, 0, 0, 2 };
+
+	status_stream("status-died", 0, 0, 0, 0, 0);
+	status_stream("status-exec", 0, 1, 0, 0, 0);
+	status_stream("status-exec-bytewise", 1, 1, 0, 0, 0);
+	status_stream("status-failed", 0, 0, STEP_SETUID, 1, 0);
+	status_stream("status-exec-failed", 5, 1, STEP_EXEC, 2, 0);
+	status_stream("status-exec-exec", 0, 2, 0, 0, 0);
+	status_stream("status-exec-failed-other", 0, 1, STEP_CAPS, 1, 0);
+	status_stream("status-failed-truncated", 0, 0, STEP_CHDIR, 2, 3);
+	status_stream("status-exec-truncated", 0, 1, 0, 0, 1);
+	write_file("frame", "status-old-format", old, sizeof(old));
 }
 
 /* config: texts in the language of dived.conf(5). */
@@ -391,6 +441,7 @@ main(int argc, char **argv)
 	exec_seeds();
 	small_seeds();
 	frame_seeds();
+	status_seeds();
 	option_seeds();
 	config_seeds();
 	return 0;

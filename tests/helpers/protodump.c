@@ -16,22 +16,32 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "errors.h"
 #include "msg.h"
 #include "num.h"
 
-/* The types a test may name, by their MSG_ names in lower case. */
-static const struct {
-	const char *name;
-	uint16_t type;
-} types[] = {
-	{ "hello", MSG_HELLO },
-	{ "req_exec", MSG_REQ_EXEC },
-	{ "error", MSG_ERROR },
-	{ "req_user", MSG_REQ_USER },
-};
 #include "msgtables.h"
+
+/* Every type by its name; a test names one in lower case, without MSG_. */
+static const struct {
+	uint16_t type;
+	const char *name;
+} types[] = {
+	{ MSG_HELLO, "MSG_HELLO" }, { MSG_REQ_EXEC, "MSG_REQ_EXEC" },
+	{ MSG_STARTED, "MSG_STARTED" }, { MSG_REQ_SIGNAL, "MSG_REQ_SIGNAL" },
+	{ MSG_EXITED, "MSG_EXITED" }, { MSG_FAILED, "MSG_FAILED" },
+	{ MSG_ERROR, "MSG_ERROR" }, { MSG_PTY, "MSG_PTY" },
+	{ MSG_REQ_USER, "MSG_REQ_USER" }, { MSG_MON_EXEC, "MSG_MON_EXEC" },
+	{ MSG_MON_SENDFDS, "MSG_MON_SENDFDS" },
+	{ MSG_MON_SIGNAL, "MSG_MON_SIGNAL" },
+	{ MSG_MON_STARTED, "MSG_MON_STARTED" },
+	{ MSG_MON_ERROR, "MSG_MON_ERROR" }, { MSG_MON_FAILED, "MSG_MON_FAILED" },
+	{ MSG_MON_EXITED, "MSG_MON_EXITED" }, { MSG_MON_USER, "MSG_MON_USER" },
+	{ MSG_SPAWN_FDS, "MSG_SPAWN_FDS" }, { MSG_SPAWN_PTY, "MSG_SPAWN_PTY" },
+	{ MSG_LM_SESSION, "MSG_LM_SESSION" }, { MSG_LM_READY, "MSG_LM_READY" },
+};
 
 static int
 dump(uint16_t type, uint16_t nfds, const struct buf *b)
@@ -64,7 +74,7 @@ type_of(const char *name, uint16_t *type)
 	size_t i;
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(types[i].name, name) == 0) {
+		if (strcasecmp(types[i].name + 4, name) == 0) {
 			*type = types[i].type;
 			return 0;
 		}
@@ -110,7 +120,8 @@ frame(int argc, char **argv)
 	buf_init(&b, MSG_MAX_SMALL + MSG_MAX_USER + 8);
 	if (strcmp(argv[1], "error") == 0) {
 		if (num_parse(argv[2], 1, E_MAX_CODE, &code) == 0)
-			r = msg_encode_u32(&b, (uint32_t)code) != 0 ||
+			r = msg_encode_error(&b, &(struct msg_error){
+			    (uint32_t)code }) != 0 ||
 			    dump(MSG_ERROR, 0, &b) != 0;
 	} else if (strcmp(argv[1], "user") == 0) {
 		r = msg_encode_user(&b, argv[2]) != 0 ||
@@ -135,23 +146,6 @@ limits(void)
 	printf("MSG_MAGIC 0x%08x\n", MSG_MAGIC);
 }
 
-static const struct {
-	uint16_t type;
-	const char *name;
-} types[] = {
-	{ MSG_HELLO, "MSG_HELLO" }, { MSG_REQ_EXEC, "MSG_REQ_EXEC" },
-	{ MSG_STARTED, "MSG_STARTED" }, { MSG_REQ_SIGNAL, "MSG_REQ_SIGNAL" },
-	{ MSG_EXITED, "MSG_EXITED" }, { MSG_FAILED, "MSG_FAILED" },
-	{ MSG_ERROR, "MSG_ERROR" }, { MSG_PTY, "MSG_PTY" },
-	{ MSG_REQ_USER, "MSG_REQ_USER" }, { MSG_MON_EXEC, "MSG_MON_EXEC" },
-	{ MSG_MON_SENDFDS, "MSG_MON_SENDFDS" },
-	{ MSG_MON_SIGNAL, "MSG_MON_SIGNAL" },
-	{ MSG_MON_STARTED, "MSG_MON_STARTED" },
-	{ MSG_MON_ERROR, "MSG_MON_ERROR" }, { MSG_MON_FAILED, "MSG_MON_FAILED" },
-	{ MSG_MON_EXITED, "MSG_MON_EXITED" }, { MSG_MON_USER, "MSG_MON_USER" },
-	{ MSG_SPAWN_FDS, "MSG_SPAWN_FDS" }, { MSG_SPAWN_PTY, "MSG_SPAWN_PTY" },
-	{ MSG_LM_SESSION, "MSG_LM_SESSION" }, { MSG_LM_READY, "MSG_LM_READY" },
-};
 
 /*
  * The states of each table of msg_tables (in its order), by value, as

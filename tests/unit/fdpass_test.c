@@ -1081,3 +1081,193 @@ Test(fdpass, close_all_skips_minus_one_and_resets)
 	cr_assert_not(is_open(a));
 	cr_assert_not(is_open(b));
 }
+
+/* ---- a spawner's status pipe: frames without descriptors ---- */
+
+/* A pipe as the monitor has it: close-on-exec, the read end non-blocking. */
+static void
+make_pipe(int p[2])
+{
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	set_nonblock(p[0]);
+}
+
+/*
+ * Write n bytes on a new status pipe, close it, and read it as the
+ * monitor does; the reader's result, and what st says.
+ */
+static int
+status_of(const void *bytes, size_t n, struct msg_status *st)
+{
+	struct msgreader r;
+	int p[2], ret;
+
+	make_pipe(p);
+	cr_assert_eq(write(p[1], bytes, n), (ssize_t)n);
+	cr_assert_eq(close(p[1]), 0);
+	memset(st, 0, sizeof(*st));
+	msgreader_init(&r, MSG_MAX_STATUS, 0);
+	ret = msgreader_status(&r, p[0], st);
+	cr_assert_neq(ret, E_AGAIN);	/* the writer has gone */
+	msgreader_free(&r);
+	(void)close(p[0]);
+	return ret;
+}
+
+/* The frames a spawner writes: EXEC, and a failure of step. */
+static size_t
+status_bytes(uint8_t *out, int exec, uint32_t step, int32_t err)
+{
+	const struct msg_failed f = { step, err };
+	struct buf b;
+	size_t n = 0;
+
+	if (exec) {
+		msg_hdr_pack(out, MSG_SPAWN_EXEC, 0, 0);
+		n = MSG_HDR_LEN;
+	}
+	if (step != 0) {
+		buf_init(&b, MSG_MAX_STATUS);
+		cr_assert_eq(msg_encode_failed(&b, &f), 0);
+		msg_hdr_pack(out + n, MSG_MON_FAILED, 0, (uint32_t)b.len);
+		memcpy(out + n + MSG_HDR_LEN, b.d, b.len);
+		n += MSG_HDR_LEN + b.len;
+		buf_free(&b);
+	}
+	return n;
+}
+
+Test(fdpass, send_on_a_pipe_writes_one_frame)
+{
+	const struct msg_failed f = { STEP_CHDIR, ENOENT };
+	struct msgreader r;
+	struct buf b;
+	uint8_t want[64], got[64];
+	int p[2], fd = 0;
+
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	buf_init(&b, MSG_MAX_STATUS);
+	cr_assert_eq(msg_encode_failed(&b, &f), 0);
+	cr_assert_eq(fdpass_send(p[1], MSG_MON_FAILED, &b, NULL, 0), 0);
+	cr_assert_eq(fdpass_send(p[1], MSG_SPAWN_EXEC, NULL, NULL, 0), 0);
+	/* A pipe cannot carry descriptors: refused, nothing written. */
+	cr_assert_neq(fdpass_send(p[1], MSG_SPAWN_EXEC, NULL, &fd, 1), 0);
+	cr_assert_eq(close(p[1]), 0);
+	msg_hdr_pack(want, MSG_MON_FAILED, 0, 8);
+	memcpy(want + MSG_HDR_LEN, b.d, 8);
+	msg_hdr_pack(want + 20, MSG_SPAWN_EXEC, 0, 0);
+	cr_assert_eq(read(p[0], got, sizeof(got)), 32);
+	cr_assert_eq(memcmp(got, want, 32), 0);
+	(void)close(p[0]);
+	/* And the reader reads a pipe. */
+	make_pipe(p);
+	cr_assert_eq(fdpass_send(p[1], MSG_MON_FAILED, &b, NULL, 0), 0);
+	msgreader_init(&r, MSG_MAX_STATUS, 0);
+	cr_assert_eq(msgreader_read(&r, p[0]), 0);
+	cr_assert_eq(r.h.type, MSG_MON_FAILED);
+	cr_assert_eq(r.payload.len, 8);
+	cr_assert_eq(r.nfds, 0);
+	msgreader_next(&r);
+	cr_assert_eq(msgreader_read(&r, p[0]), E_AGAIN);
+	cr_assert_eq(close(p[1]), 0);
+	cr_assert_eq(msgreader_read(&r, p[0]), E_EOF);
+	msgreader_free(&r);
+	(void)close(p[0]);
+	buf_free(&b);
+}
+
+Test(fdpass, status_pipe_what_a_spawner_says)
+{
+	struct msg_status st;
+	uint8_t b[64] = { 0 };
+	size_t n;
+
+	/* The end alone: it ended before executing. */
+	cr_assert_eq(status_of(b, 0, &st), E_EOF);
+	cr_assert_eq(st.state, STATUS_SETUP);
+	/* EXEC, then the end: the program runs. */
+	n = status_bytes(b, 1, 0, 0);
+	cr_assert_eq(status_of(b, n, &st), E_EOF);
+	cr_assert_eq(st.state, STATUS_EXEC);
+	/* A failed step. */
+	n = status_bytes(b, 0, STEP_SETUID, EPERM);
+	cr_assert_eq(status_of(b, n, &st), 0);
+	cr_assert_eq(st.state, STATUS_FAILED);
+	cr_assert_eq(st.failed.step, STEP_SETUID);
+	cr_assert_eq(st.failed.err, EPERM);
+	/* EXEC, then execve failed. */
+	n = status_bytes(b, 1, STEP_EXEC, ENOENT);
+	cr_assert_eq(status_of(b, n, &st), 0);
+	cr_assert_eq(st.failed.step, STEP_EXEC);
+	cr_assert_eq(st.failed.err, ENOENT);
+}
+
+Test(fdpass, status_pipe_refuses_bad_frames)
+{
+	/* The old format: a mark byte and a headerless failure. */
+	static const uint8_t old[] = { 0x78, 0, 0, 0, STEP_EXEC, 0, 0, 0, 2 };
+	struct msg_status st;
+	uint8_t b[128];
+	size_t n;
+	int before = count_fds();
+
+	cr_assert_eq(status_of(old, sizeof(old), &st), E_TRUNCATED);
+	cr_assert_eq(status_of(old, 1, &st), E_TRUNCATED);
+	memset(b, 0x78, MSG_HDR_LEN);
+	cr_assert_eq(status_of(b, MSG_HDR_LEN, &st), E_BAD_MAGIC);
+	/* Two EXEC. */
+	n = status_bytes(b, 1, 0, 0);
+	n += status_bytes(b + n, 1, 0, 0);
+	cr_assert_eq(status_of(b, n, &st), E_BAD_TYPE);
+	cr_assert_eq(st.state, STATUS_EXEC);
+	/* A failure of another step after EXEC. */
+	n = status_bytes(b, 1, STEP_SETUID, EPERM);
+	cr_assert_eq(status_of(b, n, &st), E_BAD_VALUE);
+	/* Truncated: inside the header, inside the payload. */
+	n = status_bytes(b, 1, STEP_EXEC, ENOENT);
+	cr_assert_eq(status_of(b, 5, &st), E_TRUNCATED);
+	cr_assert_eq(status_of(b, n - 1, &st), E_TRUNCATED);
+	/* Longer than the limit: refused from the header. */
+	msg_hdr_pack(b, MSG_MON_FAILED, 0, MSG_MAX_STATUS + 1);
+	memset(b + MSG_HDR_LEN, 0, MSG_MAX_STATUS + 1);
+	cr_assert_eq(status_of(b, MSG_HDR_LEN + MSG_MAX_STATUS + 1, &st),
+	    E_TOO_LONG);
+	msg_hdr_pack(b, MSG_MON_FAILED, 0, 0xffffffffu);
+	cr_assert_eq(status_of(b, MSG_HDR_LEN, &st), E_TOO_LONG);
+	/* Descriptors announced. */
+	msg_hdr_pack(b, MSG_SPAWN_EXEC, 1, 0);
+	cr_assert_eq(status_of(b, MSG_HDR_LEN, &st), E_TOO_MANY_FDS);
+	/* Another type, a payload where there is none. */
+	msg_hdr_pack(b, MSG_MON_STARTED, 0, 4);
+	memset(b + MSG_HDR_LEN, 0, 4);
+	cr_assert_eq(status_of(b, MSG_HDR_LEN + 4, &st), E_BAD_TYPE);
+	msg_hdr_pack(b, MSG_SPAWN_EXEC, 0, 1);
+	cr_assert_eq(status_of(b, MSG_HDR_LEN + 1, &st), E_TRAILING);
+	cr_assert_eq(count_fds(), before);
+}
+
+Test(fdpass, status_pipe_waits_for_a_whole_frame)
+{
+	struct msgreader r;
+	struct msg_status st;
+	uint8_t b[64];
+	size_t n = status_bytes(b, 1, STEP_EXEC, ENOENT);
+	int p[2];
+
+	make_pipe(p);
+	memset(&st, 0, sizeof(st));
+	msgreader_init(&r, MSG_MAX_STATUS, 0);
+	cr_assert_eq(msgreader_status(&r, p[0], &st), E_AGAIN);
+	cr_assert_eq(write(p[1], b, 7), 7);
+	cr_assert_eq(msgreader_status(&r, p[0], &st), E_AGAIN);
+	cr_assert_eq(write(p[1], b + 7, 10), 10);
+	cr_assert_eq(msgreader_status(&r, p[0], &st), E_AGAIN);
+	cr_assert_eq(st.state, STATUS_EXEC);
+	cr_assert_eq(write(p[1], b + 17, n - 17), (ssize_t)(n - 17));
+	cr_assert_eq(msgreader_status(&r, p[0], &st), 0);
+	cr_assert_eq(st.state, STATUS_FAILED);
+	/* Its last word: nothing more is read. */
+	cr_assert_eq(msgreader_status(&r, p[0], &st), 0);
+	msgreader_free(&r);
+	close_fds(p, 2);
+}
