@@ -82,7 +82,7 @@ LISTENER_LDFLAGS = $(if $(SAN),,$(if $(STATIC_LISTENER),$(call ld-option,\
 LISTENER_NONSS = -Wl,--defsym=getpwuid=nonss_getpwuid \
 		 -Wl,--defsym=initgroups=nonss_initgroups
 
-INC      = -Isrc/common
+INC      = -Isrc/common -Isrc/plan
 CFLAGS  += $(OPT) $(WARN) $(HARDEN) $(INC) -MMD -MP
 LDFLAGS += $(LDHARDEN)
 
@@ -144,7 +144,7 @@ $(OBJ)/src/client/%.o: src/client/%.c
 $(OBJ)/src/%.o: src/%.c $(OBJ)/config.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -I$(OBJ) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Isrc/spawner -Isrc/monitor -I$(OBJ) -c -o $@ $<
 
 # Build-time paths, rewritten only when they change (so that
 # "make install PREFIX=..." rebuilds what depends on them).
@@ -236,8 +236,23 @@ $(TBIN)/%_test: $(OBJ)/tests/unit/%_test.o $(COMMON_LIB)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
 
-# env.c is the spawner's, but pure: its unit test links it.
+# env.c is the spawner's, but pure: its unit test links it, and the
+# monitor's plan.c (pure too) that makes the plan it reads.
 $(TBIN)/env_test: $(OBJ)/tests/unit/env_test.o $(OBJ)/src/spawner/env.o \
+    $(OBJ)/src/monitor/plan.o $(COMMON_LIB)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DIVED_LIBS) $(CRITERION_LIBS)
+
+# admit.c is common, but the listener links it: its test links it alone.
+$(TBIN)/admit_test: $(OBJ)/tests/unit/admit_test.o $(OBJ)/src/common/admit.o \
+    $(OBJ)/src/common/msg.o $(OBJ)/src/common/buf.o \
+    $(OBJ)/src/common/errors.o
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CRITERION_LIBS)
+
+$(TBIN)/plan_test: $(OBJ)/tests/unit/plan_test.o $(OBJ)/src/monitor/plan.o \
     $(COMMON_LIB)
 	@mkdir -p $(@D)
 	@echo "  LD      $@"

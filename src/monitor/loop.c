@@ -27,7 +27,6 @@
 #include "log.h"
 #include "monitor.h"
 #include "num.h"
-#include "spawner.h"
 
 static struct session *dead;	/* freed after each batch of events */
 
@@ -224,6 +223,8 @@ check_request(const struct ctx *c, const struct req_exec *r)
 static void
 spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 {
+	struct plan_from pf;
+	struct exec_plan plan;
 	struct spawn_args a;
 	struct spawn_handle h;
 	struct msg_failed f;
@@ -231,26 +232,32 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	struct buf b;
 	int err;
 
-	memset(&a, 0, sizeof(a));
-	a.o = c->o;
-	a.forced_path = c->su->forced_path;
-	a.daemon_env = c->su->daemon_env;
-	a.nofile_soft = c->su->nofile_soft;
-	a.ns = &c->su->ns;
-	a.peer = s->peer;
+	memset(&pf, 0, sizeof(pf));
+	pf.o = c->o;
+	pf.forced_path = c->su->forced_path;
+	pf.daemon_env = c->su->daemon_env;
+	pf.nofile_soft = c->su->nofile_soft;
+	pf.peer = s->peer;
 	/* Its terminal now: the request, and the terminal it carries, are
 	 * in; the number read at accept may be another session's since. */
-	a.client_ctty = s->pk.ctty != 0 ? peer_ctty_now(&s->peer) : 0;
-	a.groups = s->pol.groups;
-	a.ngroups = s->pol.ngroups;
-	a.req = req;
-	/* -F and -D report the start themselves: only they know the pid. */
-	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;
-	a.timeout = c->o->timeout;
-	if (decide_exec(c, s, &a, &f) != 0) {	/* the policy, the audit */
+	pf.ctty = s->pk.ctty != 0 ? peer_ctty_now(&s->peer) : 0;
+	pf.groups = s->pol.groups;
+	pf.ngroups = s->pol.ngroups;
+	pf.req = req;
+	if (decide_exec(c, s, &pf, &f) != 0) {	/* the policy, the audit */
 		send_failed(c, s, f.step, f.err);
 		return;
 	}
+	/* Decided once: the spawner carries out this plan and nothing else. */
+	if (plan_build(&plan, &pf, false) != 0) {
+		start_failed(c, s, STEP_ENV, ENOMEM);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.p = &plan;
+	a.ns = &c->su->ns;
+	/* -F and -D report the start themselves: only they know the pid. */
+	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;
 	if ((err = spawn_prepare(&a, &h)) != 0) {
 		what = "start";
 		goto fail;
@@ -262,12 +269,15 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	to_listener(c, s, MSG_MON_SENDFDS, &b, &h.fdsock);
 	if (s->lfd < 0) {	/* it could not take them: the session ended */
 		spawn_cancel(&a, &h);
+		plan_free(&plan);
 		f = (struct msg_failed){ STEP_FORK, EPIPE };
 		decide_end(c, s, NULL, &f);
 		s->state = S_ENDED;
 		return;
 	}
-	if ((err = spawn_fork(&a, &h)) != 0) {
+	err = spawn_fork(&a, &h);
+	plan_free(&plan);
+	if (err != 0) {
 		what = "fork";
 		goto fail;
 	}
@@ -276,6 +286,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	ep_add(c, s->statusfd, &s->stag);
 	return;
  fail:
+	plan_free(&plan);
 	log_err("session %llu: uid %u pid %d: cannot %s a spawner: %s",
 	    (unsigned long long)s->id, (unsigned)s->peer.uid, (int)s->peer.pid,
 	    what, strerror(err));

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "errors.h"
 #include "msg.h"
 #include "num.h"
@@ -146,11 +147,10 @@ keep_entry(const struct passwd *pw, struct identity *id)
  * if any, is client).
  */
 static int
-resolve_target(const struct spawn_args *a, const struct passwd *client,
+resolve_target(const struct plan_who *w, const struct passwd *client,
     struct identity *id)
 {
-	const struct dived_opts *o = a->o;
-	const char *user = a->target_user != NULL ? a->target_user : o->user;
+	const char *user = w->user;
 	struct passwd pw;
 	char *name = NULL;
 	int r;
@@ -158,16 +158,16 @@ resolve_target(const struct spawn_args *a, const struct passwd *client,
 	if (user == NULL) {
 		if ((r = keep_entry(client, id)) != 0)
 			return r;
-		id->ruid = id->euid = a->peer.uid;
-		id->rgid = id->egid = a->peer.gid;
+		id->ruid = id->euid = w->peer.uid;
+		id->rgid = id->egid = w->peer.gid;
 		if (id->client_name == NULL) {	/* no passwd entry */
 			if ((id->groups = malloc(sizeof(gid_t))) == NULL)
 				return ENOMEM;
-			id->groups[0] = a->peer.gid;
+			id->groups[0] = w->peer.gid;
 			id->ngroups = 1;
 			return 0;
 		}
-		return user_groups(id->client_name, a->peer.gid, id);
+		return user_groups(id->client_name, w->peer.gid, id);
 	}
 	if ((r = ids_user(user, &pw, &name)) != 0)
 		return r;
@@ -177,9 +177,9 @@ resolve_target(const struct spawn_args *a, const struct passwd *client,
 		free(name);
 		return r;
 	}
-	if (o->groups == NULL || a->target_user != NULL)
+	if (w->group_list == NULL)
 		r = user_groups(pw.pw_name, pw.pw_gid, id);
-	else if ((r = ids_group_list(o->groups, &id->groups,
+	else if ((r = ids_group_list(w->group_list, &id->groups,
 	    &id->ngroups)) == 0)
 		id->rgid = id->egid = id->groups[0];	/* first is primary */
 	free(name);
@@ -187,7 +187,7 @@ resolve_target(const struct spawn_args *a, const struct passwd *client,
 }
 
 int
-ids_resolve(const struct spawn_args *a, struct identity *id)
+ids_resolve(const struct plan_who *w, struct identity *id)
 {
 	const struct passwd *pw;
 	struct passwd epw;
@@ -196,17 +196,17 @@ ids_resolve(const struct spawn_args *a, struct identity *id)
 
 	memset(id, 0, sizeof(*id));
 	errno = 0;
-	if ((pw = getpwuid(a->peer.uid)) != NULL &&
+	if ((pw = getpwuid(w->peer.uid)) != NULL &&
 	    (id->client_name = strdup(pw->pw_name)) == NULL)
 		return ENOMEM;
-	if (a->o->no_setuid)
+	if (w->keep_ids)
 		return keep_entry(getpwuid(geteuid()), id);
 	id->change = true;
 	/* (nothing has read the passwd database since: pw is as it was) */
-	if ((r = resolve_target(a, pw, id)) != 0)
+	if ((r = resolve_target(w, pw, id)) != 0)
 		return r;
-	if (a->o->effective_user != NULL) {
-		if ((r = ids_user(a->o->effective_user, &epw, &ename)) != 0)
+	if (w->effective_user != NULL) {
+		if ((r = ids_user(w->effective_user, &epw, &ename)) != 0)
 			return r;
 		id->euid = epw.pw_uid;
 		free(ename);

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Starting a spawner: its descriptor socket and status pipe, the fork,
- * and -J, where dived itself becomes the program.
+ * Starting a spawner with its exec plan (plan.c): its descriptor socket
+ * and status pipe, the fork; and -J, where dived itself becomes the
+ * program.
  * Runs as: root (the monitor, until the fork).  Trusts: the monitor's
  * accepted request.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "fdpass.h"
 #include "log.h"
-#include "spawner.h"
+#include "monitor.h"
 
 int
 spawn_prepare(struct spawn_args *a, struct spawn_handle *h)
@@ -58,7 +60,7 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 
 	(void)close(h->fdsock);	/* so that the spawner sees the listener go */
 	h->fdsock = -1;
-	if (a->o->no_fork) {
+	if (a->p->mode == PLAN_NO_FORK) {
 		/* -F: nobody reads a status pipe; report to the listener. */
 		(void)close(h->statusfd);
 		(void)close(a->statusfd);
@@ -100,25 +102,28 @@ void
 spawn_just_execute(const struct dived_opts *o, const char *forced_path,
     char **env, rlim_t nofile_soft, const struct ns_kept *ns)
 {
-	static struct dived_opts jo;
 	static const struct req_exec none;
+	static struct exec_plan p;
+	struct plan_from f;
 	struct spawn_args a;
 
-	jo = *o;
-	/* Without -u, -e or -g the ids stay as they are (no client). */
-	if (jo.user == NULL && jo.effective_user == NULL)
-		jo.no_setuid = true;
+	memset(&f, 0, sizeof(f));
+	f.o = o;
+	f.forced_path = forced_path;
+	f.daemon_env = env;
+	f.nofile_soft = nofile_soft;
+	f.peer.pid = getpid();
+	f.peer.uid = getuid();
+	f.peer.gid = getgid();
+	f.req = &none;
+	if (plan_build(&p, &f, true) != 0) {
+		(void)fprintf(stderr, "dived: cannot %s: %s\n",
+		    spawn_step_str(STEP_ENV), strerror(ENOMEM));
+		_exit(127);
+	}
 	memset(&a, 0, sizeof(a));
-	a.o = &jo;
-	a.forced_path = forced_path;
-	a.daemon_env = env;
-	a.nofile_soft = nofile_soft;
+	a.p = &p;
 	a.ns = ns;
-	a.peer.pid = getpid();
-	a.peer.uid = getuid();
-	a.peer.gid = getgid();
-	a.req = &none;
 	a.fdsock = a.statusfd = a.lfd = -1;
-	a.inplace = true;
 	spawn_run(&a);
 }

@@ -11,14 +11,25 @@
 #include <criterion/criterion.h>
 
 #include "log.h"
+#include "monitor.h"
 #include "options.h"
 #include "policy.h"
 #include "spawner.h"
 
 static struct dived_opts o;
 static struct req_exec r;
-static struct spawn_args a;
+static struct plan_from a;
+static struct exec_plan p;
 static struct identity id;
+
+/* The environment of the plan the monitor would build from o and r. */
+static char **
+build(void)
+{
+	plan_free(&p);
+	cr_assert_eq(plan_build(&p, &a, false), 0);
+	return env_build(&p, &id);
+}
 
 /* A client 1001:1001 asking with env; by default no gain (its own ids). */
 static void
@@ -87,7 +98,7 @@ Test(env, no_gain_passes_everything_but_dive)
 	char **env;
 
 	setup(e);
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_str_eq(get(env, "OPENSSL_CONF"), "OPENSSL_CONF=/x");
 	cr_assert_str_eq(get(env, "LD_PRELOAD"), "LD_PRELOAD=/y");
@@ -110,7 +121,7 @@ Test(env, gain_passes_only_the_list)
 
 	setup(e);
 	as_bob();
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_null(get(env, "OPENSSL_CONF"));
 	cr_assert_null(get(env, "FOO_PLUGIN_DIR"));
@@ -148,7 +159,7 @@ Test(env, gain_refuses_listed_names_with_files_as_values)
 		one[0] = bad[i];
 		setup(one);
 		as_bob();
-		env = env_build(&a, &id);
+		env = build();
 		cr_assert_not_null(env);
 		/* the target's 5 and DIVE_* 4, nothing else */
 		cr_assert_eq(count(env), 9, "%s passed", bad[i]);
@@ -157,7 +168,7 @@ Test(env, gain_refuses_listed_names_with_files_as_values)
 		one[0] = good[i];
 		setup(one);
 		as_bob();
-		env = env_build(&a, &id);
+		env = build();
 		cr_assert_not_null(env);
 		cr_assert_eq(count(env), 10, "%s did not pass", good[i]);
 	}
@@ -169,17 +180,17 @@ Test(env, gid_only_and_root_are_gains)
 
 	setup(e);
 	id.rgid = id.egid = 1003;	/* the client's uid, another group */
-	cr_assert_null(get(env_build(&a, &id), "FOO_PLUGIN_DIR"));
+	cr_assert_null(get(build(), "FOO_PLUGIN_DIR"));
 	setup(e);
 	a.peer.uid = 0;			/* a root client, as root */
 	id.ruid = id.euid = 0;
-	cr_assert_null(get(env_build(&a, &id), "FOO_PLUGIN_DIR"));
+	cr_assert_null(get(build(), "FOO_PLUGIN_DIR"));
 	setup(e);
 	o.groups = "wheel";		/* -g */
-	cr_assert_null(get(env_build(&a, &id), "FOO_PLUGIN_DIR"));
+	cr_assert_null(get(build(), "FOO_PLUGIN_DIR"));
 	setup(e);
 	id.change = false;		/* -P: dived's own ids, root */
-	cr_assert_null(get(env_build(&a, &id), "FOO_PLUGIN_DIR"));
+	cr_assert_null(get(build(), "FOO_PLUGIN_DIR"));
 }
 
 Test(env, operator_keeps_names_and_prefixes)
@@ -192,7 +203,7 @@ Test(env, operator_keeps_names_and_prefixes)
 	as_bob();
 	o.keep_env[0] = "FOO_*,HOME";
 	o.nkeep_env = 1;
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_str_eq(get(env, "FOO_PLUGIN_DIR"), "FOO_PLUGIN_DIR=/z");
 	cr_assert_str_eq(get(env, "HOME"), "HOME=/mine");
@@ -211,7 +222,7 @@ Test(env, no_environment_passes_the_daemons)
 	as_bob();
 	o.no_environment = true;	/* -E */
 	a.daemon_env = d;
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_str_eq(get(env, "OPENSSL_CONF"), "OPENSSL_CONF=/daemon");
 	cr_assert_null(get(env, "FOO_PLUGIN_DIR"));
