@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "daemon.h"
 #include "errors.h"
 #include "log.h"
@@ -199,27 +200,6 @@ start_failed(struct ctx *c, struct session *s, uint32_t step, int err)
 	send_failed(c, s, step, err);
 }
 
-/* The request must ask only for what this server accepts. */
-static int
-check_request(const struct ctx *c, const struct req_exec *r)
-{
-	const struct dived_opts *o = c->o;
-	uint32_t fl = c->su->hello_flags;
-
-	if (((r->specials & REQ_SPECIAL_CWD) && (fl & HELLO_NO_CWD)) ||
-	    ((r->specials & REQ_SPECIAL_ROOT) && !(fl & HELLO_CLIENT_ROOT)) ||
-	    ((r->specials & REQ_SPECIAL_TTY) && (fl & HELLO_NO_CTTY)) ||
-	    ((r->nfdmap > 0 || r->pty.nfd > 0) && o->no_fds) ||
-	    (r->envc > 0 && o->no_environment) ||
-	    (r->argc > 0 && o->no_argv) ||
-	    ((r->flags & REQ_F_PTY) && !(fl & HELLO_PTY)) ||
-	    (!(r->flags & REQ_F_PTY) && (fl & HELLO_PTY_ONLY)))
-		return E_NOT_ALLOWED;
-	if (req_exec_nfds(r) > o->max_fds)
-		return E_TOO_MANY_FDS;
-	return 0;
-}
-
 static void
 spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 {
@@ -296,6 +276,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 static void
 answer_exec(struct ctx *c, struct session *s)
 {
+	struct admit_conf adm;
 	struct req_exec req;
 	int r;
 
@@ -303,10 +284,13 @@ answer_exec(struct ctx *c, struct session *s)
 		violation(c, s, "malformed request", r);
 		return;
 	}
-	if ((r = check_request(c, &req)) != 0)
-		violation(c, s, "request the server does not accept", r);
-	else if (req.argc == 0 && c->o->forced_argc == 0)
+	/* The same check as the listener's: it may have lied. */
+	adm.flags = c->su->hello_flags;
+	adm.max_fds = c->o->max_fds;
+	if ((r = admit_request(&req, &adm)) == E_NO_PROGRAM)
 		send_failed(c, s, STEP_NO_PROGRAM, 0);
+	else if (r != 0)
+		violation(c, s, "request the server does not accept", r);
 	else {
 		log_info("session %llu: uid %u pid %d: starting %s",
 		    (unsigned long long)s->id, (unsigned)s->peer.uid,
