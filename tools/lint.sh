@@ -77,7 +77,7 @@ if command -v mandoc >/dev/null; then
 fi
 # 6. Static analysis: clang-tidy (.clang-tidy) and cppcheck, no findings.
 #    The listener's sources once more with the test hooks compiled in.
-flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
+flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/plan -Isrc/spawner -Isrc/listener
 -Isrc/monitor -Itests/hooks -I$objdir -isystem /usr/include/bsd
 -DLIBBSD_OVERLAY"
 if command -v clang-tidy >/dev/null; then
@@ -98,7 +98,7 @@ if command -v cppcheck >/dev/null; then
 	# criterion's TestSuite() at file scope looks like an unknown
 	# macro to cppcheck, which does not read criterion's headers.
 	cpp="cppcheck --enable=warning,portability --error-exitcode=1 -q
-	--std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
+	--std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/plan -Isrc/spawner -Isrc/listener
 	-Itests/hooks --suppress=unknownMacro:tests/unit/*"
 	# shellcheck disable=SC2086
 	if ! $cpp src tests/helpers tests/unit tests/fuzz tests/hooks ||

@@ -255,7 +255,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 		s->state = S_ENDED;
 		return;
 	}
-	err = spawn_fork(&a, &h);
+	err = spawn_start(&a, &h);
 	plan_free(&plan);
 	if (err != 0) {
 		what = "fork";

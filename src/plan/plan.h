@@ -190,7 +190,7 @@ struct spawn_args {
 	int fdsock;		/* MSG_SPAWN_FDS arrives here, or -1 */
 	int statusfd;		/* failures reported here; CLOEXEC */
 	int lfd;		/* -F, -D: report to the listener, or -1 */
-	pid_t monitor;		/* the spawner's parent (spawn_fork) */
+	pid_t monitor;		/* the spawner's parent (spawn_start) */
 	const struct ns_kept *ns;	/* -N, opened at start-up */
 };
 
@@ -219,12 +219,13 @@ int spawn_prepare(struct spawn_args *a, struct spawn_handle *h);
 void spawn_cancel(struct spawn_args *a, struct spawn_handle *h);
 
 /*
- * spawn_fork: start the spawner of a->p (h->pid), closing h->fdsock and
- * the spawner's ends here.  With -F (PLAN_NO_FORK) this process becomes
- * the spawner and never returns.  Returns 0 or an errno value; on
- * failure everything of h is closed.
+ * spawn_start: start the spawner of a->p as its mode says: fork it
+ * (h->pid), closing h->fdsock and the spawner's ends here; with -F
+ * (PLAN_NO_FORK) this process becomes the spawner, and with -J
+ * (PLAN_JUST, h NULL) the program, and it never returns.  Returns 0 or
+ * an errno value; on failure everything of h is closed.
  */
-int spawn_fork(struct spawn_args *a, struct spawn_handle *h);
+int spawn_start(struct spawn_args *a, struct spawn_handle *h);
 
 /*
  * spawn_run: carry out a->p: set up and execute the program; on any

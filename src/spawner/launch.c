@@ -52,21 +52,27 @@ spawn_cancel(struct spawn_args *a, struct spawn_handle *h)
 	a->fdsock = a->statusfd = h->fdsock = h->statusfd = -1;
 }
 
-int
-spawn_fork(struct spawn_args *a, struct spawn_handle *h)
+/* -F: this process, the monitor, becomes the spawner. */
+static void __attribute__((noreturn))
+start_here(struct spawn_args *a, struct spawn_handle *h)
+{
+	(void)close(h->fdsock);	/* so that the spawner sees the listener go */
+	h->fdsock = -1;
+	/* Nobody reads a status pipe; it reports to the listener. */
+	(void)close(h->statusfd);
+	(void)close(a->statusfd);
+	a->statusfd = -1;
+	spawn_run(a);
+}
+
+static int
+start_child(struct spawn_args *a, struct spawn_handle *h)
 {
 	int err, i, keep[3 + 2 * OPT_MAX_SETNS];
 	size_t nkeep = 3;
 
 	(void)close(h->fdsock);	/* so that the spawner sees the listener go */
 	h->fdsock = -1;
-	if (a->p->mode == PLAN_NO_FORK) {
-		/* -F: nobody reads a status pipe; report to the listener. */
-		(void)close(h->statusfd);
-		(void)close(a->statusfd);
-		a->statusfd = -1;
-		spawn_run(a);
-	}
 	a->monitor = getpid();
 	if ((h->pid = fork()) < 0) {
 		err = errno;
@@ -98,6 +104,21 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 	return 0;
 }
 
+/* The one place where the mode of the plan picks the process. */
+int
+spawn_start(struct spawn_args *a, struct spawn_handle *h)
+{
+	switch (a->p->mode) {
+	case PLAN_JUST:
+		spawn_run(a);		/* -J: no client, no socket */
+	case PLAN_NO_FORK:
+		start_here(a, h);
+	case PLAN_FORK:
+		break;
+	}
+	return start_child(a, h);
+}
+
 void
 spawn_just_execute(const struct dived_opts *o, const char *forced_path,
     char **env, rlim_t nofile_soft, const struct ns_kept *ns)
@@ -125,5 +146,6 @@ spawn_just_execute(const struct dived_opts *o, const char *forced_path,
 	a.p = &p;
 	a.ns = ns;
 	a.fdsock = a.statusfd = a.lfd = -1;
-	spawn_run(&a);
+	(void)spawn_start(&a, NULL);
+	_exit(127);	/* (spawn_start does not return with -J) */
 }

@@ -32,9 +32,31 @@
 
 extern char **environ;
 
+/*
+ * What each mode of the plan (and so of dived: -J, -F, or a spawner
+ * forked for each request; -D is a step, daemonize()) means for the
+ * steps below.  Chosen here, once; no step tests the mode itself.
+ */
+struct mode {
+	bool client;	/* a client's request: its descriptors come and are
+			 * installed, signals start at their defaults */
+	bool pdeath;	/* a child of the monitor: dies with it until it
+			 * executes the program */
+	bool monitor;	/* the monitor itself (-F): its sockets stay */
+	bool in_place;	/* dived itself (-J): failures on its stderr, and
+			 * it may lead its process group already */
+};
+
+static const struct mode modes[] = {
+	[PLAN_FORK] = { .client = true, .pdeath = true },
+	[PLAN_NO_FORK] = { .client = true, .monitor = true },
+	[PLAN_JUST] = { .in_place = true },
+};
+
 struct spawn {
 	const struct spawn_args *a;
 	const struct exec_plan *p;	/* a->p: what to do, decided */
+	const struct mode *m;		/* what p->mode means */
 	int statusfd;			/* -1 with -F and -J */
 	int lfd;			/* -F, -D: the listener, else -1 */
 	pid_t pid;			/* the program's for dived; 0: ours */
@@ -72,7 +94,7 @@ fail(struct spawn *sp, uint32_t step, int err)
 	char wb[128];
 	struct buf b;
 
-	if (sp->p->mode == PLAN_JUST) {
+	if (sp->m->in_place) {
 		fprintf(stderr, "dived: cannot %s%s%s\n", spawn_step_str(step),
 		    err != 0 ? ": " : "", err != 0 ? strerror(err) : "");
 		_exit(127);
@@ -119,13 +141,13 @@ report_started(const struct spawn *sp)
  * status pipe must give the spawner an error, not kill it.
  */
 static void
-reset_signals(const struct exec_plan *p)
+reset_signals(const struct mode *m)
 {
 	unsigned long ksa[8];	/* a struct kernel_sigaction, and more */
 	sigset_t none;
 	int s;
 
-	if (p->mode == PLAN_JUST)
+	if (!m->client)
 		return;
 	for (s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP && s != SIGPIPE)
@@ -152,7 +174,7 @@ die_with_parent(struct spawn *sp)
 {
 	int err;
 
-	if (sp->p->mode != PLAN_FORK || sp->parent < 0)
+	if (!sp->m->pdeath || sp->parent < 0)
 		return;
 	if ((err = ns_die_with_parent(true)) != 0)
 		fail(sp, STEP_FORK, err);
@@ -169,7 +191,7 @@ receive(struct spawn *sp)
 
 	sp->cwd = sp->root = sp->tty = sp->pts = -1;
 	sp->mapped = sp->fds;
-	if (sp->p->mode == PLAN_JUST)
+	if (!sp->m->client)
 		return;
 	sp->nfds = d->nrecv;
 	if ((err = fds_receive(sp->a->fdsock, d->timeout, sp->fds,
@@ -228,8 +250,7 @@ session_and_terminal(struct spawn *sp)
 	}
 	if (!d->setsid)
 		return;
-	if (setsid() < 0 && !(sp->p->mode == PLAN_JUST &&
-	    getpgid(0) == getpid()))
+	if (setsid() < 0 && !(sp->m->in_place && getpgid(0) == getpid()))
 		fail(sp, STEP_SESSION, errno);
 	if (sp->tty >= 0 && d->take_ctty &&
 	    (err = pty_take_terminal(sp->tty, sp->p->who.ctty)) != 0)
@@ -332,7 +353,7 @@ install_fds(struct spawn *sp)
 	int null[3], err;
 
 	close_specials(sp);
-	if (sp->p->mode == PLAN_JUST)
+	if (!sp->m->client)
 		return;		/* -J: the descriptors are already ours */
 	if (sp->pts >= 0) {
 		err = install_with_pty(sp, keep);
@@ -467,7 +488,7 @@ become_pid1(struct spawn *sp)
 	 * monitor's, whose other sessions and sockets would otherwise stay
 	 * open until the program ends.  (-F: this is dived itself, serving
 	 * its one client; its sockets stay as they are.) */
-	if (sp->p->mode != PLAN_NO_FORK)
+	if (!sp->m->monitor)
 		(void)fds_keep_only(p[0], sp->statusfd);
 	else {
 		for (i = 0; i < sp->nfds; i++)
@@ -495,7 +516,7 @@ check_dirs(struct spawn *sp)
 	size_t bad;
 	int err;
 
-	if (sp->p->mode == PLAN_JUST)
+	if (!sp->m->client)
 		return;
 	if ((err = ns_check_dirs(&sp->p->where, &sp->rc, sp->mapped,
 	    sp->kinds, n, &bad)) != 0)
@@ -664,7 +685,7 @@ execute(struct spawn *sp)
 	if (sp->statusfd >= 0)
 		(void)!write(sp->statusfd, &(const uint8_t){ SPAWN_EXEC_MARK },
 		    1);
-	if (sp->p->mode != PLAN_JUST)
+	if (sp->m->client)
 		(void)signal(SIGPIPE, SIG_DFL);
 	if (w->exec_path != NULL) {
 		/* Decided by the policy: this file and no other. */
@@ -759,10 +780,11 @@ spawn_run(const struct spawn_args *a)
 	memset(&sp, 0, sizeof(sp));
 	sp.a = a;
 	sp.p = p;
+	sp.m = &modes[p->mode];
 	sp.statusfd = a->statusfd;
 	sp.lfd = a->lfd;
 	sp.parent = a->monitor;
-	reset_signals(p);
+	reset_signals(sp.m);
 	die_with_parent(&sp);
 	prepare(&sp);		/* descriptors, identity, -a, -D */
 	join_namespaces(&sp);	/* -N */
