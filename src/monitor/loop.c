@@ -200,6 +200,25 @@ start_failed(struct ctx *c, struct session *s, uint32_t step, int err)
 	send_failed(c, s, step, err);
 }
 
+/* What the plan of s's request is made of, but the policy's decision. */
+static void
+plan_source(const struct ctx *c, const struct session *s,
+    const struct req_exec *req, struct plan_from *pf)
+{
+	memset(pf, 0, sizeof(*pf));
+	pf->o = c->o;
+	pf->forced_path = c->su->forced_path;
+	pf->daemon_env = c->su->daemon_env;
+	pf->nofile_soft = c->su->nofile_soft;
+	pf->peer = s->peer;
+	/* Its terminal now: the request, and the terminal it carries, are
+	 * in; the number read at accept may be another session's since. */
+	pf->ctty = s->pk.ctty != 0 ? peer_ctty_now(&s->peer) : 0;
+	pf->groups = s->pol.groups;
+	pf->ngroups = s->pol.ngroups;
+	pf->req = req;
+}
+
 static void
 spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 {
@@ -212,18 +231,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	struct buf b;
 	int err;
 
-	memset(&pf, 0, sizeof(pf));
-	pf.o = c->o;
-	pf.forced_path = c->su->forced_path;
-	pf.daemon_env = c->su->daemon_env;
-	pf.nofile_soft = c->su->nofile_soft;
-	pf.peer = s->peer;
-	/* Its terminal now: the request, and the terminal it carries, are
-	 * in; the number read at accept may be another session's since. */
-	pf.ctty = s->pk.ctty != 0 ? peer_ctty_now(&s->peer) : 0;
-	pf.groups = s->pol.groups;
-	pf.ngroups = s->pol.ngroups;
-	pf.req = req;
+	plan_source(c, s, req, &pf);
 	if (decide_exec(c, s, &pf, &f) != 0) {	/* the policy, the audit */
 		send_failed(c, s, f.step, f.err);
 		return;

@@ -222,7 +222,7 @@ void spawn_cancel(struct spawn_args *a, struct spawn_handle *h);
  * spawn_start: start the spawner of a->p as its mode says: fork it
  * (h->pid), closing h->fdsock and the spawner's ends here; with -F
  * (PLAN_NO_FORK) this process becomes the spawner, and with -J
- * (PLAN_JUST, h NULL) the program, and it never returns.  Returns 0 or
+ * (PLAN_JUST, h all -1) the program, and it never returns.  Returns 0 or
  * an errno value; on failure everything of h is closed.
  */
 int spawn_start(struct spawn_args *a, struct spawn_handle *h);

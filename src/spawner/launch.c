@@ -114,9 +114,9 @@ spawn_start(struct spawn_args *a, struct spawn_handle *h)
 	case PLAN_NO_FORK:
 		start_here(a, h);
 	case PLAN_FORK:
-		break;
+		return start_child(a, h);
 	}
-	return start_child(a, h);
+	return EINVAL;
 }
 
 void
@@ -125,6 +125,7 @@ spawn_just_execute(const struct dived_opts *o, const char *forced_path,
 {
 	static const struct req_exec none;
 	static struct exec_plan p;
+	struct spawn_handle h;
 	struct plan_from f;
 	struct spawn_args a;
 
@@ -146,6 +147,7 @@ spawn_just_execute(const struct dived_opts *o, const char *forced_path,
 	a.p = &p;
 	a.ns = ns;
 	a.fdsock = a.statusfd = a.lfd = -1;
-	(void)spawn_start(&a, NULL);
+	h.fdsock = h.statusfd = h.pid = -1;	/* none: no client */
+	(void)spawn_start(&a, &h);
 	_exit(127);	/* (spawn_start does not return with -J) */
 }

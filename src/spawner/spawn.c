@@ -742,6 +742,7 @@ prepare(struct spawn *sp)
 	if (p->where.client_chroot && sp->root < 0)
 		fail(sp, STEP_NO_CLIENT_ROOT, 0);
 	sp->argv = p->what.argv;
+	/* Never so in an admitted request (admit_request); kept, cheap. */
 	if (p->what.argc == 0)
 		fail(sp, STEP_NO_PROGRAM, 0);
 	if (p->who.id != NULL)		/* resolved for the policy */
