@@ -5,7 +5,7 @@
  * The bounding set and securebits need CAP_SETPCAP, so they are set
  * before the identity changes; the other sets after it, from capabilities
  * kept across setresuid() only when -c or -m asks for some.
- * Runs as: root (spawner).  Trusts: the options.
+ * Runs as: root (spawner).  Trusts: the exec plan.
  */
 #include <errno.h>
 #include <linux/capability.h>

@@ -7,7 +7,7 @@
  * client's entries passes (dived(8), ENVIRONMENT), as sudo's env_reset
  * does: no list of dangerous names can know every library's variables.
  * Then the permitting rule of a policy, if any, shapes what is left.
- * Runs as: root (spawner).  Trusts: SO_PEERCRED, the options.  Does not
+ * Runs as: root (spawner).  Trusts: SO_PEERCRED, the exec plan.  Does not
  * trust: the client's entries, which can never set a DIVE_* variable.
  */
 #include <stdbool.h>

@@ -4,7 +4,7 @@
  * the daemon's own root, before any root or namespace a client could
  * influence is entered (no NSS code from a client's tree ever runs), and
  * applied with checked setgroups/setresgid/setresuid.
- * Runs as: root (spawner).  Trusts: SO_PEERCRED, /etc via NSS, options.
+ * Runs as: root (spawner).  Trusts: SO_PEERCRED, /etc via NSS, the plan.
  */
 #include <errno.h>
 #include <grp.h>

@@ -3,7 +3,7 @@
  * Namespaces (-N, -s), files written after them (-t, -tt), the program's
  * root (-h, -R, -V, -r) and its current directory.
  * Runs as: root (spawner), or the target user inside a new user
- * namespace.  Trusts: the options.  Does not trust: the client's root and
+ * namespace.  Trusts: the exec plan.  Does not trust: the client's root and
  * directory descriptors: after any change of root, a current directory
  * that is not below the new root is replaced by that root, unless -W asks
  * for the server's root as current directory.

@@ -6,7 +6,7 @@
  * runs half-configured.
  * Runs as: root, forked by the monitor (or the monitor itself with -F, or
  * dived itself with -J), until the identity change.  Trusts: the
- * monitor's accepted request.  Does not trust: the client's descriptors
+ * monitor's exec plan.  Does not trust: the client's descriptors
  * (used only as directories, terminal and the program's fds).
  */
 #include <errno.h>
