@@ -101,13 +101,14 @@ src_of = $(foreach f,$(2),src/$(1)/$(f).c)
 WIRE_SRC     = $(call src_of,common,buf errors fdpass msg num)
 CLIENT_SRC   = $(call src_of,client,dive pty request wait) $(WIRE_SRC)
 LISTENER_SRC = $(call src_of,listener,main nonss sandbox session) \
-	       $(call src_of,common,log) $(WIRE_SRC)
+	       $(call src_of,common,admit log) $(WIRE_SRC)
 DIVED_SRC    = $(call src_of,dived,main config daemon options xmalloc) \
-	       $(call src_of,monitor,auditlog creds decide facts ids launch lm \
-	       loop peer) \
-	       $(call src_of,spawner,auth caps env fds ns pty spawn) \
+	       $(call src_of,monitor,auditlog creds decide facts launch lm loop \
+	       peer plan) \
+	       $(call src_of,plan,ids) \
+	       $(call src_of,spawner,auth caps env fds ns pty setids spawn) \
 	       $(call src_of,policy,audit conf policy) \
-	       $(call src_of,common,log) $(WIRE_SRC)
+	       $(call src_of,common,admit log) $(WIRE_SRC)
 PROG_MAINS   = src/client/dive.c src/listener/main.c src/dived/main.c
 # Unit tests, helpers and fuzz targets may link any module's objects:
 # they take them from this archive of everything but the programs' mains.
@@ -121,11 +122,13 @@ INC_common   = -Isrc/common
 INC_client   = -Isrc/common -Isrc/client
 INC_listener = -Isrc/common -Isrc/listener
 INC_policy   = -Isrc/common -Isrc/policy
-INC_monitor  = -Isrc/common -Isrc/policy -Isrc/dived -Isrc/monitor \
+INC_plan     = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/dived
+INC_monitor  = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/dived \
+	       -Isrc/monitor
+INC_spawner  = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/dived \
 	       -Isrc/spawner
-INC_spawner  = -Isrc/common -Isrc/policy -Isrc/dived -Isrc/spawner
-INC_dived    = -Isrc/common -Isrc/policy -Isrc/dived -Isrc/monitor \
-	       -Isrc/spawner
+INC_dived    = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/dived \
+	       -Isrc/monitor -Isrc/spawner
 INC_ALL      = $(sort $(INC_dived) $(INC_listener) $(INC_client))
 folder_of    = $(word 2,$(subst /, ,$(1)))
 UNIT_SRC     = $(wildcard tests/unit/*_test.c)

@@ -52,14 +52,14 @@ declare -A may=(
 	[dived]="common policy plan dived monitor spawner"
 )
 declare -A process=(
-	[common]="any; shared by dive, dived and dived-listener"
+	[common]="several: shared by the programs that link it (Makefile)"
 	[client]="dive, the client (as the caller)"
 	[listener]="dived-listener (unprivileged, seccomp-confined)"
 	[dived]="dived at start-up, before the loop; dived --check-config"
 	[monitor]="the monitor, dived's long-lived root process"
 	[spawner]="the spawner, dived's child for one request (root)"
 	[policy]="pure code, called by dived at start-up and the monitor"
-	[plan]="built by the monitor, carried out by the spawner"
+	[plan]="the monitor and the spawner: the plan between them"
 )
 for f in src/*/*.[ch]; do
 	d=${f#src/}; d=${d%%/*}
@@ -140,7 +140,7 @@ if command -v mandoc >/dev/null; then
 fi
 # 6. Static analysis: clang-tidy (.clang-tidy) and cppcheck, no findings.
 #    The listener's sources once more with the test hooks compiled in.
-flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
+flags="-std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/plan -Isrc/spawner -Isrc/listener
 -Isrc/monitor -Isrc/dived -Isrc/policy -Isrc/client -Itests/hooks -I$objdir -isystem /usr/include/bsd
 -DLIBBSD_OVERLAY"
 if [ -n "${LINT_QUICK:-}" ]; then
@@ -165,7 +165,7 @@ elif command -v cppcheck >/dev/null; then
 	# criterion's TestSuite() at file scope looks like an unknown
 	# macro to cppcheck, which does not read criterion's headers.
 	cpp="cppcheck --enable=warning,portability --error-exitcode=1 -q
-	--std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/spawner -Isrc/listener
+	--std=c11 -D_GNU_SOURCE -Isrc/common -Isrc/plan -Isrc/spawner -Isrc/listener
 	-Isrc/monitor -Isrc/dived -Isrc/policy -Isrc/client -Itests/hooks --suppress=unknownMacro:tests/unit/*"
 	# shellcheck disable=SC2086
 	if ! $cpp src tests/helpers tests/unit tests/fuzz tests/hooks ||

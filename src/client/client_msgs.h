@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dive, the client (as the caller). */
 /*
  * What dive takes from the server (dive-protocol(7), CHANNELS):
  * { type, descriptors, states, bytes at most, flags, handler } for

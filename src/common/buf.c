@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * Runs in: every process.  Trusts: nothing in the bytes it decodes; every
  * read is bounds-checked against the view before it happens.

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * Bounded byte buffer: the only place that does pointer arithmetic on wire
  * data.  A buffer is either owned (grows up to `max` while encoding) or a

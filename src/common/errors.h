@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * Error codes returned by the common library: 0 or a negative E_* value.
  * The absolute values also travel in MSG_ERROR answers, so a value, once

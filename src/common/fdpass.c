@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * Runs in: every process.  Trusts: nothing the peer sends.  Control data
  * is accepted only as SCM_RIGHTS, never truncated, never more descriptors

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * Framed messages over AF_UNIX stream sockets, with descriptors passed as
  * SCM_RIGHTS, and over pipes, which carry none (a spawner's status): one

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * Runs in: the monitor and the spawner (root), the listener master before
  * its sandbox.  Trusts: nothing in the text it logs: control bytes are

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * Logging for the daemon processes: to stderr, or to syslog once detached.
  * fatal*() are for program code only (main.c files and dispatchers);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * The wire format: message types, limits, payload structures and their
  * encoders and decoders.  This is the only file that knows the layout of a

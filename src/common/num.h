@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: any; shared by dive, dived and dived-listener. */
+/* Process: several: shared by the programs that link it (Makefile). */
 /*
  * Range-checked number parsing (strtonum(3)-like, without libbsd, so the
  * client links only libc).

@@ -157,7 +157,7 @@ check_request(const struct dived_opts *o, const struct conf *pol)
 		config_fail("--as-client %s: %s", o->as_client, err == ENOENT ?
 		    "no such user" : strerror(err));
 	/* As the daemon decides (decide.c): the same facts, the same code. */
-	(void)facts_decide(&k.f, &k.a, pol);
+	(void)facts_decide(&k.f, pol);
 	printf("%s\n", f->d.permit ? "permit" : "deny");
 	if (f->d.rule != NULL) {
 		conf_rule_label(f->d.rule, where, sizeof(where));

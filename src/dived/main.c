@@ -28,7 +28,6 @@
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
-#include "spawner.h"
 #include "version.h"
 #include "xmalloc.h"
 
@@ -222,7 +221,7 @@ resolve(struct daemon_owner *own)
 	if (opts.chown_spec != NULL)
 		resolve_chown(own);
 	check_names();
-	if (ns_keep(&opts, &setup.ns, err, sizeof(err)) != 0)
+	if (ns_keep(opts.setns, opts.nsetns, &setup.ns, err, sizeof(err)) != 0)
 		usage_error("%s", err);
 	ids_preload();
 	if (stat("/proc/self/ns/pid", &st) == 0) {

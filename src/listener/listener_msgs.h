@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: dived-listener (unprivileged, seccomp-confined). */
 /*
  * What a listener and the listener master take on each channel they read
  * (dive-protocol(7), CHANNELS): { type, descriptors, states, bytes at

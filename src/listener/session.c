@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "errors.h"
 #include "fdpass.h"
 #include "listener.h"
@@ -200,28 +201,6 @@ read_request(struct lsess *ls)
 	}
 }
 
-/* Items the server said (MSG_HELLO) it does not take are refused. */
-int
-check_allowed(const struct lconf *c, const struct req_exec *r)
-{
-	if (((r->specials & REQ_SPECIAL_CWD) && (c->flags & HELLO_NO_CWD)) ||
-	    ((r->specials & REQ_SPECIAL_ROOT) &&
-	    !(c->flags & HELLO_CLIENT_ROOT)) ||
-	    ((r->specials & REQ_SPECIAL_TTY) && (c->flags & HELLO_NO_CTTY)) ||
-	    (r->nfdmap > 0 && (c->flags & HELLO_NO_FDS)) ||
-	    (r->envc > 0 && (c->flags & HELLO_NO_ENV)) ||
-	    (r->argc > 0 && (c->flags & HELLO_NO_ARGV)) ||
-	    (r->pty.nfd > 0 && (c->flags & HELLO_NO_FDS)))
-		return E_NOT_ALLOWED;
-	if ((r->flags & REQ_F_PTY) && !(c->flags & HELLO_PTY))
-		return E_PTY_REFUSED;
-	if (!(r->flags & REQ_F_PTY) && (c->flags & HELLO_PTY_ONLY))
-		return E_PTY_REQUIRED;
-	if (r->argc == 0 && !(c->flags & HELLO_FORCED_ARGV))
-		return E_NO_PROGRAM;
-	return 0;
-}
-
 /* Directories must be directories and the terminal a character device. */
 static int
 check_kinds(const struct lsess *ls, const struct req_exec *r)
@@ -313,6 +292,7 @@ dedup_env(struct req_exec *r)
 static void
 forward_request(struct lsess *ls)
 {
+	struct admit_conf adm;
 	struct req_exec r;
 	struct buf b;
 	int ret;
@@ -323,7 +303,10 @@ forward_request(struct lsess *ls)
 #ifdef DIVE_TEST_HOOKS
 	hook_request(&r);
 #endif
-	if ((ret = check_allowed(ls->c, &r)) != 0 ||
+	/* Items the server said (MSG_HELLO) it does not take are refused. */
+	adm.flags = ls->c->flags;
+	adm.max_fds = ls->c->max_fds;
+	if ((ret = admit_request(&r, &adm)) != 0 ||
 	    (ret = check_kinds(ls, &r)) != 0 || (ret = dedup_env(&r)) != 0)
 		client_error(ls, ret);
 #ifdef DIVE_TEST_HOOKS

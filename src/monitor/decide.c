@@ -189,7 +189,7 @@ record_decision(struct ctx *c, struct session *s, const struct audit_left *l)
 }
 
 int
-decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
+decide_exec(struct ctx *c, struct session *s, struct plan_from *pf,
     struct msg_failed *fail)
 {
 	struct facts *f = &s->pol.f;
@@ -200,14 +200,15 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 		return 0;
 	(void)clock_gettime(CLOCK_MONOTONIC, &s->pol.t_start);
 	f->o = c->o;
+	f->peer = pf->peer;
 	f->user_uid = c->su->user_uid;
 	f->forced_path = c->su->forced_path;
 	f->groups = s->pol.groups;
 	f->ngroups = s->pol.ngroups;
 	f->target = s->pol.target;
-	f->req = a->req;
+	f->req = pf->req;
 	f->resolve = c->pol != NULL;
-	(void)facts_decide(f, a, c->pol);	/* as --check-config does */
+	(void)facts_decide(f, c->pol);	/* as --check-config does */
 	/* A rejection is recorded and logged within the rate limit. */
 	shown = f->d.permit || report(c, s->peer.uid, &left);
 	if (shown && record_decision(c, s, f->d.permit ? NULL : &left) != 0 &&
@@ -219,10 +220,13 @@ decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
 			slog(s, LOG_NOTICE, "refused: %s", f->reason);
 		return -1;
 	}
-	/* Exactly what was decided: this program, this rule's options. */
-	a->exec_path = c->pol != NULL ? f->path : NULL;
-	a->exec_file = c->pol != NULL && f->q.have_file ? &f->q.file : NULL;
-	a->rule = f->d.rule;
+	/* Exactly what was decided: whom as, this program, this rule's
+	 * options. */
+	pf->target_user = f->target_user;
+	pf->id = &f->id;
+	pf->exec_path = c->pol != NULL ? f->path : NULL;
+	pf->exec_file = c->pol != NULL && f->q.have_file ? &f->q.file : NULL;
+	pf->rule = f->d.rule;
 	return 0;
 }
 

@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "monitor.h"
 #include "policy.h"
-#include "spawner.h"
 
 void
 facts_refuse(struct facts *f, uint32_t step, int err, const char *reason)
@@ -48,24 +48,6 @@ resolve(const char *argv0, char **path)
 	if ((*path = spawn_find_program(argv0, POLICY_SAFE_PATH)) == NULL)
 		return errno == ENOMEM ? ENOMEM : ENOENT;
 	return 0;
-}
-
-char **
-spawn_command_line(const struct dived_opts *o, const struct req_exec *r,
-    size_t *argc)
-{
-	size_t n = 0, i;
-	char **v;
-
-	if ((v = calloc((size_t)o->forced_argc + r->argc + 1,
-	    sizeof(char *))) == NULL)
-		return NULL;
-	for (i = 0; i < (size_t)o->forced_argc; i++)
-		v[n++] = o->forced_argv[i];
-	for (i = 0; i < r->argc && !o->no_argv; i++)
-		v[n++] = (char *)(uintptr_t)r->argv[i];
-	*argc = n;
-	return v;
 }
 
 /* The whole command line, and the program it names. */
@@ -105,10 +87,11 @@ file_of(const char *path, struct policy_file *out, void *arg)
 
 /* Whom the program runs as: looked up once, used by the spawner too. */
 static int
-target(struct facts *f, struct spawn_args *a)
+target(struct facts *f)
 {
 	uid_t def = f->o->no_setuid ? geteuid() : f->o->user != NULL ?
-	    f->user_uid : a->peer.uid;
+	    f->user_uid : f->peer.uid;
+	struct plan_who w;
 	struct passwd pw;
 	char *name = NULL;
 	int err;
@@ -134,19 +117,19 @@ target(struct facts *f, struct spawn_args *a)
 		if (pw.pw_uid != def) {
 			(void)snprintf(f->tuid, sizeof(f->tuid), "%u",
 			    (unsigned int)pw.pw_uid);
-			a->target_user = f->tuid;
+			f->target_user = f->tuid;
 		}
 		free(name);
 	}
-	if ((err = ids_resolve(a, &f->id)) != 0) {
+	plan_who_set(&w, f->o, &f->peer, f->target_user);
+	if ((err = ids_resolve(&w, &f->id)) != 0) {
 		ids_free(&f->id);
 		facts_refuse(f, STEP_IDENTITY, err, strerror(err));
 		return -1;
 	}
 	f->have_id = true;
-	a->id = &f->id;
 	f->q.target = f->id.change ? f->id.ruid : geteuid();
-	f->q.target_default = a->target_user == NULL;
+	f->q.target_default = f->target_user == NULL;
 	return 0;
 }
 
@@ -155,16 +138,16 @@ target(struct facts *f, struct spawn_args *a)
  * cannot be decided (f->fail, f->reason say why).
  */
 int
-facts_get(struct facts *f, struct spawn_args *a)
+facts_get(struct facts *f)
 {
 	int err;
 
 	f->d.permit = true;
-	f->q.uid = a->peer.uid;
-	f->q.gid = a->peer.gid;
+	f->q.uid = f->peer.uid;
+	f->q.gid = f->peer.gid;
 	f->q.groups = f->groups;
 	f->q.ngroups = f->ngroups;
-	if (target(f, a) != 0)
+	if (target(f) != 0)
 		return -1;
 	if ((err = command_line(f)) == ENOENT)	/* "command not found" */
 		facts_refuse(f, STEP_EXEC, ENOENT, "program not found in "
@@ -187,9 +170,9 @@ facts_get(struct facts *f, struct spawn_args *a)
 }
 
 int
-facts_decide(struct facts *f, struct spawn_args *a, const struct conf *pol)
+facts_decide(struct facts *f, const struct conf *pol)
 {
-	if (facts_get(f, a) != 0)
+	if (facts_get(f) != 0)
 		return -1;
 	if (pol == NULL)
 		return 0;
@@ -225,8 +208,7 @@ int
 facts_check(struct facts_check *k, const struct dived_opts *o,
     const char *forced_path)
 {
-	struct dived_opts self = *o;
-	struct spawn_args sa;
+	struct plan_who self;
 	struct passwd pw;
 	char *name = NULL;
 	int err;
@@ -234,15 +216,14 @@ facts_check(struct facts_check *k, const struct dived_opts *o,
 	memset(k, 0, sizeof(*k));
 	if ((err = ids_user(o->as_client, &pw, &name)) != 0)
 		return err;
-	k->a.peer.uid = pw.pw_uid;
-	k->a.peer.gid = pw.pw_gid;
+	k->f.peer.uid = pw.pw_uid;
+	k->f.peer.gid = pw.pw_gid;
 	free(name);
 	/* The client's groups, as a login would give them. */
-	self.user = NULL;
-	self.no_setuid = false;
-	sa = k->a;
-	sa.o = &self;
-	if ((err = ids_resolve(&sa, &k->client)) != 0)
+	memset(&self, 0, sizeof(self));
+	self.peer = k->f.peer;
+	self.effective_user = o->effective_user;	/* as before: -e looked up */
+	if ((err = ids_resolve(&self, &k->client)) != 0)
 		return err;
 	/* The words after -- are the request, or with forced_path (-A,
 	 * --forced) the daemon's forced command line followed by the
@@ -256,8 +237,8 @@ facts_check(struct facts_check *k, const struct dived_opts *o,
 		k->req.argc = (uint32_t)o->forced_argc;
 		k->req.argv = (const char **)o->forced_argv;
 	}
-	k->a.o = k->f.o = &k->o;
-	k->a.req = k->f.req = &k->req;
+	k->f.o = &k->o;
+	k->f.req = &k->req;
 	k->f.groups = k->client.groups;
 	k->f.ngroups = (size_t)k->client.ngroups;
 	k->f.target = o->as_target;

@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /* Process: the monitor, dived's long-lived root process. */
 /*
- * Starting a spawner: its descriptor socket and status pipe, the fork,
- * and -J, where dived itself becomes the program.
+ * Starting a spawner with its exec plan (plan.c): its descriptor socket
+ * and status pipe, the fork; and -J, where dived itself becomes the
+ * program.
  * Runs as: root (the monitor, until the fork).  Trusts: the monitor's
  * accepted request.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "fdpass.h"
 #include "log.h"
-#include "spawner.h"
+#include "monitor.h"
 
 int
 spawn_prepare(struct spawn_args *a, struct spawn_handle *h)
@@ -51,21 +53,27 @@ spawn_cancel(struct spawn_args *a, struct spawn_handle *h)
 	a->fdsock = a->statusfd = h->fdsock = h->statusfd = -1;
 }
 
-int
-spawn_fork(struct spawn_args *a, struct spawn_handle *h)
+/* -F: this process, the monitor, becomes the spawner. */
+static void __attribute__((noreturn))
+start_here(struct spawn_args *a, struct spawn_handle *h)
+{
+	(void)close(h->fdsock);	/* so that the spawner sees the listener go */
+	h->fdsock = -1;
+	/* Nobody reads a status pipe; it reports to the listener. */
+	(void)close(h->statusfd);
+	(void)close(a->statusfd);
+	a->statusfd = -1;
+	spawn_run(a);
+}
+
+static int
+start_child(struct spawn_args *a, struct spawn_handle *h)
 {
 	int err, i, keep[3 + 2 * OPT_MAX_SETNS];
 	size_t nkeep = 3;
 
 	(void)close(h->fdsock);	/* so that the spawner sees the listener go */
 	h->fdsock = -1;
-	if (a->o->no_fork) {
-		/* -F: nobody reads a status pipe; report to the listener. */
-		(void)close(h->statusfd);
-		(void)close(a->statusfd);
-		a->statusfd = -1;
-		spawn_run(a);
-	}
 	a->monitor = getpid();
 	if ((h->pid = fork()) < 0) {
 		err = errno;
@@ -97,29 +105,50 @@ spawn_fork(struct spawn_args *a, struct spawn_handle *h)
 	return 0;
 }
 
+/* The one place where the mode of the plan picks the process. */
+int
+spawn_start(struct spawn_args *a, struct spawn_handle *h)
+{
+	switch (a->p->mode) {
+	case PLAN_JUST:
+		spawn_run(a);		/* -J: no client, no socket */
+	case PLAN_NO_FORK:
+		start_here(a, h);
+	case PLAN_FORK:
+		return start_child(a, h);
+	}
+	return EINVAL;
+}
+
 void
 spawn_just_execute(const struct dived_opts *o, const char *forced_path,
     char **env, rlim_t nofile_soft, const struct ns_kept *ns)
 {
-	static struct dived_opts jo;
 	static const struct req_exec none;
+	static struct exec_plan p;
+	struct spawn_handle h;
+	struct plan_from f;
 	struct spawn_args a;
 
-	jo = *o;
-	/* Without -u, -e or -g the ids stay as they are (no client). */
-	if (jo.user == NULL && jo.effective_user == NULL)
-		jo.no_setuid = true;
+	memset(&f, 0, sizeof(f));
+	f.o = o;
+	f.forced_path = forced_path;
+	f.daemon_env = env;
+	f.nofile_soft = nofile_soft;
+	f.peer.pid = getpid();
+	f.peer.uid = getuid();
+	f.peer.gid = getgid();
+	f.req = &none;
+	if (plan_build(&p, &f, true) != 0) {
+		(void)fprintf(stderr, "dived: cannot %s: %s\n",
+		    spawn_step_str(STEP_ENV), strerror(ENOMEM));
+		_exit(127);
+	}
 	memset(&a, 0, sizeof(a));
-	a.o = &jo;
-	a.forced_path = forced_path;
-	a.daemon_env = env;
-	a.nofile_soft = nofile_soft;
+	a.p = &p;
 	a.ns = ns;
-	a.peer.pid = getpid();
-	a.peer.uid = getuid();
-	a.peer.gid = getgid();
-	a.req = &none;
 	a.fdsock = a.statusfd = a.lfd = -1;
-	a.inplace = true;
-	spawn_run(&a);
+	h.fdsock = h.statusfd = h.pid = -1;	/* none: no client */
+	(void)spawn_start(&a, &h);
+	_exit(127);	/* (spawn_start does not return with -J) */
 }

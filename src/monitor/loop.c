@@ -23,13 +23,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "admit.h"
 #include "daemon.h"
 #include "errors.h"
 #include "log.h"
 #include "monitor.h"
 #include "monitor_msgs.h"
 #include "num.h"
-#include "spawner.h"
 
 static struct session *dead;	/* freed after each batch of events */
 
@@ -202,30 +202,30 @@ start_failed(struct ctx *c, struct session *s, uint32_t step, int err)
 	send_failed(c, s, step, err);
 }
 
-/* The request must ask only for what this server accepts. */
-static int
-check_request(const struct ctx *c, const struct req_exec *r)
+/* What the plan of s's request is made of, but the policy's decision. */
+static void
+plan_source(const struct ctx *c, const struct session *s,
+    const struct req_exec *req, struct plan_from *pf)
 {
-	const struct dived_opts *o = c->o;
-	uint32_t fl = c->su->hello_flags;
-
-	if (((r->specials & REQ_SPECIAL_CWD) && (fl & HELLO_NO_CWD)) ||
-	    ((r->specials & REQ_SPECIAL_ROOT) && !(fl & HELLO_CLIENT_ROOT)) ||
-	    ((r->specials & REQ_SPECIAL_TTY) && (fl & HELLO_NO_CTTY)) ||
-	    ((r->nfdmap > 0 || r->pty.nfd > 0) && o->no_fds) ||
-	    (r->envc > 0 && o->no_environment) ||
-	    (r->argc > 0 && o->no_argv) ||
-	    ((r->flags & REQ_F_PTY) && !(fl & HELLO_PTY)) ||
-	    (!(r->flags & REQ_F_PTY) && (fl & HELLO_PTY_ONLY)))
-		return E_NOT_ALLOWED;
-	if (req_exec_nfds(r) > o->max_fds)
-		return E_TOO_MANY_FDS;
-	return 0;
+	memset(pf, 0, sizeof(*pf));
+	pf->o = c->o;
+	pf->forced_path = c->su->forced_path;
+	pf->daemon_env = c->su->daemon_env;
+	pf->nofile_soft = c->su->nofile_soft;
+	pf->peer = s->peer;
+	/* Its terminal now: the request, and the terminal it carries, are
+	 * in; the number read at accept may be another session's since. */
+	pf->ctty = s->pk.ctty != 0 ? peer_ctty_now(&s->peer) : 0;
+	pf->groups = s->pol.groups;
+	pf->ngroups = s->pol.ngroups;
+	pf->req = req;
 }
 
 static void
 spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 {
+	struct plan_from pf;
+	struct exec_plan plan;
 	struct spawn_args a;
 	struct spawn_handle h;
 	struct msg_failed f;
@@ -233,26 +233,21 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	struct buf b;
 	int err;
 
-	memset(&a, 0, sizeof(a));
-	a.o = c->o;
-	a.forced_path = c->su->forced_path;
-	a.daemon_env = c->su->daemon_env;
-	a.nofile_soft = c->su->nofile_soft;
-	a.ns = &c->su->ns;
-	a.peer = s->peer;
-	/* Its terminal now: the request, and the terminal it carries, are
-	 * in; the number read at accept may be another session's since. */
-	a.client_ctty = s->pk.ctty != 0 ? peer_ctty_now(&s->peer) : 0;
-	a.groups = s->pol.groups;
-	a.ngroups = s->pol.ngroups;
-	a.req = req;
-	/* -F and -D report the start themselves: only they know the pid. */
-	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;
-	a.timeout = c->o->timeout;
-	if (decide_exec(c, s, &a, &f) != 0) {	/* the policy, the audit */
+	plan_source(c, s, req, &pf);
+	if (decide_exec(c, s, &pf, &f) != 0) {	/* the policy, the audit */
 		send_failed(c, s, f.step, f.err);
 		return;
 	}
+	/* Decided once: the spawner carries out this plan and nothing else. */
+	if (plan_build(&plan, &pf, false) != 0) {
+		start_failed(c, s, STEP_ENV, ENOMEM);
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.p = &plan;
+	a.ns = &c->su->ns;
+	/* -F and -D report the start themselves: only they know the pid. */
+	a.lfd = c->o->no_fork || c->o->children_daemon ? s->lfd : -1;
 	if ((err = spawn_prepare(&a, &h)) != 0) {
 		what = "start";
 		goto fail;
@@ -264,12 +259,15 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	to_listener(c, s, MSG_MON_SENDFDS, &b, &h.fdsock);
 	if (s->lfd < 0) {	/* it could not take them: the session ended */
 		spawn_cancel(&a, &h);
+		plan_free(&plan);
 		f = (struct msg_failed){ STEP_FORK, EPIPE };
 		decide_end(c, s, NULL, &f);
 		s->state = S_ENDED;
 		return;
 	}
-	if ((err = spawn_fork(&a, &h)) != 0) {
+	err = spawn_start(&a, &h);
+	plan_free(&plan);
+	if (err != 0) {
 		what = "fork";
 		goto fail;
 	}
@@ -280,6 +278,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	ep_add(c, s->statusfd, &s->stag);
 	return;
  fail:
+	plan_free(&plan);
 	slog(s, LOG_ERR, "cannot %s a spawner: %s", what, strerror(err));
 	start_failed(c, s, STEP_FORK, err);
 }
@@ -289,6 +288,7 @@ answer_exec(void *cv, void *sv)
 {
 	struct ctx *c = cv;
 	struct session *s = sv;
+	struct admit_conf adm;
 	struct req_exec req;
 	int r;
 
@@ -296,10 +296,13 @@ answer_exec(void *cv, void *sv)
 		violation(c, s, "malformed request", r);
 		return;
 	}
-	if ((r = check_request(c, &req)) != 0)
-		violation(c, s, "request the server does not accept", r);
-	else if (req.argc == 0 && c->o->forced_argc == 0)
+	/* The same check as the listener's: it may have lied. */
+	adm.flags = c->su->hello_flags;
+	adm.max_fds = c->o->max_fds;
+	if ((r = admit_request(&req, &adm)) == E_NO_PROGRAM)
 		send_failed(c, s, STEP_NO_PROGRAM, 0);
+	else if (r != 0)
+		violation(c, s, "request the server does not accept", r);
 	else {
 		slog(s, LOG_INFO, "starting %s", c->o->forced_argc > 0 ?
 		    c->su->forced_path : req.argv[0]);

@@ -23,8 +23,8 @@
 #include "msg.h"
 #include "options.h"
 #include "peer.h"
+#include "plan.h"
 #include "policy.h"
-#include "spawner.h"
 
 /*
  * Exit statuses of dived itself (dived(8), EXIT STATUS).  With -J and -j
@@ -53,6 +53,135 @@ enum mon_child_exit {
 /* dived_exit: "dived: MESSAGE" on stderr, then exit(status). */
 void dived_exit(enum dived_exit status, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
+
+/*
+ * What a policy decision is made on, and what it leaves for the plan
+ * (facts.c).  The inputs come from the kernel and the options.
+ */
+struct facts {
+	const struct dived_opts *o;
+	struct ucred peer;		/* the client, from SO_PEERCRED */
+	uid_t user_uid;			/* -u's user */
+	const char *forced_path;
+	const gid_t *groups;		/* the client's (SO_PEERGROUPS) */
+	size_t ngroups;
+	const char *target;		/* a user the client asked for */
+	const struct req_exec *req;
+	bool resolve;			/* find the program (with a policy) */
+	/* Results, valid until facts_free: */
+	char tuid[16];			/* the target's uid, if not default */
+	const char *target_user;	/* tuid, or NULL: the default user */
+	struct identity id;		/* whom the program runs as */
+	bool have_id;
+	bool no_user;			/* target has no passwd entry */
+	char *path;			/* the program, NULL: not resolved */
+	const char **argv;		/* the whole command line */
+	size_t argc;
+	struct policy_req q;
+	struct policy_decision d;
+	struct msg_failed fail;		/* why not, when !d.permit */
+	const char *reason;
+};
+
+/*
+ * facts_get: fill in f's results from its inputs.  Returns 0, or -1
+ * when the request cannot be decided: f->fail and f->reason say why
+ * (f->d.permit is false).
+ */
+int facts_get(struct facts *f);
+
+/*
+ * facts_decide: facts_get, then the decision of pol on them (none: any
+ * request whose facts could be gathered is permitted).  A target user
+ * that does not exist is refused as "no such user" only when the policy
+ * would let the client ask for any user, and otherwise gets the policy's
+ * own denial.  The daemon and dived --check-config both decide through
+ * it.  Returns 0 if permitted, else -1 with f->d, f->fail and f->reason
+ * saying why.
+ */
+int facts_decide(struct facts *f, const struct conf *pol);
+
+/* facts_refuse: mark f refused at step, with err (errno or DENY_*). */
+void facts_refuse(struct facts *f, uint32_t step, int err,
+    const char *reason);
+
+/* facts_free: release f's results. */
+void facts_free(struct facts *f);
+
+/* dived --check-config --as-client USER [--as-target USER] -- CMD ARGS */
+struct facts_check {
+	struct dived_opts o;	/* the options, without a forced command */
+	struct req_exec req;	/* CMD ARGS */
+	struct identity client;	/* USER, with its groups from the database */
+	struct facts f;		/* as facts_get left it */
+};
+
+/*
+ * facts_check: the inputs of facts_decide for that request, as the
+ * monitor would have them for a client logged in as o->as_client.  With
+ * forced_path (the program of a forced command line, found as dived
+ * finds it at start-up), the words after -- are that command line and
+ * the client's arguments; else they are the client's request.  Returns
+ * 0, or an errno value about the client (ENOENT: no such user).
+ * Release with facts_check_free.
+ */
+int facts_check(struct facts_check *k, const struct dived_opts *o,
+    const char *forced_path);
+void facts_check_free(struct facts_check *k);
+
+/*
+ * spawn_command_line: the program's command line, NULL-terminated: the
+ * forced words, then (unless -A) the client's arguments; their count in
+ * *argc.  The strings are the options' and the request's.  NULL: ENOMEM.
+ */
+char **spawn_command_line(const struct dived_opts *o,
+    const struct req_exec *r, size_t *argc);
+
+/* What an exec plan is built from (launch.c). */
+struct plan_from {
+	const struct dived_opts *o;
+	const char *forced_path;	/* absolute path of the forced argv[0] */
+	char **daemon_env;		/* dived's own environment (-E, -J) */
+	rlim_t nofile_soft;		/* RLIMIT_NOFILE dived started with */
+	struct ucred peer;		/* the client, from SO_PEERCRED */
+	uint32_t ctty;			/* its controlling terminal, 0: none */
+	const gid_t *groups;		/* its groups, from SO_PEERGROUPS */
+	size_t ngroups;
+	const struct req_exec *req;	/* accepted by the monitor */
+	/* The policy's decision (decide.c), else NULL: */
+	const char *target_user;	/* the user the client asked for */
+	const struct identity *id;	/* the identity it resolved */
+	const char *exec_path;		/* execute exactly this program */
+	const struct policy_file *exec_file; /* the file it was, or NULL */
+	const struct conf_rule *rule;	/* the permitting rule */
+};
+
+/*
+ * plan_build: the exec plan of f (inplace: -J, no client), made once;
+ * its pointers point into f's options, request and rule, which must
+ * outlive it.  Returns 0 or ENOMEM.  Release with plan_free.
+ */
+int plan_build(struct exec_plan *p, const struct plan_from *f, bool inplace);
+void plan_free(struct exec_plan *p);
+/*
+ * plan_kept_fds: how many of r's mapped descriptors (the first ones, by
+ * ascending number) the program gets: all, or under a rule with nofds
+ * only those numbered 0, 1 and 2.  Pure.
+ */
+uint32_t plan_kept_fds(const struct req_exec *r,
+    const struct conf_rule *rule);
+
+/* plan_who_set: whom o runs the program of peer as (target: asked for). */
+void plan_who_set(struct plan_who *w, const struct dived_opts *o,
+    const struct ucred *peer, const char *target);
+
+/*
+ * spawn_just_execute: -J, -j: no socket and no client; apply the options
+ * to this very process and execute the forced command.  Never returns.
+ */
+void spawn_just_execute(const struct dived_opts *o, const char *forced_path,
+    char **env, rlim_t nofile_soft, const struct ns_kept *ns)
+    __attribute__((noreturn));
 
 /* What the monitor resolved at start-up from the options. */
 struct setup {
@@ -170,7 +299,7 @@ int config_check(const struct dived_opts *o);
 /* decide.c: policy decisions and audit records. */
 int decide_accepted(struct ctx *c, struct session *s, int fd);
 int decide_user(struct ctx *c, struct session *s);
-int decide_exec(struct ctx *c, struct session *s, struct spawn_args *a,
+int decide_exec(struct ctx *c, struct session *s, struct plan_from *pf,
     struct msg_failed *fail);
 void decide_end(struct ctx *c, struct session *s, const siginfo_t *si,
     const struct msg_failed *fail);

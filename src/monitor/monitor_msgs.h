@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* Process: the monitor, dived's long-lived root process. */
 /*
  * What the monitor takes on each channel it reads (dive-protocol(7),
  * CHANNELS): { type, descriptors, states, bytes at most, flags, handler }

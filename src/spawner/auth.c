@@ -29,20 +29,17 @@
 
 /* The client's descriptor that will be number n, or -1. */
 static int
-client_fd(const struct spawn_args *a, const int *mapped, uint32_t n,
-    int pty)
+client_fd(const struct plan_fds *d, const int *mapped, uint32_t n, int pty)
 {
 	uint32_t i;
 
-	/* -O: the pseudo-terminal is the program's stdio (and a request
-	 * maps no descriptor: the monitor refuses it). */
-	if (pty >= 0 && a->o->no_fds)
-		return pty;
-	for (i = 0; i < a->req->nfdmap; i++)
-		if (a->req->fdnum[i] == n)
+	/* (-O: the plan maps none, and puts the pseudo-terminal at 0, 1
+	 * and 2.) */
+	for (i = 0; i < d->nfdmap; i++)
+		if (d->fdnum[i] == n)
 			return mapped[i];
-	for (i = 0; i < a->req->pty.nfd && pty >= 0; i++)
-		if (a->req->pty.fdnum[i] == n)
+	for (i = 0; i < d->pty_nfd && pty >= 0; i++)
+		if (d->pty_fdnum[i] == n)
 			return pty;
 	return -1;
 }
@@ -105,13 +102,11 @@ auth_wait(pid_t pid, unsigned int seconds)
 }
 
 static void __attribute__((noreturn))
-exec_auth(const struct spawn_args *a, const struct identity *id,
+exec_auth(const struct exec_plan *p, const struct identity *id,
     const int *mapped, int pty, pid_t spawner)
 {
-	struct dived_opts o = *a->o;
-	struct spawn_args env_args = *a;
-	char *argv[] = { "sh", "-c", (char *)(uintptr_t)a->o->authenticate,
-		NULL };
+	struct exec_plan ap = *p;	/* this child's own copy */
+	char *argv[] = { "sh", "-c", (char *)(uintptr_t)p->auth.cmd, NULL };
 	char **envp;
 	int n, fd, null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -121,15 +116,16 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 		_exit(SPAWN_EXIT_FAILED);
 	/* stdio: the client's 0, 1, 2 where it sent them, else /dev/null. */
 	for (n = 0; n < 3; n++) {
-		fd = client_fd(a, mapped, (uint32_t)n, pty);
+		fd = client_fd(&p->fds, mapped, (uint32_t)n, pty);
 		if (dup2(fd >= 0 ? fd : null, n) != n)
 			_exit(SPAWN_EXIT_FAILED);
 	}
 	(void)syscall(SYS_close_range, 3U, ~0U, 0U);
-	o.no_environment = true;	/* dived's own environment */
-	env_args.o = &o;
-	env_args.rule = NULL;		/* as it is, not the program's */
-	if ((envp = env_build(&env_args, id)) == NULL)
+	/* dived's own environment, as it is, not the program's */
+	ap.env.daemon = true;
+	ap.env.src = p->env.daemon_env;
+	ap.env.rule = false;
+	if ((envp = env_build(&ap, id)) == NULL)
 		_exit(SPAWN_EXIT_FAILED);
 	(void)signal(SIGPIPE, SIG_DFL);
 	execve("/bin/sh", argv, envp);
@@ -137,7 +133,7 @@ exec_auth(const struct spawn_args *a, const struct identity *id,
 }
 
 int
-auth_run(const struct spawn_args *a, const struct identity *id,
+auth_run(const struct exec_plan *p, const struct identity *id,
     const int *mapped, int pty)
 {
 	pid_t pid, self = getpid();
@@ -151,7 +147,7 @@ auth_run(const struct spawn_args *a, const struct identity *id,
 	}
 	if (pid == 0) {
 		(void)signal(SIGTERM, SIG_DFL);
-		exec_auth(a, id, mapped, pty, self);
+		exec_auth(p, id, mapped, pty, self);
 	}
 	auth_pid = pid;
 	/* Its group exists before either side goes on (as a shell does it). */
@@ -159,7 +155,7 @@ auth_run(const struct spawn_args *a, const struct identity *id,
 	/* What CMD left behind in its group ends with it: killed while CMD
 	 * is a zombie, so that the group's number cannot be anyone else's.
 	 * The same for CMD itself when its time is up. */
-	if ((err = auth_wait(pid, a->o->auth_timeout)) != 0)
+	if ((err = auth_wait(pid, p->auth.timeout)) != 0)
 		(void)kill(pid, SIGKILL);
 	(void)kill(-pid, SIGKILL);
 	auth_pid = 0;		/* reaped below: the numbers are free again */
@@ -169,14 +165,14 @@ auth_run(const struct spawn_args *a, const struct identity *id,
 			return errno;
 	if (err == ETIMEDOUT)
 		log_notice("uid %u pid %d: the authentication command timed "
-		    "out (%u s)", (unsigned)a->peer.uid, (int)a->peer.pid,
-		    a->o->auth_timeout);
+		    "out (%u s)", (unsigned)p->who.peer.uid,
+		    (int)p->who.peer.pid, p->auth.timeout);
 	if (err != 0)
 		return err;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
 		return 0;
 	log_notice("uid %u pid %d: refused by the authentication command "
-	    "(%s %d)", (unsigned)a->peer.uid, (int)a->peer.pid,
+	    "(%s %d)", (unsigned)p->who.peer.uid, (int)p->who.peer.pid,
 	    WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ?
 	    WEXITSTATUS(st) : WTERMSIG(st));
 	return EACCES;

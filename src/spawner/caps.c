@@ -6,7 +6,7 @@
  * The bounding set and securebits need CAP_SETPCAP, so they are set
  * before the identity changes; the other sets after it, from capabilities
  * kept across setresuid() only when -c or -m asks for some.
- * Runs as: root (spawner).  Trusts: the options.
+ * Runs as: root (spawner).  Trusts: the exec plan.
  */
 #include <errno.h>
 #include <linux/capability.h>
@@ -32,15 +32,15 @@ last_cap(void)
 }
 
 static int
-bounding(const struct dived_opts *o)
+bounding(const struct plan_caps *k)
 {
 	int c, last = last_cap();
 	uint64_t bit;
 
 	for (c = 0; c <= last; c++) {
 		bit = 1ULL << c;
-		if ((o->bset_keep_set && !(o->bset_keep & bit)) ||
-		    (o->bset_drop & bit))
+		if ((k->bset_keep_set && !(k->bset_keep & bit)) ||
+		    (k->bset_drop & bit))
 			if (prctl(PR_CAPBSET_DROP, (unsigned long)c, 0, 0,
 			    0) != 0)
 				return errno;
@@ -49,21 +49,21 @@ bounding(const struct dived_opts *o)
 }
 
 int
-caps_before_ids(const struct dived_opts *o, int *step)
+caps_before_ids(const struct plan_caps *k, int *step)
 {
 	int r;
 
 	*step = STEP_CAPS;
-	if ((o->bset_keep_set || o->bset_drop != 0) && (r = bounding(o)) != 0)
+	if ((k->bset_keep_set || k->bset_drop != 0) && (r = bounding(k)) != 0)
 		return r;
 	*step = STEP_SECUREBITS;
-	if (o->lock_securebits && prctl(PR_SET_SECUREBITS,
+	if (k->lock_securebits && prctl(PR_SET_SECUREBITS,
 	    SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
 	    SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0) != 0)
 		return errno;
 	/* Keep the permitted set across the uid change for -c and -m. */
 	*step = STEP_CAPS;
-	if ((o->caps_set || o->ambient != 0) &&
+	if ((k->caps_set || k->ambient != 0) &&
 	    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0)
 		return errno;
 	return 0;
@@ -78,14 +78,14 @@ caps_before_ids(const struct dived_opts *o, int *step)
  * client's root (a file of the client's, read as root).
  */
 int
-caps_setuid_fixup(const struct dived_opts *o)
+caps_setuid_fixup(const struct plan_caps *k)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 	uid_t r, e, s;
 	size_t i;
 
-	if (!o->lock_securebits || o->caps_set || o->ambient != 0)
+	if (!k->lock_securebits || k->caps_set || k->ambient != 0)
 		return 0;
 	if (getresuid(&r, &e, &s) != 0)
 		return errno;
@@ -114,43 +114,43 @@ add_mask(capng_type_t type, uint64_t mask)
 
 /* -c as its text says; -m also needs permitted and inheritable. */
 static int
-set_caps(const struct dived_opts *o)
+set_caps(const struct plan_caps *k)
 {
 	unsigned int c;
 
 	capng_clear(CAPNG_SELECT_CAPS);
-	if (o->caps_set) {
-		add_mask(CAPNG_EFFECTIVE, o->cap_eff);
-		add_mask(CAPNG_PERMITTED, o->cap_prm);
-		add_mask(CAPNG_INHERITABLE, o->cap_inh);
+	if (k->caps_set) {
+		add_mask(CAPNG_EFFECTIVE, k->cap_eff);
+		add_mask(CAPNG_PERMITTED, k->cap_prm);
+		add_mask(CAPNG_INHERITABLE, k->cap_inh);
 	}
-	add_mask(CAPNG_PERMITTED | CAPNG_INHERITABLE, o->ambient);
+	add_mask(CAPNG_PERMITTED | CAPNG_INHERITABLE, k->ambient);
 	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
 		return EPERM;
 	for (c = 0; c < 64; c++)
-		if ((o->ambient & (1ULL << c)) && prctl(PR_CAP_AMBIENT,
+		if ((k->ambient & (1ULL << c)) && prctl(PR_CAP_AMBIENT,
 		    PR_CAP_AMBIENT_RAISE, (unsigned long)c, 0, 0) != 0)
 			return errno;
 	return 0;
 }
 
 int
-caps_after_ids(const struct dived_opts *o, bool client_root, int *step)
+caps_after_ids(const struct plan_caps *k, int *step)
 {
 	int r;
 
 	*step = STEP_CAPS;
-	if (o->caps_set || o->ambient != 0) {
-		if ((r = set_caps(o)) != 0)
+	if (k->caps_set || k->ambient != 0) {
+		if ((r = set_caps(k)) != 0)
 			return r;
 		if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0)
 			return errno;
 	}
-	/* -r implies -X: in a root the client made, a set-user-ID program
-	 * could be fed its files (the classic attack that makes chroot(2)
-	 * need root). */
+	/* -X, and -r (plan_build): in a root the client made, a
+	 * set-user-ID program could be fed its files (the classic attack
+	 * that makes chroot(2) need root). */
 	*step = STEP_NO_NEW_PRIVS;
-	if ((o->no_new_privs || client_root) &&
+	if (k->no_new_privs &&
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return errno;
 	return 0;

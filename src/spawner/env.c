@@ -8,10 +8,9 @@
  * client's entries passes (dived(8), ENVIRONMENT), as sudo's env_reset
  * does: no list of dangerous names can know every library's variables.
  * Then the permitting rule of a policy, if any, shapes what is left.
- * Runs as: root (spawner).  Trusts: SO_PEERCRED, the options.  Does not
+ * Runs as: root (spawner).  Trusts: SO_PEERCRED, the exec plan.  Does not
  * trust: the client's entries, which can never set a DIVE_* variable.
  */
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,39 +76,38 @@ passed(const char *entry)
  * of the permitting rule (a plain keepenv names nothing).
  */
 static bool
-kept(const struct spawn_args *a, const char *entry)
+kept(const struct plan_env *e, const char *entry)
 {
-	const struct dived_opts *o = a->o;
 	size_t n = strcspn(entry, "="), k, j;
 	const char *s;
 	int i;
 
-	for (i = 0; i < o->nkeep_env; i++)
-		for (s = o->keep_env[i]; *s != '\0'; s += k + (s[k] == ',')) {
+	for (i = 0; i < e->nkeep_env; i++)
+		for (s = e->keep_env[i]; *s != '\0'; s += k + (s[k] == ',')) {
 			k = strcspn(s, ",");
 			if (name_matches(entry, n, s, k))
 				return true;
 		}
-	if (a->rule != NULL && (a->rule->opts & CONF_OPT_KEEPLIST))
-		for (j = 0; j < a->rule->nkeep; j++)
-			if (name_matches(entry, n, a->rule->keep[j],
-			    strlen(a->rule->keep[j])))
+	if (e->rule && e->rule_keeplist)
+		for (j = 0; j < e->nkeep; j++)
+			if (name_matches(entry, n, e->keep[j],
+			    strlen(e->keep[j])))
 				return true;
 	return false;
 }
 
 /* Does the program run with a group its client does not run with? */
 static bool
-gains_groups(const struct spawn_args *a, const struct identity *id)
+gains_groups(const struct plan_who *w, const struct identity *id)
 {
 	size_t j;
 	int i;
 
 	for (i = 0; i < id->ngroups; i++) {
-		for (j = 0; j < a->ngroups; j++)
-			if (a->groups[j] == id->groups[i])
+		for (j = 0; j < w->ngroups; j++)
+			if (w->groups[j] == id->groups[i])
 				break;
-		if (j == a->ngroups && id->groups[i] != a->peer.gid)
+		if (j == w->ngroups && id->groups[i] != w->peer.gid)
 			return true;
 	}
 	return false;
@@ -123,21 +121,20 @@ gains_groups(const struct spawn_args *a, const struct identity *id)
  * capability in it, and with maps the operator wrote with -t, other
  * users' ids of the host), or root: a root client may itself be
  * confined (fewer capabilities, a container), so running as root counts
- * as a gain too.  -P keeps dived's own ids, root.
+ * as a gain too.  -P keeps dived's own ids, root.  What the options
+ * give (-g, -c, -m, -s user) the plan says (p->env.gains); the identity
+ * may be resolved only here.
  */
 static bool
-gains_privileges(const struct spawn_args *a, const struct identity *id)
+gains_privileges(const struct exec_plan *p, const struct identity *id)
 {
-	const struct dived_opts *o = a->o;
+	const struct plan_who *w = &p->who;
 
 	if (!id->change)
 		return true;
-	return id->ruid != a->peer.uid || id->euid != a->peer.uid ||
-	    id->ruid == 0 || id->euid == 0 || id->rgid != a->peer.gid ||
-	    id->egid != a->peer.gid || o->groups != NULL ||
-	    gains_groups(a, id) || o->ambient != 0 ||
-	    (o->unshare & CLONE_NEWUSER) != 0 ||
-	    (o->caps_set && (o->cap_eff | o->cap_prm | o->cap_inh) != 0);
+	return id->ruid != w->peer.uid || id->euid != w->peer.uid ||
+	    id->ruid == 0 || id->euid == 0 || id->rgid != w->peer.gid ||
+	    id->egid != w->peer.gid || p->env.gains || gains_groups(w, id);
 }
 
 static int
@@ -183,7 +180,7 @@ target_var(const char **out, size_t *k, const char *name, const char *value)
  * a client's entries behind is the rule, not an event.)
  */
 static const char *const *
-filter_env(const struct spawn_args *a, const struct identity *id,
+filter_env(const struct plan_env *e, const struct identity *id,
     const char *const *src)
 {
 	const char **out;
@@ -194,7 +191,7 @@ filter_env(const struct spawn_args *a, const struct identity *id,
 	if ((out = calloc(n + 6, sizeof(*out))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++)
-		if (passed(src[i]) || kept(a, src[i]))
+		if (passed(src[i]) || kept(e, src[i]))
 			out[k++] = src[i];
 	if (target_var(out, &k, "PATH", POLICY_SAFE_PATH) != 0 ||
 	    target_var(out, &k, "HOME", id->home) != 0 ||
@@ -208,27 +205,49 @@ filter_env(const struct spawn_args *a, const struct identity *id,
 	return out;
 }
 
-char **
-env_build(const struct spawn_args *a, const struct identity *id)
+/*
+ * The permitting rule's environment options on src (policy_env(), which
+ * reads only these of a rule).
+ */
+static char **
+rule_env(const struct plan_env *e, const char *const *src,
+    const struct policy_target_env *t)
 {
-	const char *const *src = a->o->no_environment ?
-	    (const char *const *)a->daemon_env : a->req->envp;
+	struct conf_rule r;
+
+	memset(&r, 0, sizeof(r));
+	r.opts = (e->rule_keepenv ? CONF_OPT_KEEPENV : 0) |
+	    (e->rule_keeplist ? CONF_OPT_KEEPLIST : 0) |
+	    (e->nsetenv > 0 ? CONF_OPT_SETENV : 0);
+	r.keep = (char **)(uintptr_t)e->keep;
+	r.nkeep = e->nkeep;
+	r.setenv = (char **)(uintptr_t)e->setenv;
+	r.nsetenv = e->nsetenv;
+	return policy_env(&r, src, t);
+}
+
+char **
+env_build(const struct exec_plan *p, const struct identity *id)
+{
+	const struct plan_env *e = &p->env;
+	const struct ucred *peer = &p->who.peer;
+	const char *const *src = e->src;
 	struct policy_target_env t = { id->name, id->home, id->shell };
 	const char *const *clean = NULL;
 	size_t n = 0, i, k = 0;
 	char **env;
 
-	if (a->inplace)		/* -J: no client, dived's environment as is */
-		return a->daemon_env;
+	if (e->as_is)		/* -J: no client, dived's environment as is */
+		return (char **)(uintptr_t)e->src;
 	/* Only the client's own entries, never dived's (-E) nor what a
 	 * rule sets. */
-	if (!a->o->no_environment && gains_privileges(a, id) &&
-	    (src = clean = filter_env(a, id, src)) == NULL)
+	if (!e->daemon && gains_privileges(p, id) &&
+	    (src = clean = filter_env(e, id, src)) == NULL)
 		return NULL;
 	/* The permitting rule's environment options come next.  (Only the
 	 * spawner uses this, and it executes or exits next.) */
-	if (a->rule != NULL && (src = (const char *const *)policy_env(a->rule,
-	    src, &t)) == NULL) {
+	if (e->rule && (src = (const char *const *)rule_env(e, src, &t)) ==
+	    NULL) {
 		free((void *)(uintptr_t)clean);
 		return NULL;
 	}
@@ -244,9 +263,9 @@ env_build(const struct spawn_args *a, const struct identity *id)
 	/* Its entries point into the client's request, not into it. */
 	free((void *)(uintptr_t)clean);
 	/* Only the spawner uses this, and it exits on failure. */
-	if ((env[k++] = fmt_var("DIVE_UID", (long long)a->peer.uid)) == NULL ||
-	    (env[k++] = fmt_var("DIVE_GID", (long long)a->peer.gid)) == NULL ||
-	    (env[k++] = fmt_var("DIVE_PID", (long long)a->peer.pid)) == NULL ||
+	if ((env[k++] = fmt_var("DIVE_UID", (long long)peer->uid)) == NULL ||
+	    (env[k++] = fmt_var("DIVE_GID", (long long)peer->gid)) == NULL ||
+	    (env[k++] = fmt_var("DIVE_PID", (long long)peer->pid)) == NULL ||
 	    (id->client_name != NULL &&
 	    asprintf(&env[k++], "DIVE_USER=%s", id->client_name) < 0)) {
 		free(env);

@@ -22,29 +22,29 @@
 #include "spawner.h"
 
 int
-fds_receive(const struct spawn_args *a, int *fds, size_t n)
+fds_receive(int sock, unsigned int timeout, int *fds, size_t n)
 {
 	struct msgreader rd;
-	struct pollfd p = { a->fdsock, POLLIN, 0 };
+	struct pollfd p = { sock, POLLIN, 0 };
 	struct timespec t0, now;
 	long left;
 	int r;
 
 	/* Every read under the deadline: a listener that sends part of a
 	 * frame and stops must not hold a root process in recvmsg. */
-	if (fcntl(a->fdsock, F_SETFL, O_NONBLOCK) != 0)
+	if (fcntl(sock, F_SETFL, O_NONBLOCK) != 0)
 		return errno;
 	msgreader_init(&rd, 0, n);
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		(void)clock_gettime(CLOCK_MONOTONIC, &now);
-		left = (long)a->timeout * 1000 - (now.tv_sec - t0.tv_sec) *
+		left = (long)timeout * 1000 - (now.tv_sec - t0.tv_sec) *
 		    1000 - (now.tv_nsec - t0.tv_nsec) / 1000000;
 		if (left <= 0)
 			return ETIMEDOUT;
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 			return errno;
-		if ((r = msgreader_read(&rd, a->fdsock)) != E_AGAIN)
+		if ((r = msgreader_read(&rd, sock)) != E_AGAIN)
 			break;
 	}
 	if (r != 0)

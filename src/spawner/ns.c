@@ -4,7 +4,7 @@
  * Namespaces (-N, -s), files written after them (-t, -tt), the program's
  * root (-h, -R, -V, -r) and its current directory.
  * Runs as: root (spawner), or the target user inside a new user
- * namespace.  Trusts: the options.  Does not trust: the client's root and
+ * namespace.  Trusts: the exec plan.  Does not trust: the client's root and
  * directory descriptors: after any change of root, a current directory
  * that is not below the new root is replaced by that root, unless -W asks
  * for the server's root as current directory.
@@ -99,7 +99,7 @@ keep_one(const char *path, int *fd, int *pidfd, struct stat *st,
 }
 
 int
-ns_keep(const struct dived_opts *o, struct ns_kept *k, char *err,
+ns_keep(const char *const *setns, int n, struct ns_kept *k, char *err,
     size_t errlen)
 {
 	const char *why;
@@ -109,10 +109,10 @@ ns_keep(const struct dived_opts *o, struct ns_kept *k, char *err,
 	memset(k, 0, sizeof(*k));
 	for (i = 0; i < OPT_MAX_SETNS; i++)
 		k->fd[i] = k->pidfd[i] = -1;
-	for (i = 0; i < o->nsetns; i++) {
-		if ((r = keep_one(o->setns[i], &k->fd[i], &k->pidfd[i], &st,
+	for (i = 0; i < n && i < OPT_MAX_SETNS; i++) {
+		if ((r = keep_one(setns[i], &k->fd[i], &k->pidfd[i], &st,
 		    &why)) != 0) {
-			(void)snprintf(err, errlen, "-N %s: %s", o->setns[i],
+			(void)snprintf(err, errlen, "-N %s: %s", setns[i],
 			    why != NULL ? why : strerror(r));
 			ns_keep_close(k);
 			return r;
@@ -141,31 +141,31 @@ ns_keep_close(struct ns_kept *k)
 
 /* Is the i-th namespace still the one named at start-up? */
 static int
-still_there(const struct dived_opts *o, const struct ns_kept *k, int i)
+still_there(const struct plan_where *w, const struct ns_kept *k, int i)
 {
 	struct stat st;
 
 	if (k->pidfd[i] >= 0)
 		return ended(k->pidfd[i]) ? NS_GONE_ENDED : 0;
-	if (stat(o->setns[i], &st) != 0 || st.st_dev != k->dev[i] ||
+	if (stat(w->setns[i], &st) != 0 || st.st_dev != k->dev[i] ||
 	    st.st_ino != k->ino[i])
 		return NS_GONE_REPLACED;
 	return 0;
 }
 
 int
-ns_setns(const struct dived_opts *o, const struct ns_kept *k, int *gone)
+ns_setns(const struct plan_where *w, const struct ns_kept *k, int *gone)
 {
 	int i, r;
 
 	*gone = -1;
-	if (o->nsetns == 0)
+	if (w->nsetns == 0)
 		return 0;
-	if (k == NULL || k->n != o->nsetns)
+	if (k == NULL || k->n != w->nsetns)
 		return EINVAL;		/* never opened: fail closed */
 	/* All checked first: once one is joined, paths resolve there. */
 	for (i = 0; i < k->n; i++)
-		if ((r = still_there(o, k, i)) != 0) {
+		if ((r = still_there(w, k, i)) != 0) {
 			*gone = i | r;
 			return 0;
 		}
@@ -188,11 +188,11 @@ ns_die_with_parent(bool on)
  * Mounts made outside still reach it, as with systemd's private mounts.
  */
 int
-ns_unshare(const struct dived_opts *o)
+ns_unshare(const struct plan_where *w)
 {
-	if (o->unshare != 0 && unshare(o->unshare) != 0)
+	if (w->unshare != 0 && unshare(w->unshare) != 0)
 		return errno;
-	if ((o->unshare & CLONE_NEWNS) &&
+	if ((w->unshare & CLONE_NEWNS) &&
 	    mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) != 0)
 		return errno;
 	return 0;
@@ -231,17 +231,17 @@ enum which { W_ALL, W_MAPS, W_OTHERS };
  * pid > 0: write another process's /proc/self files (the map helper).
  */
 static int
-write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid,
-    enum which w)
+write_contents(const struct plan_where *w, uid_t uid, gid_t gid, pid_t pid,
+    enum which which)
 {
 	char map[64], path[4096];
 	const char *data, *file;
 	int i, r;
 
-	for (i = 0; i < o->nwrites; i++) {
-		data = o->writes[i].data;
-		file = o->writes[i].file;
-		if (w != W_ALL && is_map(file) != (w == W_MAPS))
+	for (i = 0; i < w->nwrites; i++) {
+		data = w->writes[i].data;
+		file = w->writes[i].file;
+		if (which != W_ALL && is_map(file) != (which == W_MAPS))
 			continue;
 		if (data == NULL) {
 			(void)snprintf(map, sizeof(map), "0 %u 1",
@@ -261,11 +261,11 @@ write_contents(const struct dived_opts *o, uid_t uid, gid_t gid, pid_t pid,
 }
 
 int
-ns_write_content(const struct dived_opts *o, bool userns, uid_t uid,
+ns_write_content(const struct plan_where *w, bool userns, uid_t uid,
     gid_t gid)
 {
 	/* The helper wrote the maps of a new user namespace already. */
-	return write_contents(o, uid, gid, 0, userns ? W_OTHERS : W_ALL);
+	return write_contents(w, uid, gid, 0, userns ? W_OTHERS : W_ALL);
 }
 
 /*
@@ -276,7 +276,7 @@ ns_write_content(const struct dived_opts *o, bool userns, uid_t uid,
  * namespaces (from outside it would be the host's).
  */
 int
-ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
+ns_helper_start(const struct plan_where *w, uid_t uid, gid_t gid,
     struct ns_helper *h)
 {
 	pid_t parent = getpid();
@@ -285,9 +285,9 @@ ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
 
 	h->pid = -1;
 	h->go = -1;
-	for (i = 0; i < o->nwrites && !is_map(o->writes[i].file); i++)
+	for (i = 0; i < w->nwrites && !is_map(w->writes[i].file); i++)
 		;
-	if (i == o->nwrites)
+	if (i == w->nwrites)
 		return 0;
 	if (pipe2(p, O_CLOEXEC) != 0 || (h->pid = fork()) < 0)
 		return errno;
@@ -295,7 +295,7 @@ ns_helper_start(const struct dived_opts *o, uid_t uid, gid_t gid,
 		(void)close(p[1]);
 		if (read(p[0], &c, 1) != 1)
 			_exit(SPAWN_EXIT_OK);	/* the spawner failed first */
-		_exit(write_contents(o, uid, gid, parent, W_MAPS) == 0 ?
+		_exit(write_contents(w, uid, gid, parent, W_MAPS) == 0 ?
 		    SPAWN_EXIT_OK : SPAWN_EXIT_WRITER_FAILED);
 	}
 	(void)close(p[0]);
@@ -321,7 +321,7 @@ ns_helper_finish(struct ns_helper *h)
 
 /* Before the root changes: what -W will need afterwards. */
 int
-ns_prepare_root(const struct dived_opts *o, struct rootctx *rc)
+ns_prepare_root(const struct plan_where *w, struct rootctx *rc)
 {
 	struct stat st;
 
@@ -330,8 +330,8 @@ ns_prepare_root(const struct dived_opts *o, struct rootctx *rc)
 		return errno;
 	rc->root_dev = st.st_dev;
 	rc->root_ino = st.st_ino;
-	if (o->root_to_current && o->chroot_dir == NULL &&
-	    o->pivot_new == NULL &&
+	if (w->root_to_current && w->chroot_dir == NULL &&
+	    w->pivot_new == NULL &&
 	    (rc->server_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return errno;
 	return 0;
@@ -353,12 +353,12 @@ cwd_inside_root(void)
  * has changed: -N into a container's mount namespace gives its root.
  */
 static bool
-root_changes(const struct dived_opts *o, const struct rootctx *rc)
+root_changes(const struct plan_where *w, const struct rootctx *rc)
 {
 	struct stat st;
 
-	if (o->chroot_dir != NULL || o->pivot_new != NULL ||
-	    (o->client_chroot && rc->client_root >= 0))
+	if (w->chroot_dir != NULL || w->pivot_new != NULL ||
+	    (w->client_chroot && rc->client_root >= 0))
 		return true;
 	/* Not knowing counts as changed: the checks then run. */
 	return stat("/", &st) != 0 || st.st_dev != rc->root_dev ||
@@ -430,7 +430,7 @@ ns_fd_kind(int fd)
  * current directory restored.
  */
 int
-ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
+ns_check_dirs(const struct plan_where *w, const struct rootctx *rc,
     const int *fds, const uint8_t *kinds, size_t n, size_t *bad)
 {
 	struct stat st;
@@ -438,7 +438,7 @@ ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
 	int here, r = 0;
 
 	*bad = n;
-	if (!root_changes(o, rc) || o->allow_outside_dirs || n == 0)
+	if (!root_changes(w, rc) || w->allow_outside_dirs || n == 0)
 		return 0;
 	/* What can bring the program anything from outside, later. */
 	for (i = 0; i < n; i++)
@@ -462,15 +462,15 @@ ns_check_dirs(const struct dived_opts *o, const struct rootctx *rc,
 }
 
 static int
-change_root(const struct dived_opts *o, const struct rootctx *rc)
+change_root(const struct plan_where *w, const struct rootctx *rc)
 {
-	if (o->chroot_dir != NULL && chroot(o->chroot_dir) != 0)
+	if (w->chroot_dir != NULL && chroot(w->chroot_dir) != 0)
 		return errno;
-	if (o->pivot_new != NULL &&
-	    (syscall(SYS_pivot_root, o->pivot_new, o->pivot_old) != 0 ||
+	if (w->pivot_new != NULL &&
+	    (syscall(SYS_pivot_root, w->pivot_new, w->pivot_old) != 0 ||
 	    chdir("/") != 0))
 		return errno;
-	if (o->client_chroot && rc->client_root >= 0 &&
+	if (w->client_chroot && rc->client_root >= 0 &&
 	    (fchdir(rc->client_root) != 0 || chroot(".") != 0))
 		return errno;
 	return 0;
@@ -481,19 +481,19 @@ change_root(const struct dived_opts *o, const struct rootctx *rc)
  * with -W the server's root; never one outside the new root otherwise.
  */
 int
-ns_set_root(const struct dived_opts *o, const struct rootctx *rc, int *step)
+ns_set_root(const struct plan_where *w, const struct rootctx *rc, int *step)
 {
-	bool changed = root_changes(o, rc);
+	bool changed = root_changes(w, rc);
 	int r;
 
 	*step = STEP_CHDIR;
-	if (o->chdir_dir != NULL && chdir(o->chdir_dir) != 0)
+	if (w->chdir_dir != NULL && chdir(w->chdir_dir) != 0)
 		return errno;
 	*step = STEP_ROOT;
-	if ((r = change_root(o, rc)) != 0)
+	if ((r = change_root(w, rc)) != 0)
 		return r;
 	*step = STEP_CHDIR;
-	if (o->root_to_current)
+	if (w->root_to_current)
 		return rc->server_root >= 0 ? (fchdir(rc->server_root) != 0 ?
 		    errno : 0) : (chdir("/") != 0 ? errno : 0);
 	if (rc->client_cwd >= 0 && fchdir(rc->client_cwd) != 0)

@@ -7,7 +7,7 @@
  * runs half-configured.
  * Runs as: root, forked by the monitor (or the monitor itself with -F, or
  * dived itself with -J), until the identity change.  Trusts: the
- * monitor's accepted request.  Does not trust: the client's descriptors
+ * monitor's exec plan.  Does not trust: the client's descriptors
  * (used only as directories, terminal and the program's fds).
  */
 #include <errno.h>
@@ -28,12 +28,36 @@
 #include "fdpass.h"
 #include "log.h"
 #include "msg.h"
+#include "policy.h"	/* POLICY_SAFE_PATH */
 #include "spawner.h"
 
 extern char **environ;
 
+/*
+ * What each mode of the plan (and so of dived: -J, -F, or a spawner
+ * forked for each request; -D is a step, daemonize()) means for the
+ * steps below.  Chosen here, once; no step tests the mode itself.
+ */
+struct mode {
+	bool client;	/* a client's request: its descriptors come and are
+			 * installed, signals start at their defaults */
+	bool pdeath;	/* a child of the monitor: dies with it until it
+			 * executes the program */
+	bool monitor;	/* the monitor itself (-F): its sockets stay */
+	bool in_place;	/* dived itself (-J): failures on its stderr, and
+			 * it may lead its process group already */
+};
+
+static const struct mode modes[] = {
+	[PLAN_FORK] = { .client = true, .pdeath = true },
+	[PLAN_NO_FORK] = { .client = true, .monitor = true },
+	[PLAN_JUST] = { .in_place = true },
+};
+
 struct spawn {
 	const struct spawn_args *a;
+	const struct exec_plan *p;	/* a->p: what to do, decided */
+	const struct mode *m;		/* what p->mode means */
 	int statusfd;			/* -1 with -F and -J */
 	int lfd;			/* -F, -D: the listener, else -1 */
 	pid_t pid;			/* the program's for dived; 0: ours */
@@ -46,10 +70,10 @@ struct spawn {
 	int *mapped;			/* fds + number of specials */
 	struct identity id;
 	struct rootctx rc;
-	char **argv, **envp;
 	pid_t parent;		/* to die with; 0 in a new pid ns, -1: none */
 	bool pid1;			/* the program of a new pid namespace */
 	bool ids_done;			/* ids_apply has run */
+	char **argv, **envp;
 	char *exec_real;		/* find_decided: the program's path */
 	int exec_fd;			/* and the file, O_PATH */
 };
@@ -78,7 +102,7 @@ fail(struct spawn *sp, uint32_t step, int err)
 	char wb[128];
 	struct buf b;
 
-	if (sp->a->inplace) {
+	if (sp->m->in_place) {
 		fprintf(stderr, "dived: cannot %s%s%s\n", spawn_step_str(step),
 		    err != 0 ? ": " : "", err != 0 ? strerror(err) : "");
 		_exit(SPAWN_EXIT_FAILED);
@@ -87,7 +111,7 @@ fail(struct spawn *sp, uint32_t step, int err)
 	why = spawn_err_str(&f, wb, sizeof(wb));
 	if (sp->statusfd < 0)
 		log_notice("uid %u pid %d: cannot %s%s%s",
-		    (unsigned)sp->a->peer.uid, (int)sp->a->peer.pid,
+		    (unsigned)sp->p->who.peer.uid, (int)sp->p->who.peer.pid,
 		    spawn_step_str(step), *why != '\0' ? ": " : "", why);
 	buf_init(&b, MSG_MAX_STATUS);
 	if (msg_encode_failed(&b, &f) == 0)
@@ -126,13 +150,13 @@ report_started(const struct spawn *sp)
  * status pipe must give the spawner an error, not kill it.
  */
 static void
-reset_signals(const struct spawn_args *a)
+reset_signals(const struct mode *m)
 {
 	unsigned long ksa[8];	/* a struct kernel_sigaction, and more */
 	sigset_t none;
 	int s;
 
-	if (a->inplace)
+	if (!m->client)
 		return;
 	for (s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP && s != SIGPIPE)
@@ -159,7 +183,7 @@ die_with_parent(struct spawn *sp)
 {
 	int err;
 
-	if (sp->a->inplace || sp->a->o->no_fork || sp->parent < 0)
+	if (!sp->m->pdeath || sp->parent < 0)
 		return;
 	if ((err = ns_die_with_parent(true)) != 0)
 		fail(sp, STEP_FORK, err);
@@ -170,28 +194,29 @@ die_with_parent(struct spawn *sp)
 static void
 receive(struct spawn *sp)
 {
-	const struct req_exec *r = sp->a->req;
+	const struct plan_fds *d = &sp->p->fds;
 	size_t i = 0;
 	int err;
 
 	sp->cwd = sp->root = sp->tty = sp->pts = -1;
 	sp->mapped = sp->fds;
-	if (sp->a->inplace)
+	if (!sp->m->client)
 		return;
-	sp->nfds = req_exec_nfds(r);
-	if ((err = fds_receive(sp->a, sp->fds, sp->nfds)) != 0)
+	sp->nfds = d->nrecv;
+	if ((err = fds_receive(sp->a->fdsock, d->timeout, sp->fds,
+	    sp->nfds)) != 0)
 		fail(sp, STEP_RECV_FDS, err);
-	if (r->specials & REQ_SPECIAL_CWD)
+	if (d->specials & REQ_SPECIAL_CWD)
 		sp->cwd = sp->fds[i++];
-	if (r->specials & REQ_SPECIAL_ROOT)
+	if (d->specials & REQ_SPECIAL_ROOT)
 		sp->root = sp->fds[i++];
-	if (r->specials & REQ_SPECIAL_TTY)
+	if (d->specials & REQ_SPECIAL_TTY)
 		sp->tty = sp->fds[i++];
 	sp->mapped = sp->fds + i;
 	/* Now, while /proc is dived's: after -R there may be none. */
-	for (i = 0; i < r->nfdmap; i++)
+	for (i = 0; i < d->nfdmap; i++)
 		sp->kinds[i] = (uint8_t)ns_fd_kind(sp->mapped[i]);
-	if (!(r->flags & REQ_F_PTY))	/* else the master goes back on it */
+	if (d->pty == NULL)	/* else the master goes back on it */
 		(void)close(sp->a->fdsock);
 }
 
@@ -207,8 +232,7 @@ open_pty(struct spawn *sp)
 	uid_t uid = sp->id.change ? sp->id.euid : geteuid();
 	int master, err;
 
-	if ((err = pty_open(&sp->a->req->pty,
-	    (sp->a->req->flags & REQ_F_TTYMODES) != 0, uid, &master,
+	if ((err = pty_open(sp->p->fds.pty, sp->p->fds.ttymodes, uid, &master,
 	    &sp->pts)) != 0)
 		fail(sp, STEP_PTY, err);
 	err = pty_send_master(sp->a->fdsock, master);
@@ -218,22 +242,10 @@ open_pty(struct spawn *sp)
 		fail(sp, STEP_PTY, err);
 }
 
-/* argv: the forced prefix, then (unless -A) the client's arguments. */
-static void
-build_argv(struct spawn *sp)
-{
-	size_t n;
-
-	if ((sp->argv = spawn_command_line(sp->a->o, sp->a->req, &n)) == NULL)
-		fail(sp, STEP_ENV, ENOMEM);
-	if (n == 0)
-		fail(sp, STEP_NO_PROGRAM, 0);
-}
-
 static void
 session_and_terminal(struct spawn *sp)
 {
-	const struct dived_opts *o = sp->a->o;
+	const struct plan_fds *d = &sp->p->fds;
 	int err;
 
 	/* A pty always leads a new session (the monitor refuses it with -S
@@ -245,12 +257,12 @@ session_and_terminal(struct spawn *sp)
 			fail(sp, STEP_TERMINAL, errno);
 		return;
 	}
-	if (o->no_setsid)
+	if (!d->setsid)
 		return;
-	if (setsid() < 0 && !(sp->a->inplace && getpgid(0) == getpid()))
+	if (setsid() < 0 && !(sp->m->in_place && getpgid(0) == getpid()))
 		fail(sp, STEP_SESSION, errno);
-	if (sp->tty >= 0 && !o->no_csctty &&
-	    (err = pty_take_terminal(sp->tty, sp->a->client_ctty)) != 0)
+	if (sp->tty >= 0 && d->take_ctty &&
+	    (err = pty_take_terminal(sp->tty, sp->p->who.ctty)) != 0)
 		fail(sp, STEP_TERMINAL, err);
 }
 
@@ -263,13 +275,13 @@ session_and_terminal(struct spawn *sp)
 static void
 set_rlimits(struct spawn *sp)
 {
-	const struct dived_opts *o = sp->a->o;
+	const struct plan_limits *lim = &sp->p->limits;
 	const struct opt_rlimit *l;
 	struct rlimit rl;
 	int i;
 
-	for (i = 0; i < o->nrlimits; i++) {
-		l = &o->rlimits[i];
+	for (i = 0; i < lim->nrlimits; i++) {
+		l = &lim->rlimits[i];
 		rl.rlim_cur = l->soft;
 		rl.rlim_max = l->hard;
 		if (l->resource == RLIMIT_NOFILE) {
@@ -296,11 +308,11 @@ set_nofile(struct spawn *sp)
 		rl.rlim_max = sp->nofile->hard;
 		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 			fail(sp, STEP_RLIMITS, errno);
-	} else if (sp->a->nofile_soft != 0 &&
+	} else if (sp->p->limits.nofile_soft != 0 &&
 	    getrlimit(RLIMIT_NOFILE, &rl) == 0) {
 		/* The soft limit dived was started with, not the raised one. */
-		rl.rlim_cur = sp->a->nofile_soft < rl.rlim_max ?
-		    sp->a->nofile_soft : rl.rlim_max;
+		rl.rlim_cur = sp->p->limits.nofile_soft < rl.rlim_max ?
+		    sp->p->limits.nofile_soft : rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 }
@@ -319,45 +331,19 @@ close_specials(struct spawn *sp)
 }
 
 /*
- * With a pty: the client's descriptors and the slave at the numbers the
- * request gives it (with -O, at 0, 1 and 2 only).
+ * With a pty: the client's descriptors the program keeps and the slave
+ * at the numbers the plan gives it (with -O, at 0, 1 and 2 only).
  */
-/*
- * How many of the client's mapped descriptors the program gets: all, or
- * with its rule's nofds only 0, 1 and 2 (the lowest numbers); the rest
- * are closed with every other descriptor.
- */
-uint32_t
-spawn_kept_fds(const struct req_exec *r, const struct conf_rule *rule)
-{
-	uint32_t n;
-
-	if (rule == NULL || !(rule->opts & CONF_OPT_NOFDS))
-		return r->nfdmap;
-	for (n = 0; n < r->nfdmap && r->fdnum[n] <= 2; n++)
-		;
-	return n;
-}
-
-static uint32_t
-kept_fds(const struct spawn *sp)
-{
-	return spawn_kept_fds(sp->a->req, sp->a->rule);
-}
-
 static int
 install_with_pty(struct spawn *sp, int *keep)
 {
-	static const uint32_t stdio[3] = { 0, 1, 2 };
-	const struct req_exec *r = sp->a->req;
-	bool nofds = sp->a->o->no_fds;
+	const struct plan_fds *d = &sp->p->fds;
 	uint32_t num[MSG_MAX_FDS];
 	int fds[MSG_MAX_FDS], err;
 	size_t n;
 
-	err = pty_merge(r->fdnum, sp->mapped, nofds ? 0 : kept_fds(sp),
-	    nofds ? stdio : r->pty.fdnum, nofds ? 3 : r->pty.nfd, sp->pts,
-	    num, fds, &n);
+	err = pty_merge(d->fdnum, sp->mapped, d->nkept, d->pty_fdnum,
+	    d->pty_nfd, sp->pts, num, fds, &n);
 	(void)close(sp->pts);
 	sp->pts = -1;
 	if (err != 0)
@@ -369,19 +355,19 @@ static void
 install_fds(struct spawn *sp)
 {
 	static const uint32_t stdio[3] = { 0, 1, 2 };
-	const struct req_exec *r = sp->a->req;
+	const struct plan_fds *d = &sp->p->fds;
 	/* What reports a failure must stay open: the pipe, or with -F the
 	 * listener. */
 	int *keep = sp->statusfd >= 0 ? &sp->statusfd : &sp->lfd;
 	int null[3], err;
 
 	close_specials(sp);
-	if (sp->a->inplace)
+	if (!sp->m->client)
 		return;		/* -J: the descriptors are already ours */
 	if (sp->pts >= 0) {
 		err = install_with_pty(sp, keep);
-	} else if (!sp->a->o->no_fds) {
-		err = fds_install(r->fdnum, sp->mapped, kept_fds(sp), keep);
+	} else if (!d->none) {
+		err = fds_install(d->fdnum, sp->mapped, d->nkept, keep);
 	} else {
 		/* -O: the program gets /dev/null, never dived's own stdio. */
 		if ((null[0] = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0 ||
@@ -517,7 +503,7 @@ become_pid1(struct spawn *sp)
 	 * monitor's, whose other sessions and sockets would otherwise stay
 	 * open until the program ends.  (-F: this is dived itself, serving
 	 * its one client; its sockets stay as they are.) */
-	if (!sp->a->o->no_fork)
+	if (!sp->m->monitor)
 		(void)fds_keep_only(p[0], sp->statusfd);
 	else {
 		for (i = 0; i < sp->nfds; i++)
@@ -540,23 +526,23 @@ become_pid1(struct spawn *sp)
 static void
 check_dirs(struct spawn *sp)
 {
-	const struct req_exec *r = sp->a->req;
-	uint32_t n = kept_fds(sp);	/* those the program will have */
+	const uint32_t *num = sp->p->fds.fdnum;
+	uint32_t n = sp->p->fds.nkept;	/* those the program will have */
 	size_t bad;
 	int err;
 
-	if (sp->a->inplace)
+	if (!sp->m->client)
 		return;
-	if ((err = ns_check_dirs(sp->a->o, &sp->rc, sp->mapped, sp->kinds, n,
-	    &bad)) != 0)
+	if ((err = ns_check_dirs(&sp->p->where, &sp->rc, sp->mapped,
+	    sp->kinds, n, &bad)) != 0)
 		fail(sp, STEP_CHDIR, err);
 	if (bad < n && sp->kinds[bad] != FDK_PLAIN)
 		fail(sp, STEP_OUTSIDE_FD, sp->kinds[bad] *
-		    STEP_OUTSIDE_FD_KIND + (r->fdnum[bad] < 511 ?
-		    (int)r->fdnum[bad] + 1 : 0));
+		    STEP_OUTSIDE_FD_KIND + (num[bad] < 511 ?
+		    (int)num[bad] + 1 : 0));
 	if (bad < n)	/* the number travels as err, + 1 */
-		fail(sp, STEP_OUTSIDE_DIR, r->fdnum[bad] < 4095 ?
-		    (int)r->fdnum[bad] + 1 : 0);
+		fail(sp, STEP_OUTSIDE_DIR, num[bad] < 4095 ?
+		    (int)num[bad] + 1 : 0);
 }
 
 /*
@@ -566,21 +552,21 @@ check_dirs(struct spawn *sp)
 static void
 enter_namespaces(struct spawn *sp, struct ns_helper *h)
 {
-	const struct dived_opts *o = sp->a->o;
+	const struct plan_where *w = &sp->p->where;
 	int err, step;
 
-	if ((err = ns_unshare(o)) != 0)
+	if ((err = ns_unshare(w)) != 0)
 		fail(sp, STEP_NAMESPACES, err);
 	if (h != NULL && (err = ns_helper_finish(h)) != 0)
 		fail(sp, STEP_WRITE_CONTENT, err);
 	if (h != NULL && h->pid > 0 && (setresgid(0, 0, 0) != 0 ||
 	    setresuid(0, 0, 0) != 0))	/* mapped: root, inside only */
 		fail(sp, STEP_SETUID, errno);
-	if (o->unshare & CLONE_NEWPID)
+	if (w->unshare & CLONE_NEWPID)
 		become_pid1(sp);
-	if ((err = ns_write_content(o, h != NULL, getuid(), getgid())) != 0)
+	if ((err = ns_write_content(w, h != NULL, getuid(), getgid())) != 0)
 		fail(sp, STEP_WRITE_CONTENT, err);
-	if ((err = ns_set_root(o, &sp->rc, &step)) != 0)
+	if ((err = ns_set_root(w, &sp->rc, &step)) != 0)
 		fail(sp, (uint32_t)step, err);
 	check_dirs(sp);
 }
@@ -592,15 +578,15 @@ enter_namespaces(struct spawn *sp, struct ns_helper *h)
 static void
 join_namespaces(struct spawn *sp)
 {
-	const struct dived_opts *o = sp->a->o;
+	const struct plan_where *w = &sp->p->where;
 	int err, gone;
 
-	if ((err = ns_setns(o, sp->a->ns, &gone)) != 0)
+	if ((err = ns_setns(w, sp->a->ns, &gone)) != 0)
 		fail(sp, STEP_NAMESPACES, err);
 	if (gone < 0)
 		return;
 	log_warn("namespace %s: %s; every request is refused until dived "
-	    "is restarted", o->setns[gone & 0xff], gone & NS_GONE_ENDED ?
+	    "is restarted", w->setns[gone & 0xff], gone & NS_GONE_ENDED ?
 	    "its process has ended" : "its file names another namespace now");
 	fail(sp, STEP_NS_GONE, (gone & 0xff) + 1 +
 	    (gone & NS_GONE_REPLACED ? STEP_NS_GONE_REPLACED : 0));
@@ -644,42 +630,36 @@ root_only_path(const char *real)
 }
 
 /*
- * The program the policy decided on (a->exec_path), and no other file:
+ * The program the policy decided on (what.exec_path), and no other file:
  * found again as the program's user, in the program's root, by its real
  * path (sp->exec_real), opened (sp->exec_fd).  While that root is still
  * dived's, it must be the very file the monitor decided on
- * (a->exec_file; none: the path named no file then, and no deny rule
+ * (what.dev and ino; none: the path named no file then, and no deny rule
  * could match it).  In another root, dived's files say nothing about
  * it: the permitting rule must name that very path.  Else ESTALE.
- * Permitted through another path of the rule's file (a client's link
- * under the rule's name), the program is run under the rule's path:
- * argv[0] in a client's directory would have it read her files there
- * (python takes a pyvenv.cfg next to argv[0]).
+ * (Permitted through another path of the rule's file, argv[0] is the
+ * rule's path already: plan_build.)
  */
 static void
 find_decided(struct spawn *sp)
 {
-	const struct policy_file *want = sp->a->exec_file;
-	const struct conf_rule *r = sp->a->rule;
+	const struct plan_what *w = &sp->p->what;
 	struct stat st, root;
 	bool stale;
 
-	if ((sp->exec_real = realpath(sp->a->exec_path, NULL)) == NULL ||
+	if ((sp->exec_real = realpath(w->exec_path, NULL)) == NULL ||
 	    (sp->exec_fd = open(sp->exec_real, O_PATH | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0 || fstat(sp->exec_fd, &st) != 0 ||
 	    stat("/", &root) != 0)
 		fail(sp, STEP_EXEC, errno);
 	if (root.st_dev == sp->rc.root_dev && root.st_ino == sp->rc.root_ino)
-		stale = want == NULL || st.st_dev != want->dev ||
-		    st.st_ino != want->ino;	/* replaced since */
+		stale = !w->have_file || st.st_dev != w->dev ||
+		    st.st_ino != w->ino;	/* replaced since */
 	else
-		stale = r != NULL && r->cmd != NULL &&
-		    strcmp(r->cmd, sp->a->exec_path) != 0;
+		stale = w->rule_cmd != NULL &&
+		    strcmp(w->rule_cmd, w->exec_path) != 0;
 	if (stale)
 		fail(sp, STEP_EXEC, ESTALE);
-	if (r != NULL && r->cmd != NULL && sp->a->o->forced_argc == 0 &&
-	    strcmp(r->cmd, sp->a->exec_path) != 0)
-		sp->argv[0] = (char *)(uintptr_t)r->cmd;
 }
 
 /*
@@ -726,7 +706,9 @@ report_exec(const struct spawn *sp)
 static void
 execute(struct spawn *sp)
 {
-	if (sp->a->exec_path != NULL)
+	const struct plan_what *w = &sp->p->what;
+
+	if (w->exec_path != NULL)
 		find_decided(sp);
 	set_nofile(sp);
 	/* The program outlives dived (only that of a new pid namespace
@@ -734,13 +716,13 @@ execute(struct spawn *sp)
 	if (!sp->pid1)
 		(void)ns_die_with_parent(false);
 	report_exec(sp);
-	if (!sp->a->inplace)
+	if (sp->m->client)
 		(void)signal(SIGPIPE, SIG_DFL);
-	if (sp->a->exec_path != NULL) {
+	if (w->exec_path != NULL) {
 		/* Decided by the policy: this file and no other. */
 		exec_decided(sp);
-	} else if (sp->a->o->forced_argc > 0) {
-		execve(sp->a->forced_path, sp->argv, sp->envp);
+	} else if (w->forced_path != NULL) {
+		execve(w->forced_path, sp->argv, sp->envp);
 	} else {
 		/* PATH is searched in the program's environment, as the
 		 * program's user, as the client's own execvp would. */
@@ -780,40 +762,34 @@ spawn_find_program(const char *prog, const char *path)
 }
 
 /* The first steps: descriptors, identity, pty, authentication, -D. */
-/* -r, unless the permitting rule says noroot: the client's root is used. */
-static bool
-client_root(const struct spawn *sp)
-{
-	return sp->a->o->client_chroot && (sp->a->rule == NULL ||
-	    !(sp->a->rule->opts & CONF_OPT_NOROOT));
-}
-
 static void
 prepare(struct spawn *sp)
 {
-	const struct dived_opts *o = sp->a->o;
+	const struct exec_plan *p = sp->p;
 	int err;
 
 	receive(sp);
 	/* -r: a client that keeps its root to itself gets no other. */
-	if (client_root(sp) && sp->root < 0)
+	if (p->where.client_chroot && sp->root < 0)
 		fail(sp, STEP_NO_CLIENT_ROOT, 0);
-	build_argv(sp);
-	if (sp->a->id != NULL)		/* resolved for the policy */
-		sp->id = *sp->a->id;
-	else if ((err = ids_resolve(sp->a, &sp->id)) != 0)
+	sp->argv = p->what.argv;
+	/* Never so in an admitted request (admit_request); kept, cheap. */
+	if (p->what.argc == 0)
+		fail(sp, STEP_NO_PROGRAM, 0);
+	if (p->who.id != NULL)		/* resolved for the policy */
+		sp->id = *p->who.id;
+	else if ((err = ids_resolve(&p->who, &sp->id)) != 0)
 		fail(sp, STEP_IDENTITY, err);
-	if (sp->a->req->flags & REQ_F_PTY)
+	if (p->fds.pty != NULL)
 		open_pty(sp);
-	if (o->authenticate != NULL &&
-	    (err = auth_run(sp->a, &sp->id, sp->mapped, sp->pts)) != 0)
+	if (p->auth.cmd != NULL &&
+	    (err = auth_run(p, &sp->id, sp->mapped, sp->pts)) != 0)
 		fail(sp, STEP_AUTH, err);
-	if (o->children_daemon)
+	if (p->detach)
 		daemonize(sp);
-	sp->rc.client_root = client_root(sp) ? sp->root : -1;
-	sp->rc.client_cwd = o->no_chdir || o->chdir_dir != NULL ||
-	    o->root_to_current ? -1 : sp->cwd;
-	if ((err = ns_prepare_root(o, &sp->rc)) != 0)
+	sp->rc.client_root = p->where.client_chroot ? sp->root : -1;
+	sp->rc.client_cwd = p->where.client_cwd ? sp->cwd : -1;
+	if ((err = ns_prepare_root(&p->where, &sp->rc)) != 0)
 		fail(sp, STEP_ROOT, err);
 }
 
@@ -827,18 +803,20 @@ prepare(struct spawn *sp)
 void
 spawn_run(const struct spawn_args *a)
 {
-	const struct dived_opts *o = a->o;
-	bool userns = (o->unshare & CLONE_NEWUSER) != 0;
+	const struct exec_plan *p = a->p;
+	bool userns = (p->where.unshare & CLONE_NEWUSER) != 0;
 	struct ns_helper h;
 	struct spawn sp;
 	int err, step;
 
 	memset(&sp, 0, sizeof(sp));
 	sp.a = a;
+	sp.p = p;
+	sp.m = &modes[p->mode];
 	sp.statusfd = a->statusfd;
 	sp.lfd = a->lfd;
 	sp.parent = a->monitor;
-	reset_signals(a);
+	reset_signals(sp.m);
 	die_with_parent(&sp);
 	prepare(&sp);		/* descriptors, identity, -a, -D */
 	join_namespaces(&sp);	/* -N */
@@ -846,24 +824,24 @@ spawn_run(const struct spawn_args *a)
 		enter_namespaces(&sp, NULL);
 	set_rlimits(&sp);
 	session_and_terminal(&sp);
-	if (userns && (err = ns_helper_start(o, sp.id.change ? sp.id.ruid :
+	if (userns && (err = ns_helper_start(&p->where, sp.id.change ? sp.id.ruid :
 	    getuid(), sp.id.change ? sp.id.rgid : getgid(), &h)) != 0)
 		fail(&sp, STEP_WRITE_CONTENT, err);
-	if ((err = caps_before_ids(o, &step)) != 0 ||	/* -B, -b, -L */
+	if ((err = caps_before_ids(&p->caps, &step)) != 0 ||	/* -B, -b, -L */
 	    (err = ids_apply(&sp.id, &step)) != 0)
 		fail(&sp, (uint32_t)step, err);
-	if ((err = caps_setuid_fixup(o)) != 0)
+	if ((err = caps_setuid_fixup(&p->caps)) != 0)
 		fail(&sp, STEP_CAPS, err);
 	sp.ids_done = true;
 	die_with_parent(&sp);
 	if (userns)	/* as the program's user: root only inside */
 		enter_namespaces(&sp, &h);
 	/* -c, -m, -X (and -r: no_new_privs in a root the client made) */
-	if ((err = caps_after_ids(o, client_root(&sp), &step)) != 0)
+	if ((err = caps_after_ids(&p->caps, &step)) != 0)
 		fail(&sp, (uint32_t)step, err);
-	if (!o->no_umask && !a->inplace)
-		(void)umask((mode_t)a->req->umask);
-	if ((sp.envp = env_build(a, &sp.id)) == NULL)
+	if (p->fds.set_umask)
+		(void)umask(p->fds.umask);
+	if ((sp.envp = env_build(p, &sp.id)) == NULL)
 		fail(&sp, STEP_ENV, ENOMEM);
 	report_started(&sp);
 	install_fds(&sp);

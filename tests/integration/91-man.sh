@@ -263,7 +263,7 @@ exits "dived(8): EXIT STATUS lists dived's statuses" \
     "$(enum_values src/monitor/monitor.h dived_exit)" \
     "$(page_values man/dived.8 1)"
 exits "dived(8): EXIT STATUS lists the spawner's statuses" \
-    "$(enum_values src/spawner/spawner.h spawn_exit)" \
+    "$(enum_values src/plan/plan.h spawn_exit)" \
     "$(page_values man/dived.8 2)"
 exits "dived(8): EXIT STATUS lists dived-listener's statuses" \
     "$(enum_values src/listener/listener.h listener_exit

@@ -11,14 +11,25 @@
 #include <criterion/criterion.h>
 
 #include "log.h"
+#include "monitor.h"
 #include "options.h"
 #include "policy.h"
 #include "spawner.h"
 
 static struct dived_opts o;
 static struct req_exec r;
-static struct spawn_args a;
+static struct plan_from a;
+static struct exec_plan p;
 static struct identity id;
+
+/* The environment of the plan the monitor would build from o and r. */
+static char **
+build(void)
+{
+	plan_free(&p);
+	cr_assert_eq(plan_build(&p, &a, false), 0);
+	return env_build(&p, &id);
+}
 
 /* A client 1001:1001 asking with env; by default no gain (its own ids). */
 static void
@@ -87,7 +98,7 @@ Test(env, no_gain_passes_everything_but_dive)
 	char **env;
 
 	setup(e);
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_str_eq(get(env, "OPENSSL_CONF"), "OPENSSL_CONF=/x");
 	cr_assert_str_eq(get(env, "LD_PRELOAD"), "LD_PRELOAD=/y");
@@ -110,7 +121,7 @@ Test(env, gain_passes_only_the_list)
 
 	setup(e);
 	as_bob();
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_null(get(env, "OPENSSL_CONF"));
 	cr_assert_null(get(env, "FOO_PLUGIN_DIR"));
@@ -148,7 +159,7 @@ Test(env, gain_refuses_listed_names_with_files_as_values)
 		one[0] = bad[i];
 		setup(one);
 		as_bob();
-		env = env_build(&a, &id);
+		env = build();
 		cr_assert_not_null(env);
 		/* the target's 5 and DIVE_* 4, nothing else */
 		cr_assert_eq(count(env), 9, "%s passed", bad[i]);
@@ -157,7 +168,7 @@ Test(env, gain_refuses_listed_names_with_files_as_values)
 		one[0] = good[i];
 		setup(one);
 		as_bob();
-		env = env_build(&a, &id);
+		env = build();
 		cr_assert_not_null(env);
 		cr_assert_eq(count(env), 10, "%s did not pass", good[i]);
 	}
@@ -169,17 +180,17 @@ Test(env, gid_only_and_root_are_gains)
 
 	setup(e);
 	id.rgid = id.egid = 1003;	/* the client's uid, another group */
-	cr_assert_null(get(env_build(&a, &id), "FOO_PLUGIN_DIR"));
+	cr_assert_null(get(build(), "FOO_PLUGIN_DIR"));
 	setup(e);
 	a.peer.uid = 0;			/* a root client, as root */
 	id.ruid = id.euid = 0;
-	cr_assert_null(get(env_build(&a, &id), "FOO_PLUGIN_DIR"));
+	cr_assert_null(get(build(), "FOO_PLUGIN_DIR"));
 	setup(e);
 	o.groups = "wheel";		/* -g */
-	cr_assert_null(get(env_build(&a, &id), "FOO_PLUGIN_DIR"));
+	cr_assert_null(get(build(), "FOO_PLUGIN_DIR"));
 	setup(e);
 	id.change = false;		/* -P: dived's own ids, root */
-	cr_assert_null(get(env_build(&a, &id), "FOO_PLUGIN_DIR"));
+	cr_assert_null(get(build(), "FOO_PLUGIN_DIR"));
 }
 
 Test(env, operator_keeps_names_and_prefixes)
@@ -192,7 +203,7 @@ Test(env, operator_keeps_names_and_prefixes)
 	as_bob();
 	o.keep_env[0] = "FOO_*,HOME";
 	o.nkeep_env = 1;
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_str_eq(get(env, "FOO_PLUGIN_DIR"), "FOO_PLUGIN_DIR=/z");
 	cr_assert_str_eq(get(env, "HOME"), "HOME=/mine");
@@ -211,7 +222,7 @@ Test(env, no_environment_passes_the_daemons)
 	as_bob();
 	o.no_environment = true;	/* -E */
 	a.daemon_env = d;
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_str_eq(get(env, "OPENSSL_CONF"), "OPENSSL_CONF=/daemon");
 	cr_assert_null(get(env, "FOO_PLUGIN_DIR"));
@@ -224,9 +235,10 @@ Test(env, inplace_is_the_daemons_as_is)
 	static char *d[] = { "DIVE_UID=7", "FOO=daemon", NULL };
 
 	setup(e);
-	a.inplace = true;		/* -J */
 	a.daemon_env = d;
-	cr_assert_eq(env_build(&a, &id), d);
+	plan_free(&p);
+	cr_assert_eq(plan_build(&p, &a, true), 0);	/* -J */
+	cr_assert_eq(env_build(&p, &id), d);
 }
 
 Test(env, client_never_sets_dive_variables)
@@ -240,7 +252,7 @@ Test(env, client_never_sets_dive_variables)
 	as_bob();
 	o.keep_env[0] = "DIVE_*,DIVE_UID,DIVE,XDIVE_UID";
 	o.nkeep_env = 1;
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_str_eq(get(env, "DIVE_UID"), "DIVE_UID=1001");
 	cr_assert_str_eq(get(env, "DIVE_GID"), "DIVE_GID=1001");
@@ -259,7 +271,7 @@ Test(env, empty_and_unnamed_client)
 	setup(e);
 	r.envp = NULL;			/* no environment at all */
 	id.client_name = NULL;		/* a uid without a name */
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	cr_assert_null(get(env, "DIVE_USER"));
 	cr_assert_eq(count(env), 3);
@@ -274,7 +286,7 @@ Test(env, gain_to_a_target_without_home_or_shell)
 	as_bob();
 	id.home = NULL;
 	id.shell = NULL;
-	env = env_build(&a, &id);
+	env = build();
 	cr_assert_not_null(env);
 	/* The client's never stand in for the target's. */
 	cr_assert_null(get(env, "HOME"));

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the pure steps of src/listener/session.c: check_allowed
- * refuses what the server's MSG_HELLO said it does not take, and
- * dedup_env keeps the first entry of each name, in order.
+ * Unit tests of the pure steps of a listener's session: admit_request
+ * (src/common/admit.c, which the monitor runs again) refuses what the
+ * server's MSG_HELLO said it does not take, and dedup_env
+ * (src/listener/session.c) keeps the first entry of each name, in order.
  */
 #include <string.h>
 
 #include <criterion/criterion.h>
 
+#include "admit.h"
 #include "errors.h"
 #include "listener.h"
 
-static struct lconf c;
+static struct admit_conf c;
 static struct req_exec r;
 static const char *args[] = { "/bin/true", NULL };
 
@@ -22,100 +24,101 @@ setup(uint32_t flags)
 	memset(&c, 0, sizeof(c));
 	memset(&r, 0, sizeof(r));
 	c.flags = flags;
+	c.max_fds = MSG_MAX_FDS;
 	r.argc = 1;
 	r.argv = args;
 }
 
-TestSuite(check_allowed);
+TestSuite(admit);
 
-Test(check_allowed, plain_request_passes)
+Test(admit, plain_request_passes)
 {
 	setup(0);
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 	setup(HELLO_ALL_FLAGS & ~(HELLO_NO_ARGV | HELLO_PTY_ONLY));
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 }
 
-Test(check_allowed, no_program_unless_forced)
+Test(admit, no_program_unless_forced)
 {
 	setup(0);
 	r.argc = 0;
-	cr_assert_eq(check_allowed(&c, &r), E_NO_PROGRAM);
+	cr_assert_eq(admit_request(&r, &c), E_NO_PROGRAM);
 	setup(HELLO_FORCED_ARGV);
 	r.argc = 0;
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 	/* -A: a forced command line takes no client arguments at all. */
 	setup(HELLO_FORCED_ARGV | HELLO_NO_ARGV);
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 	r.argc = 0;
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 }
 
-Test(check_allowed, specials_the_server_does_not_take)
+Test(admit, specials_the_server_does_not_take)
 {
 	setup(HELLO_NO_CWD);
 	r.specials = REQ_SPECIAL_CWD;
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 	setup(HELLO_NO_CTTY);
 	r.specials = REQ_SPECIAL_TTY;
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 	/* A root directory only where the server uses it (-r). */
 	setup(0);
 	r.specials = REQ_SPECIAL_ROOT;
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 	setup(HELLO_CLIENT_ROOT);
 	r.specials = REQ_SPECIAL_ALL;
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 	/* Without the item, the refusing flag does not matter. */
 	setup(HELLO_NO_CWD | HELLO_NO_CTTY);
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 }
 
-Test(check_allowed, descriptors_environment_arguments)
+Test(admit, descriptors_environment_arguments)
 {
 	setup(HELLO_NO_FDS);
 	r.nfdmap = 1;
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 	/* -O: the pty's numbers are descriptors too. */
 	setup(HELLO_NO_FDS | HELLO_PTY);
 	r.flags = REQ_F_PTY;
 	r.pty.nfd = 1;
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 	setup(HELLO_NO_ENV);
 	r.envc = 1;
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 	setup(HELLO_NO_ENV | HELLO_NO_FDS);
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 	setup(HELLO_NO_ARGV);
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 }
 
-Test(check_allowed, pseudo_terminal)
+Test(admit, pseudo_terminal)
 {
 	setup(0);
 	r.flags = REQ_F_PTY;
-	cr_assert_eq(check_allowed(&c, &r), E_PTY_REFUSED);
+	cr_assert_eq(admit_request(&r, &c), E_PTY_REFUSED);
 	setup(HELLO_PTY);
 	r.flags = REQ_F_PTY;
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 	setup(HELLO_PTY | HELLO_PTY_ONLY);
-	cr_assert_eq(check_allowed(&c, &r), E_PTY_REQUIRED);
+	cr_assert_eq(admit_request(&r, &c), E_PTY_REQUIRED);
 	r.flags = REQ_F_PTY;
-	cr_assert_eq(check_allowed(&c, &r), 0);
+	cr_assert_eq(admit_request(&r, &c), 0);
 }
 
-Test(check_allowed, first_refusal_wins)
+Test(admit, first_refusal_wins)
 {
 	/* An item refused outright comes before the pty and the program. */
 	setup(HELLO_NO_ENV);
 	r.envc = 1;
 	r.argc = 0;
 	r.flags = REQ_F_PTY;
-	cr_assert_eq(check_allowed(&c, &r), E_NOT_ALLOWED);
+	cr_assert_eq(admit_request(&r, &c), E_NOT_ALLOWED);
 	setup(0);
 	r.argc = 0;
 	r.flags = REQ_F_PTY;
-	cr_assert_eq(check_allowed(&c, &r), E_PTY_REFUSED);
+	cr_assert_eq(admit_request(&r, &c), E_PTY_REFUSED);
 }
 
 /* envp (NULL-terminated) as the request's environment. */

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the pure parts of the spawner's descriptor set-up:
- * spawn_kept_fds (src/spawner/spawn.c), how many of the client's
- * descriptors the program keeps, and pty_merge (src/spawner/pty.c), the
- * client's descriptors and the terminal's copies in one ascending list.
+ * Unit tests of the pure part of the spawner's descriptor set-up:
+ * pty_merge (src/spawner/pty.c), the client's descriptors and the
+ * terminal's copies in one ascending list.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,53 +13,6 @@
 #include <criterion/criterion.h>
 
 #include "spawner.h"
-
-static struct req_exec r;
-
-static void
-set_fds(const uint32_t *num, uint32_t n)
-{
-	memset(&r, 0, sizeof(r));
-	memcpy(r.fdnum, num, n * sizeof(*num));
-	r.nfdmap = n;
-}
-
-TestSuite(kept_fds);
-
-Test(kept_fds, all_without_nofds)
-{
-	static const uint32_t num[] = { 0, 1, 2, 7, 200 };
-	struct conf_rule rule;
-
-	set_fds(num, 5);
-	cr_assert_eq(spawn_kept_fds(&r, NULL), 5);
-	memset(&rule, 0, sizeof(rule));
-	rule.opts = CONF_OPT_NOFDS ^ ~0u;	/* every other option */
-	cr_assert_eq(spawn_kept_fds(&r, &rule), 5);
-	set_fds(num, 0);
-	cr_assert_eq(spawn_kept_fds(&r, NULL), 0);
-}
-
-Test(kept_fds, nofds_keeps_only_0_1_2)
-{
-	static const uint32_t std[] = { 0, 1, 2, 3, 9 };
-	static const uint32_t some[] = { 1, 5 };
-	static const uint32_t high[] = { 3, 4 };
-	struct conf_rule rule;
-
-	memset(&rule, 0, sizeof(rule));
-	rule.opts = CONF_OPT_NOFDS;
-	set_fds(std, 5);
-	cr_assert_eq(spawn_kept_fds(&r, &rule), 3);
-	set_fds(std, 3);
-	cr_assert_eq(spawn_kept_fds(&r, &rule), 3);
-	set_fds(some, 2);
-	cr_assert_eq(spawn_kept_fds(&r, &rule), 1);
-	set_fds(high, 2);
-	cr_assert_eq(spawn_kept_fds(&r, &rule), 0);
-	set_fds(high, 0);
-	cr_assert_eq(spawn_kept_fds(&r, &rule), 0);
-}
 
 static bool
 is_open(int fd)

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Process: the monitor, dived's long-lived root process. */
+/* Process: the monitor and the spawner: the plan between them. */
 /*
  * The identity a program runs with: resolved from the system databases in
  * the daemon's own root, before any root or namespace a client could
- * influence is entered (no NSS code from a client's tree ever runs), and
- * applied with checked setgroups/setresgid/setresuid.
- * Runs as: root (spawner).  Trusts: SO_PEERCRED, /etc via NSS, options.
+ * influence is entered (no NSS code from a client's tree ever runs): by
+ * the monitor for its decision, by the spawner where no policy asked for
+ * it (the plan says which), by dived at start-up for the policy's names.
+ * Applied by the spawner (setids.c).
+ * Runs as: root.  Trusts: SO_PEERCRED, /etc via NSS, the plan.
  */
 #include <errno.h>
 #include <grp.h>
@@ -15,10 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "errors.h"
 #include "msg.h"
 #include "num.h"
-#include "spawner.h"
+#include "plan.h"
 
 int
 ids_user(const char *name, struct passwd *out, char **namebuf)
@@ -147,11 +150,10 @@ keep_entry(const struct passwd *pw, struct identity *id)
  * if any, is client).
  */
 static int
-resolve_target(const struct spawn_args *a, const struct passwd *client,
+resolve_target(const struct plan_who *w, const struct passwd *client,
     struct identity *id)
 {
-	const struct dived_opts *o = a->o;
-	const char *user = a->target_user != NULL ? a->target_user : o->user;
+	const char *user = w->user;
 	struct passwd pw;
 	char *name = NULL;
 	int r;
@@ -159,16 +161,16 @@ resolve_target(const struct spawn_args *a, const struct passwd *client,
 	if (user == NULL) {
 		if ((r = keep_entry(client, id)) != 0)
 			return r;
-		id->ruid = id->euid = a->peer.uid;
-		id->rgid = id->egid = a->peer.gid;
+		id->ruid = id->euid = w->peer.uid;
+		id->rgid = id->egid = w->peer.gid;
 		if (id->client_name == NULL) {	/* no passwd entry */
 			if ((id->groups = malloc(sizeof(gid_t))) == NULL)
 				return ENOMEM;
-			id->groups[0] = a->peer.gid;
+			id->groups[0] = w->peer.gid;
 			id->ngroups = 1;
 			return 0;
 		}
-		return user_groups(id->client_name, a->peer.gid, id);
+		return user_groups(id->client_name, w->peer.gid, id);
 	}
 	if ((r = ids_user(user, &pw, &name)) != 0)
 		return r;
@@ -178,9 +180,9 @@ resolve_target(const struct spawn_args *a, const struct passwd *client,
 		free(name);
 		return r;
 	}
-	if (o->groups == NULL || a->target_user != NULL)
+	if (w->group_list == NULL)
 		r = user_groups(pw.pw_name, pw.pw_gid, id);
-	else if ((r = ids_group_list(o->groups, &id->groups,
+	else if ((r = ids_group_list(w->group_list, &id->groups,
 	    &id->ngroups)) == 0)
 		id->rgid = id->egid = id->groups[0];	/* first is primary */
 	free(name);
@@ -188,7 +190,7 @@ resolve_target(const struct spawn_args *a, const struct passwd *client,
 }
 
 int
-ids_resolve(const struct spawn_args *a, struct identity *id)
+ids_resolve(const struct plan_who *w, struct identity *id)
 {
 	const struct passwd *pw;
 	struct passwd epw;
@@ -197,17 +199,17 @@ ids_resolve(const struct spawn_args *a, struct identity *id)
 
 	memset(id, 0, sizeof(*id));
 	errno = 0;
-	if ((pw = getpwuid(a->peer.uid)) != NULL &&
+	if ((pw = getpwuid(w->peer.uid)) != NULL &&
 	    (id->client_name = strdup(pw->pw_name)) == NULL)
 		return ENOMEM;
-	if (a->o->no_setuid)
+	if (w->keep_ids)
 		return keep_entry(getpwuid(geteuid()), id);
 	id->change = true;
 	/* (nothing has read the passwd database since: pw is as it was) */
-	if ((r = resolve_target(a, pw, id)) != 0)
+	if ((r = resolve_target(w, pw, id)) != 0)
 		return r;
-	if (a->o->effective_user != NULL) {
-		if ((r = ids_user(a->o->effective_user, &epw, &ename)) != 0)
+	if (w->effective_user != NULL) {
+		if ((r = ids_user(w->effective_user, &epw, &ename)) != 0)
 			return r;
 		id->euid = epw.pw_uid;
 		free(ename);
@@ -273,34 +275,4 @@ ids_free(struct identity *id)
 	free(id->home);
 	free(id->shell);
 	memset(id, 0, sizeof(*id));
-}
-
-/*
- * Set groups, gids and uids, in that order, each checked; *step names the
- * one that failed.  Returns 0 or an errno value.
- */
-int
-ids_apply(const struct identity *id, int *step)
-{
-	uid_t r, e, s;
-	gid_t rg, eg, sg;
-
-	if (!id->change)
-		return 0;
-	*step = STEP_GROUPS;
-	if (setgroups((size_t)id->ngroups, id->groups) != 0)
-		return errno;
-	*step = STEP_SETGID;
-	if (setresgid(id->rgid, id->egid, id->egid) != 0)
-		return errno;
-	if (getresgid(&rg, &eg, &sg) != 0 || rg != id->rgid ||
-	    eg != id->egid || sg != id->egid)
-		return EPERM;
-	*step = STEP_SETUID;
-	if (setresuid(id->ruid, id->euid, id->euid) != 0)
-		return errno;
-	if (getresuid(&r, &e, &s) != 0 || r != id->ruid || e != id->euid ||
-	    s != id->euid)
-		return EPERM;
-	return 0;
 }
