@@ -102,7 +102,8 @@ WIRE_SRC     = $(call src_of,common,buf errors fdpass msg num)
 CLIENT_SRC   = $(call src_of,client,dive pty request wait) $(WIRE_SRC)
 LISTENER_SRC = $(call src_of,listener,main nonss sandbox session) \
 	       $(call src_of,common,admit log) $(WIRE_SRC)
-DIVED_SRC    = $(call src_of,dived,main config daemon options xmalloc) \
+DIVED_SRC    = $(call src_of,dived,main config daemon justexec options \
+	       xmalloc) \
 	       $(call src_of,monitor,auditlog creds decide facts launch lm loop \
 	       peer plan) \
 	       $(call src_of,plan,ids) \

@@ -19,7 +19,7 @@
 
 #include "errors.h"
 #include "log.h"
-#include "monitor.h"
+#include "dived.h"
 #include "xmalloc.h"
 
 #define config_fail(...)	dived_exit(DIVED_EXIT_CONFIG, __VA_ARGS__)
@@ -193,4 +193,61 @@ config_check(const struct dived_opts *o)
 	conf_free(pol);
 	free(pol);
 	return r;
+}
+
+/*
+ * The request of --check-config --as-client USER: as the monitor would
+ * have it from a client logged in as USER (dived.h).
+ */
+int
+facts_check(struct facts_check *k, const struct dived_opts *o,
+    const char *forced_path)
+{
+	struct plan_who self;
+	struct passwd pw;
+	char *name = NULL;
+	int err;
+
+	memset(k, 0, sizeof(*k));
+	if ((err = ids_user(o->as_client, &pw, &name)) != 0)
+		return err;
+	k->f.peer.uid = pw.pw_uid;
+	k->f.peer.gid = pw.pw_gid;
+	free(name);
+	/* The client's groups, as a login would give them. */
+	memset(&self, 0, sizeof(self));
+	self.peer = k->f.peer;
+	self.effective_user = o->effective_user;	/* as before: -e looked up */
+	if ((err = ids_resolve(&self, &k->client)) != 0)
+		return err;
+	/* The words after -- are the request, or with forced_path (-A,
+	 * --forced) the daemon's forced command line followed by the
+	 * client's arguments: the command line the daemon builds. */
+	k->o = *o;
+	if (forced_path != NULL)
+		k->f.forced_path = forced_path;
+	else {
+		k->o.forced_argc = 0;
+		k->o.forced_argv = NULL;
+		k->req.argc = (uint32_t)o->forced_argc;
+		k->req.argv = (const char **)o->forced_argv;
+	}
+	k->f.o = &k->o;
+	k->f.req = &k->req;
+	k->f.groups = k->client.groups;
+	k->f.ngroups = (size_t)k->client.ngroups;
+	k->f.target = o->as_target;
+	k->f.resolve = true;
+	if (o->user != NULL && ids_user(o->user, &pw, &name) == 0) {
+		k->f.user_uid = pw.pw_uid;
+		free(name);
+	}
+	return 0;
+}
+
+void
+facts_check_free(struct facts_check *k)
+{
+	facts_free(&k->f);
+	ids_free(&k->client);
 }

@@ -27,7 +27,7 @@
 #include "daemon.h"
 #include "errors.h"
 #include "log.h"
-#include "monitor.h"
+#include "dived.h"
 #include "version.h"
 #include "xmalloc.h"
 

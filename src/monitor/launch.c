@@ -119,36 +119,3 @@ spawn_start(struct spawn_args *a, struct spawn_handle *h)
 	}
 	return EINVAL;
 }
-
-void
-spawn_just_execute(const struct dived_opts *o, const char *forced_path,
-    char **env, rlim_t nofile_soft, const struct ns_kept *ns)
-{
-	static const struct req_exec none;
-	static struct exec_plan p;
-	struct spawn_handle h;
-	struct plan_from f;
-	struct spawn_args a;
-
-	memset(&f, 0, sizeof(f));
-	f.o = o;
-	f.forced_path = forced_path;
-	f.daemon_env = env;
-	f.nofile_soft = nofile_soft;
-	f.peer.pid = getpid();
-	f.peer.uid = getuid();
-	f.peer.gid = getgid();
-	f.req = &none;
-	if (plan_build(&p, &f, true) != 0) {
-		(void)fprintf(stderr, "dived: cannot %s: %s\n",
-		    spawn_step_str(STEP_ENV), strerror(ENOMEM));
-		_exit(127);
-	}
-	memset(&a, 0, sizeof(a));
-	a.p = &p;
-	a.ns = ns;
-	a.fdsock = a.statusfd = a.lfd = -1;
-	h.fdsock = h.statusfd = h.pid = -1;	/* none: no client */
-	(void)spawn_start(&a, &h);
-	_exit(127);	/* (spawn_start does not return with -J) */
-}

@@ -27,19 +27,6 @@
 #include "policy.h"
 
 /*
- * Exit statuses of dived itself (dived(8), EXIT STATUS).  With -J and -j
- * dived becomes the program: then its status is the program's, or
- * SPAWN_EXIT_FAILED (spawner.h) when a step fails before.
- */
-enum dived_exit {
-	DIVED_EXIT_OK = 0,		/* stopped by a signal; -i, -F served */
-	DIVED_EXIT_FAILURE = FATAL_EXIT, /* cannot start, or cannot go on */
-	DIVED_EXIT_CONFIG = 2,		/* policy file unsafe or invalid */
-	DIVED_EXIT_DENIED = 3,		/* --check-config: it would deny */
-	DIVED_EXIT_USAGE = 4,		/* a bad command line */
-};
-
-/*
  * What the monitor's short-lived children exit with: the one that starts
  * dived-listener when it cannot execute it (the monitor logs the master's
  * status), and the one that delivers a signal as a program's user.
@@ -49,10 +36,6 @@ enum mon_child_exit {
 	MON_CHILD_FAILED = 1,		/* a step before kill(2) failed */
 	MON_CHILD_NOEXEC = 127,		/* dived-listener not executed */
 };
-
-/* dived_exit: "dived: MESSAGE" on stderr, then exit(status). */
-void dived_exit(enum dived_exit status, const char *fmt, ...)
-    __attribute__((noreturn, format(printf, 2, 3)));
 
 /*
  * What a policy decision is made on, and what it leaves for the plan
@@ -108,27 +91,6 @@ void facts_refuse(struct facts *f, uint32_t step, int err,
 /* facts_free: release f's results. */
 void facts_free(struct facts *f);
 
-/* dived --check-config --as-client USER [--as-target USER] -- CMD ARGS */
-struct facts_check {
-	struct dived_opts o;	/* the options, without a forced command */
-	struct req_exec req;	/* CMD ARGS */
-	struct identity client;	/* USER, with its groups from the database */
-	struct facts f;		/* as facts_get left it */
-};
-
-/*
- * facts_check: the inputs of facts_decide for that request, as the
- * monitor would have them for a client logged in as o->as_client.  With
- * forced_path (the program of a forced command line, found as dived
- * finds it at start-up), the words after -- are that command line and
- * the client's arguments; else they are the client's request.  Returns
- * 0, or an errno value about the client (ENOENT: no such user).
- * Release with facts_check_free.
- */
-int facts_check(struct facts_check *k, const struct dived_opts *o,
-    const char *forced_path);
-void facts_check_free(struct facts_check *k);
-
 /*
  * spawn_command_line: the program's command line, NULL-terminated: the
  * forced words, then (unless -A) the client's arguments; their count in
@@ -174,14 +136,6 @@ uint32_t plan_kept_fds(const struct req_exec *r,
 /* plan_who_set: whom o runs the program of peer as (target: asked for). */
 void plan_who_set(struct plan_who *w, const struct dived_opts *o,
     const struct ucred *peer, const char *target);
-
-/*
- * spawn_just_execute: -J, -j: no socket and no client; apply the options
- * to this very process and execute the forced command.  Never returns.
- */
-void spawn_just_execute(const struct dived_opts *o, const char *forced_path,
-    char **env, rlim_t nofile_soft, const struct ns_kept *ns)
-    __attribute__((noreturn));
 
 /* What the monitor resolved at start-up from the options. */
 struct setup {
@@ -292,9 +246,6 @@ void lm_gone(struct ctx *c, const siginfo_t *si);
 /* loop.c: the event loop. */
 void loop_run(struct ctx *c);
 
-/* config.c: the policy, and --check-config. */
-struct conf *config_load(const struct dived_opts *o);
-int config_check(const struct dived_opts *o);
 
 /* decide.c: policy decisions and audit records. */
 int decide_accepted(struct ctx *c, struct session *s, int fd);

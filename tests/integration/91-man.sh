@@ -260,7 +260,7 @@ exits "dive(1): EXIT STATUS lists dive's statuses (but 0 and 128 + signal)" \
     "$(enum_values src/client/client.h dive_exit | grep -vx '0\|128')" \
     "$(page_values man/dive.1 1)"
 exits "dived(8): EXIT STATUS lists dived's statuses" \
-    "$(enum_values src/monitor/monitor.h dived_exit)" \
+    "$(enum_values src/dived/dived.h dived_exit)" \
     "$(page_values man/dived.8 1)"
 exits "dived(8): EXIT STATUS lists the spawner's statuses" \
     "$(enum_values src/plan/plan.h spawn_exit)" \
