@@ -125,11 +125,13 @@ if [ -n "$hits" ]; then
 	status=1
 fi
 # The long-lived root process's own code, without the shared wire code:
-# the monitor's folder, and the pure policy code only root runs.
+# the monitor's folder, and the policy code it calls for every request
+# (evaluation, audit records; the parser runs at start-up).  The aim is
+# the size of OpenSSH's monitor.c, about 2000 lines.
 mlines=$(cat src/monitor/*.[ch] | wc -l)
-plines=$(cat src/policy/*.[ch] | wc -l)
-echo "lint: the monitor's own code: src/monitor $mlines lines," \
-    "src/policy $plines more (aim: about 2000 in all)"
+plines=$(cat src/policy/policy.[ch] src/policy/audit.[ch] | wc -l)
+echo "lint: the monitor's own code: $mlines lines (src/monitor)," \
+    "$((mlines + plines)) with the policy code it runs (aim: about 2000)"
 # 5. Manual pages: mandoc finds nothing at warning level or above.
 if command -v mandoc >/dev/null; then
 	if ! mandoc -Tlint -W warning man/*.[1-8] >/dev/null; then
