@@ -123,11 +123,10 @@ INC_common   = -Isrc/common
 INC_client   = -Isrc/common -Isrc/client
 INC_listener = -Isrc/common -Isrc/listener
 INC_policy   = -Isrc/common -Isrc/policy
-INC_plan     = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/dived
+INC_plan     = -Isrc/common -Isrc/plan -Isrc/policy
 INC_monitor  = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/dived \
 	       -Isrc/monitor
-INC_spawner  = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/dived \
-	       -Isrc/spawner
+INC_spawner  = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/spawner
 INC_dived    = -Isrc/common -Isrc/plan -Isrc/policy -Isrc/dived \
 	       -Isrc/monitor -Isrc/spawner
 INC_ALL      = $(sort $(INC_dived) $(INC_listener) $(INC_client))

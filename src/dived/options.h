@@ -15,9 +15,9 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "plantypes.h"
 
 #define OPT_MAX_PIDFILES	16
-#define OPT_MAX_SETNS		16
 #define OPT_MAX_WRITES		16
 #define OPT_MAX_RLIMITS		32
 #define OPT_MAX_KEEP_ENV	16
@@ -30,23 +30,6 @@
 #define OPT_DEF_MAX_FDS		253u
 #define OPT_DEF_MAX_BYTES	(4u << 20)
 #define OPT_DEF_LISTENER_USER	"_dived"
-
-/* -l: one resource limit. */
-struct opt_rlimit {
-	int resource;			/* RLIMIT_* */
-	rlim_t hard, soft;
-};
-
-/* -t FILE STRING, -tt: written after the namespaces are set up. */
-struct opt_write {
-	const char *file;
-	const char *data;		/* NULL: the uid/gid map of -tt */
-};
-
-/* -tt writes these three, with the target ids filled in per request. */
-#define OPT_UIDMAP_FILE		"/proc/self/uid_map"
-#define OPT_SETGROUPS_FILE	"/proc/self/setgroups"
-#define OPT_GIDMAP_FILE		"/proc/self/gid_map"
 
 struct dived_opts {
 	const char *socket;		/* path or @name; NULL with -J, -i */

@@ -19,7 +19,7 @@
 #include <sys/types.h>
 
 #include "msg.h"
-#include "options.h"	/* struct opt_rlimit, opt_write; OPT_MAX_SETNS */
+#include "plantypes.h"
 
 /*
  * Exit statuses of the spawner and the processes it forks (dived(8), EXIT
