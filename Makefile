@@ -134,7 +134,7 @@ folder_of    = $(word 2,$(subst /, ,$(1)))
 UNIT_SRC     = $(wildcard tests/unit/*_test.c)
 HELPER_SRC   = $(wildcard tests/helpers/*.c)
 # Fuzz targets: tests/fuzz/fuzz_NAME.c, each linked with the other files
-# of tests/fuzz and the common library; seeds in tests/fuzz/corpus/NAME.
+# of tests/fuzz and the test archive; seeds in tests/fuzz/corpus/NAME.
 FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_SHARED  = $(filter-out $(FUZZ_SRC),$(wildcard tests/fuzz/*.c))
 
