@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errors.h"
 #include "fdpass.h"
 #include "forge.h"
 
@@ -67,6 +68,43 @@ send_i32(int mfd, uint16_t type, int32_t v)
 	if (buf_put_i32(&b, v) != 0 || fdpass_send(mfd, type, &b, NULL,
 	    0) != 0)
 		_exit(1);
+	buf_free(&b);
+}
+
+/*
+ * A frame of type with the payload b and, if fd >= 0, that one
+ * descriptor: the monitor takes none from a listener.
+ */
+static void
+send_frame(int mfd, uint16_t type, const struct buf *b, int fd)
+{
+	if (fdpass_send(mfd, type, b, fd >= 0 ? &fd : NULL, fd >= 0) != 0)
+		_exit(1);
+}
+
+/* The request r, sent ahead of the listener's own, with a descriptor. */
+static void
+send_exec_fd(int mfd, const struct req_exec *r)
+{
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_LEN + 4096u);
+	if (msg_encode_mon_exec(&b, r) != 0)
+		_exit(1);
+	send_frame(mfd, MSG_MON_EXEC, &b, mfd);
+	buf_free(&b);
+}
+
+/* The spawner's frame (status pipe only) on the listener's channel. */
+static void
+send_spawn_exec(int mfd)
+{
+	struct buf b;
+
+	buf_init(&b, MSG_MAX_SMALL);
+	if (msg_encode_spawn_exec(&b) != 0)
+		_exit(1);
+	send_frame(mfd, MSG_SPAWN_EXEC, &b, -1);
 	buf_free(&b);
 }
 
@@ -162,6 +200,12 @@ hook_forge_request(int mfd, unsigned int max_fds, struct req_exec *r,
 		send_i32(mfd, MSG_MON_SIGNAL, 15);
 	else if (is_op("error-code"))	/* an error without a code */
 		send_i32(mfd, MSG_MON_ERROR, 0);
+	else if (is_op("error-big"))	/* one past the last code */
+		send_i32(mfd, MSG_MON_ERROR, E_MAX_CODE + 1);
+	else if (is_op("spawn-exec"))	/* the status pipe's type */
+		send_spawn_exec(mfd);
+	else if (is_op("exec-fd"))	/* the request with a descriptor */
+		send_exec_fd(mfd, r);
 }
 
 void

@@ -11,7 +11,7 @@
 # normally.
 . "$(dirname "$0")/lib.sh"
 
-plan 34
+plan 40
 
 hooks_install
 U1=$(id -u divetest1)
@@ -130,6 +130,26 @@ forged "a signal before the request" signal-early "unexpected message" \
 # A report of a client error without its code (instead of the request).
 forged "an error report without a code" error-code "malformed error report" \
     "" /bin/sh -c "id -u > $MARK"
+
+# An error code past the last, and the status pipe's frame (which only
+# a spawner sends, on its pipe).
+forged "an error report with a code past the last" error-big \
+    "malformed error report" "" /bin/sh -c "id -u > $MARK"
+forged "the spawner's MSG_SPAWN_EXEC from a listener" spawn-exec \
+    "unexpected message" "" /bin/sh -c "id -u > $MARK"
+# The request with a descriptor: the monitor takes none from a listener.
+# The kernel refuses the listener's send where the monitor's socket has
+# SO_PASSRIGHTS=0 (Linux 6.16; the listener then ends), else the
+# monitor's reader refuses the frame.  Either way, nothing runs, and
+# dived holds no descriptor more than before.
+nfd() { set -- /proc/"$DPID"/fd/*; echo $#; }	# dived's descriptors
+fstart exec-fd
+NFD0=$(nfd)
+client /bin/sh -c "id -u > $MARK"
+like "a request carrying a descriptor: refused, nothing runs" "$(outcome)" \
+    "^refused/(unreadable message|no violation logged)/no program\$"
+waitfor '[ "$(nfd)" -le "$NFD0" ]'
+is "a request carrying a descriptor: dived kept none of it" "$(nfd)" "$NFD0"
 
 # after OP 'DIVED OPTIONS' CLIENT ARGS...: the client's request is passed
 # on as it was, then the listener sends what the monitor must not take
