@@ -27,6 +27,8 @@ static const struct msg_entry t_master_monitor[] = {
 	MASTER_FROM_MONITOR(MSG_NO_HANDLER) };
 static const struct msg_entry t_monitor_master[] = {
 	MON_FROM_LM(MSG_NO_HANDLER) };
+static const struct msg_entry t_monitor_spawner[] = {
+	MON_FROM_SPAWNER(MSG_NO_HANDLER) };
 
 #define T_N(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -43,6 +45,7 @@ static const struct msg_table msg_tables[] = {
 	    T_N(t_master_monitor) },
 	{ "listener master", "monitor", t_monitor_master,
 	    T_N(t_monitor_master) },
+	{ "spawner", "monitor", t_monitor_spawner, T_N(t_monitor_spawner) },
 };
 
 #endif
