@@ -162,6 +162,7 @@ static const char *const states[][4] = {
 	{ "serving" },					/* enum lmaster_state */
 	{ "starting" },					/* enum lm_state */
 	{ "setup", "exec", "failed" },			/* enum status_state */
+	{ "fds" },					/* enum sp_state */
 };
 
 static const char *
