@@ -486,9 +486,13 @@ status_violation(struct ctx *c, struct session *s, int r, bool alive)
 {
 	const char *why = s->st.rx.why;
 
-	slog_uid(s, LOG_WARNING, "spawner protocol violation on its status "
-	    "pipe: %s%s%s", err_str(r), why != NULL ? ": " : "",
-	    why != NULL ? why : "");
+	if (why != NULL)	/* off its table */
+		slog_uid(s, LOG_WARNING, "spawner protocol violation on its "
+		    "status pipe: %s: type %u %s", err_str(r), s->st.type,
+		    why);
+	else
+		slog_uid(s, LOG_WARNING, "spawner protocol violation on its "
+		    "status pipe: %s", err_str(r));
 	if (alive && s->child > 0)
 		(void)kill(s->child, SIGKILL);
 	start_failed(c, s, STEP_EXEC, EIO);

@@ -237,6 +237,7 @@ struct status_rx {
 	struct msg_rx rx;	/* rx.state: an enum status_state */
 	struct msg_failed failed;
 	int err;		/* a handler's refusal of the last frame */
+	uint16_t type;		/* the last frame's type */
 };
 
 /*

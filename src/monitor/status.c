@@ -51,6 +51,7 @@ status_frame(struct status_rx *st, const struct msg_hdr *h, struct buf *p)
 	int r;
 
 	st->err = 0;
+	st->type = h->type;
 	if ((r = msg_dispatch(&mon_from_spawner, &st->rx, h, NULL, 0, st,
 	    p)) != 0)
 		return r;
