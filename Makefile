@@ -105,7 +105,7 @@ LISTENER_SRC = $(call src_of,listener,main nonss sandbox session) \
 DIVED_SRC    = $(call src_of,dived,main config daemon justexec options \
 	       xmalloc) \
 	       $(call src_of,monitor,auditlog creds decide facts launch lm loop \
-	       peer plan) \
+	       peer plan status) \
 	       $(call src_of,plan,ids) \
 	       $(call src_of,spawner,auth caps env fds ns pty setids spawn) \
 	       $(call src_of,policy,audit conf policy) \

@@ -299,19 +299,3 @@ msgreader_read(struct msgreader *r, int sock)
 		msgreader_next(r);
 	return ret;
 }
-
-int
-msgreader_status(struct msgreader *r, int fd, struct msg_status *st)
-{
-	int ret;
-
-	while (st->state != STATUS_FAILED) {
-		if ((ret = msgreader_read(r, fd)) != 0)
-			return ret;
-		ret = msg_decode_status(st, &r->h, &r->payload);
-		msgreader_next(r);
-		if (ret != 0)
-			return ret;
-	}
-	return 0;
-}

@@ -66,16 +66,6 @@ size_t msgreader_take_fds(struct msgreader *r, int *out);
 /* msgreader_next: drop the current frame (closing untaken fds). */
 void msgreader_next(struct msgreader *r);
 
-/*
- * msgreader_status: read a spawner's status pipe fd (r without
- * descriptors, limited to MSG_MAX_STATUS), each frame checked by
- * msg_decode_status into st, until MSG_MON_FAILED (0), the end (E_EOF:
- * st says whether MSG_SPAWN_EXEC came), E_AGAIN, or any error of the
- * reader or the decoder: a protocol violation.
- */
-int msgreader_status(struct msgreader *r, int fd, struct msg_status *st)
-    WUR;
-
 /* msgreader_free: drop everything and release the payload buffer. */
 void msgreader_free(struct msgreader *r);
 

@@ -307,37 +307,6 @@ msg_decode_spawn_exec(struct buf *b)
 }
 
 int
-msg_decode_status(struct msg_status *st, const struct msg_hdr *h,
-    struct buf *p)
-{
-	struct msg_failed f;
-	int r;
-
-	if (h->nfds != 0)
-		return E_FD_COUNT;
-	if (st->state == STATUS_FAILED)
-		return E_BAD_TYPE;	/* its last word was said */
-	if (h->type == MSG_SPAWN_EXEC) {
-		if (st->state != STATUS_SETUP)
-			return E_BAD_TYPE;
-		if ((r = msg_decode_spawn_exec(p)) != 0)
-			return r;
-		st->state = STATUS_EXEC;
-		return 0;
-	}
-	if (h->type != MSG_MON_FAILED)
-		return E_BAD_TYPE;
-	if ((r = msg_decode_failed(p, &f)) != 0)
-		return r;
-	/* Once executing, only the execve itself can fail. */
-	if (st->state == STATUS_EXEC && f.step != STEP_EXEC)
-		return E_BAD_VALUE;
-	st->state = STATUS_FAILED;
-	st->failed = f;
-	return 0;
-}
-
-int
 msg_check_user(const char *s)
 {
 	size_t n = 0;

@@ -238,25 +238,6 @@ enum deny_reason {
 	DENY_MAX = 4,
 };
 
-/*
- * A spawner's status pipe, as the monitor follows it (dive-protocol(7),
- * STATUS PIPE): frames without descriptors; MSG_SPAWN_EXEC at most once,
- * just before execve; MSG_MON_FAILED at most once, after MSG_SPAWN_EXEC
- * only for STEP_EXEC (execve itself failed); nothing after MSG_MON_FAILED.
- * The end of the pipe after MSG_SPAWN_EXEC: the program runs; before it:
- * the spawner ended before executing it.
- */
-enum msg_status_state {
-	STATUS_SETUP = 0,	/* nothing read yet */
-	STATUS_EXEC = 1,	/* MSG_SPAWN_EXEC read */
-	STATUS_FAILED = 2,	/* MSG_MON_FAILED read, in failed */
-};
-
-struct msg_status {
-	enum msg_status_state state;
-	struct msg_failed failed;
-};
-
 /* MSG_LM_SESSION payload: who is on the other end of the descriptors. */
 struct msg_session {
 	uint64_t id;
@@ -314,17 +295,6 @@ int msg_encode_session(struct buf *b, const struct msg_session *m) WUR;
 int msg_decode_session(struct buf *b, struct msg_session *m) WUR;
 int msg_encode_spawn_exec(struct buf *b) WUR;		/* empty */
 int msg_decode_spawn_exec(struct buf *b) WUR;
-
-/*
- * msg_decode_status: one frame h (payload p) of a spawner's status pipe,
- * after what st says was read before.  Returns 0 and advances st, or
- * E_FD_COUNT, E_BAD_TYPE (a type not of this pipe, or out of its order:
- * a second MSG_SPAWN_EXEC, anything after MSG_MON_FAILED), E_BAD_VALUE
- * (a failure after MSG_SPAWN_EXEC but of execve) or the payload's decoder's
- * error.  st is unchanged on error.
- */
-int msg_decode_status(struct msg_status *st, const struct msg_hdr *h,
-    struct buf *p) WUR;
 
 /*
  * msg_encode_req_exec: the client's MSG_REQ_EXEC payload.  The caller

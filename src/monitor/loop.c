@@ -92,7 +92,7 @@ session_free(struct session *s)
 static bool
 setting_up(const struct session *s)
 {
-	return s->statusfd >= 0 && s->st.state == STATUS_SETUP;
+	return s->statusfd >= 0 && s->st.rx.state == STATUS_SETUP;
 }
 
 /*
@@ -484,8 +484,15 @@ on_session(struct ctx *c, struct session *s)
 static void
 status_violation(struct ctx *c, struct session *s, int r, bool alive)
 {
-	slog_uid(s, LOG_WARNING, "spawner protocol violation on its status "
-	    "pipe: %s", err_str(r));
+	const char *why = s->st.rx.why;
+
+	if (why != NULL)	/* off its table */
+		slog_uid(s, LOG_WARNING, "spawner protocol violation on its "
+		    "status pipe: %s: type %u %s", err_str(r), s->st.type,
+		    why);
+	else
+		slog_uid(s, LOG_WARNING, "spawner protocol violation on its "
+		    "status pipe: %s", err_str(r));
 	if (alive && s->child > 0)
 		(void)kill(s->child, SIGKILL);
 	start_failed(c, s, STEP_EXEC, EIO);
@@ -524,17 +531,18 @@ status_executed(struct ctx *c, struct session *s)
 }
 
 /*
- * The status pipe, read as every channel is (msgreader_status, with
- * msg_decode_status): MSG_SPAWN_EXEC just before execve, MSG_MON_FAILED
- * if a step fails, then the end.  The end without either: the spawner
- * died before executing the program.  alive: s->child is not yet reaped.
+ * The status pipe, read as every channel is (status_read: its table,
+ * MON_FROM_SPAWNER, in msg_dispatch()): MSG_SPAWN_EXEC just before
+ * execve, MSG_MON_FAILED if a step fails, then the end.  The end
+ * without either: the spawner died before executing the program.
+ * alive: s->child is not yet reaped.
  */
 static void
 on_status(struct ctx *c, struct session *s, bool alive)
 {
 	int r;
 
-	if ((r = msgreader_status(&s->srd, s->statusfd, &s->st)) == E_AGAIN)
+	if ((r = status_read(&s->srd, s->statusfd, &s->st)) == E_AGAIN)
 		return;
 	ep_close(c, &s->statusfd);
 	msgreader_free(&s->srd);
@@ -542,7 +550,7 @@ on_status(struct ctx *c, struct session *s, bool alive)
 		status_failed(c, s, &s->st.failed);
 	else if (r != E_EOF)
 		status_violation(c, s, r, alive);
-	else if (s->st.state != STATUS_EXEC) {
+	else if (s->st.rx.state != STATUS_EXEC) {
 		slog_uid(s, LOG_WARNING, "the spawner ended before executing "
 		    "the program");
 		start_failed(c, s, STEP_SETUP_DIED, 0);

@@ -177,6 +177,42 @@ struct evtag {
 	struct session *s;
 };
 
+/*
+ * A spawner's status pipe, as the monitor reads it (status.c, with
+ * MON_FROM_SPAWNER): its states, and what it said.
+ */
+enum status_state {
+	STATUS_SETUP = 0,	/* nothing read yet */
+	STATUS_EXEC = 1,	/* MSG_SPAWN_EXEC read */
+	STATUS_FAILED = 2,	/* MSG_MON_FAILED read, in failed */
+};
+
+struct status_rx {
+	struct msg_rx rx;	/* rx.state: an enum status_state */
+	struct msg_failed failed;
+	int err;		/* a handler's refusal of the last frame */
+	uint16_t type;		/* the last frame's type */
+};
+
+/*
+ * status_frame: one frame h (payload p) of a status pipe, through
+ * msg_dispatch() and MON_FROM_SPAWNER.  Returns 0 and advances st, or
+ * E_BAD_TYPE (a type not of this pipe, out of its order), E_FD_COUNT,
+ * E_TOO_LONG, E_BAD_VALUE (a failure after MSG_SPAWN_EXEC but of execve)
+ * or the payload's decoder's error; st->rx.why says which table check
+ * failed, if one did.  On error st's state and failure are unchanged.
+ */
+int status_frame(struct status_rx *st, const struct msg_hdr *h,
+    struct buf *p) WUR;
+
+/*
+ * status_read: read a status pipe fd (r without descriptors, limit
+ * MSG_MAX_STATUS): each whole frame through status_frame(), until
+ * MSG_MON_FAILED (0), the end (E_EOF: st->rx.state says whether
+ * MSG_SPAWN_EXEC came), E_AGAIN, or an error (a violation).
+ */
+int status_read(struct msgreader *r, int fd, struct status_rx *st) WUR;
+
 struct session {
 	struct session *prev, *next;
 	uint64_t id;
@@ -186,7 +222,7 @@ struct session {
 	int lfd;			/* to the listener, -1 once it is gone */
 	int statusfd;			/* spawner's status pipe, -1 if none */
 	pid_t child;			/* program (or spawner), 0 if none */
-	struct msg_status st;		/* what its status pipe said */
+	struct status_rx st;		/* what its status pipe said */
 	bool counted;			/* holds a connection slot (creds.c) */
 	struct msgreader rd;
 	struct msg_rx rx;		/* its ONCE messages (msg_dispatch) */

@@ -4,7 +4,7 @@
  * What the monitor takes on each channel it reads (dive-protocol(7),
  * CHANNELS): { type, descriptors, states, bytes at most, flags, handler }
  * for msg_dispatch().  H is MSG_HANDLER where the handlers are (loop.c,
- * lm.c) and MSG_NO_HANDLER where the tables are only printed.
+ * lm.c, status.c) and MSG_NO_HANDLER where the tables are only printed.
  */
 #ifndef DIVE_MONITOR_MSGS_H
 #define DIVE_MONITOR_MSGS_H
@@ -33,5 +33,17 @@ enum lm_state { LM_STARTING };
 #define MON_FROM_LM(H) \
 	{ MSG_LM_READY, 0, MSG_ST(LM_STARTING), MSG_MAX_SMALL, MSG_F_ONCE, \
 	    H(answer_ready) }
+
+/*
+ * From a spawner, over its status pipe (status.c; states enum
+ * status_state): MSG_SPAWN_EXEC just before execve; MSG_MON_FAILED if a
+ * step failed, after MSG_SPAWN_EXEC only for STEP_EXEC (its handler
+ * checks); nothing after MSG_MON_FAILED.  A pipe carries no descriptors.
+ */
+#define MON_FROM_SPAWNER(H) \
+	{ MSG_SPAWN_EXEC, 0, MSG_ST(STATUS_SETUP), 0, MSG_F_ONCE, \
+	    H(answer_spawn_exec) }, \
+	{ MSG_MON_FAILED, 0, MSG_ST(STATUS_SETUP) | MSG_ST(STATUS_EXEC), \
+	    MSG_MAX_STATUS, MSG_F_ONCE, H(answer_spawn_failed) }
 
 #endif

@@ -20,21 +20,43 @@
 #include "fdpass.h"
 #include "log.h"
 #include "spawner.h"
+#include "spawner_msgs.h"
 
-int
-fds_receive(int sock, unsigned int timeout, int *fds, size_t n)
+/* The descriptors the request names, and whether they came. */
+struct fds_rx {
+	struct msgreader *rd;
+	int *fds;
+	size_t n;
+	int err;
+};
+
+/* Exactly n descriptors: the reader took no more, fewer are refused. */
+static void
+take_fds(void *xv, void *unused)
 {
-	struct msgreader rd;
+	struct fds_rx *x = xv;
+
+	(void)unused;
+	if (x->rd->nfds != x->n || x->rd->h.nfds != x->n)
+		return;
+	(void)msgreader_take_fds(x->rd, x->fds);
+	x->err = 0;
+}
+
+static const struct msg_entry from_listener[] = {
+	SPAWNER_FROM_LISTENER(MSG_HANDLER) };
+static const struct msg_table sp_from_listener = { "listener", "spawner",
+	from_listener, sizeof(from_listener) / sizeof(from_listener[0]) };
+
+/* One whole frame into rd within timeout seconds: 0 or an errno. */
+static int
+read_frame(struct msgreader *rd, int sock, unsigned int timeout)
+{
 	struct pollfd p = { sock, POLLIN, 0 };
 	struct timespec t0, now;
 	long left;
 	int r;
 
-	/* Every read under the deadline: a listener that sends part of a
-	 * frame and stops must not hold a root process in recvmsg. */
-	if (fcntl(sock, F_SETFL, O_NONBLOCK) != 0)
-		return errno;
-	msgreader_init(&rd, 0, n);
 	(void)clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		(void)clock_gettime(CLOCK_MONOTONIC, &now);
@@ -44,18 +66,35 @@ fds_receive(int sock, unsigned int timeout, int *fds, size_t n)
 			return ETIMEDOUT;
 		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
 			return errno;
-		if ((r = msgreader_read(&rd, sock)) != E_AGAIN)
+		if ((r = msgreader_read(rd, sock)) != E_AGAIN)
 			break;
 	}
 	if (r != 0)
 		return r == E_SYS ? errno : EPROTO;
-	if (rd.h.type != MSG_SPAWN_FDS || rd.h.len != 0 || rd.nfds != n) {
-		msgreader_free(&rd);
-		return EPROTO;
-	}
-	(void)msgreader_take_fds(&rd, fds);
-	msgreader_free(&rd);
 	return 0;
+}
+
+int
+fds_receive(int sock, unsigned int timeout, int *fds, size_t n)
+{
+	struct msgreader rd;
+	struct msg_rx rx = { SP_FDS, 0, NULL };
+	struct fds_rx x = { &rd, fds, n, EPROTO };
+	int err;
+
+	/* Every read under the deadline: a listener that sends part of a
+	 * frame and stops must not hold a root process in recvmsg. */
+	if (fcntl(sock, F_SETFL, O_NONBLOCK) != 0)
+		return errno;
+	msgreader_init(&rd, 0, n);
+	if ((err = read_frame(&rd, sock, timeout)) == 0 &&
+	    msg_dispatch(&sp_from_listener, &rx, &rd.h, rd.fds, rd.nfds, &x,
+	    NULL) != 0)
+		err = EPROTO;
+	else if (err == 0)
+		err = x.err;
+	msgreader_free(&rd);
+	return err;
 }
 
 static int

@@ -311,35 +311,38 @@ spawn_exec(const uint8_t *p, size_t n)
 }
 
 /*
- * A spawner's status frame, after each of the three states: only its two
- * types, without descriptors, in their order; st unchanged if refused.
+ * A spawner's status frame, after each of the three states, through the
+ * monitor's table (status_frame: MON_FROM_SPAWNER in msg_dispatch()):
+ * only its two types, without descriptors, in their order; the state
+ * unchanged if refused.
  */
 static void
-status_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
+spawner_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 {
-	static const enum msg_status_state from[] = {
+	static const enum status_state from[] = {
 		STATUS_SETUP, STATUS_EXEC, STATUS_FAILED,
 	};
-	struct msg_status st;
+	struct status_rx st;
 	struct buf v;
 	size_t i;
 
 	for (i = 0; i < sizeof(from) / sizeof(from[0]); i++) {
 		memset(&st, 0, sizeof(st));
-		st.state = from[i];
+		st.rx.state = from[i];
 		buf_view(&v, p, n);
-		if (msg_decode_status(&st, h, &v) != 0) {
-			REQUIRE(st.state == from[i]);
+		if (status_frame(&st, h, &v) != 0) {
+			REQUIRE(st.rx.state == from[i] && st.rx.seen == 0);
 			continue;
 		}
+		REQUIRE(st.rx.why == NULL && st.err == 0);
 		REQUIRE(h->nfds == 0 && from[i] != STATUS_FAILED);
 		if (h->type == MSG_SPAWN_EXEC) {
 			REQUIRE(n == 0 && from[i] == STATUS_SETUP);
-			REQUIRE(st.state == STATUS_EXEC);
+			REQUIRE(st.rx.state == STATUS_EXEC);
 			continue;
 		}
 		REQUIRE(h->type == MSG_MON_FAILED && n == 8);
-		REQUIRE(st.state == STATUS_FAILED);
+		REQUIRE(st.rx.state == STATUS_FAILED);
 		REQUIRE(from[i] == STATUS_SETUP ||
 		    st.failed.step == STEP_EXEC);
 		small_failed(p, n);
@@ -403,7 +406,7 @@ void
 fz_monitor_frame(const struct msg_hdr *h, const uint8_t *p, size_t n)
 {
 	dispatch_all(h);
-	status_frame(h, p, n);
+	spawner_frame(h, p, n);
 	switch (h->type) {
 	case MSG_MON_EXEC:
 		monitor_exec(p, n);

@@ -33,8 +33,8 @@ void fz_client_frame(const struct msg_hdr *h, const uint8_t *p, size_t n);
 /*
  * fz_monitor_frame: a frame the monitor decodes: from a listener
  * (MSG_MON_*), from the listener master (MSG_LM_READY), from a spawner's
- * status pipe (MSG_SPAWN_EXEC, MSG_MON_FAILED, through msg_decode_status
- * after each state), and what the listener master and the spawner decode
+ * status pipe (MSG_SPAWN_EXEC, MSG_MON_FAILED, through its table and
+ * status_frame after each state), and what the listener master and the spawner decode
  * from the monitor and a listener.
  */
 void fz_monitor_frame(const struct msg_hdr *h, const uint8_t *p, size_t n);

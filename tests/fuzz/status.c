@@ -3,13 +3,14 @@
  * Runs in: the fuzz targets only (fuzz_frame, set-up bit 3).  What the
  * monitor (root) reads from a spawner's status pipe: the bytes go into a
  * real pipe, in chunks, and are read as the monitor reads them
- * (msgreader_status: msgreader_read on a pipe, msg_decode_status).  The
- * outcome must be what the protocol allows and nothing else
- * (dive-protocol(7), STATUS PIPE), computed here from the bytes alone:
- * the end after nothing (the spawner died) or after exactly one EXEC
- * frame (the program runs); a valid failure, first or after EXEC for
- * STEP_EXEC only (what follows it is never read); anything else a
- * protocol violation.  The reader must never wait once the pipe ended.
+ * (status_read: msgreader_read on a pipe, each frame through the table
+ * MON_FROM_SPAWNER).  The outcome must be what the protocol allows and
+ * nothing else (dive-protocol(7), CHANNELS), computed here from the
+ * bytes alone: the end after nothing (the spawner died) or after
+ * exactly one EXEC frame (the program runs); a valid failure, first or
+ * after EXEC for STEP_EXEC only (what follows it is never read);
+ * anything else a protocol violation.  The reader must never wait once
+ * the pipe ended.
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -19,6 +20,7 @@
 #include "check.h"
 #include "errors.h"
 #include "fdpass.h"
+#include "monitor.h"
 
 #define MAX_STATUS_INPUT	4096	/* fits the pipe's buffer */
 #define FAILED_LEN	(MSG_HDR_LEN + 8)
@@ -60,24 +62,24 @@ expected(const uint8_t *d, size_t n, struct msg_failed *f)
 }
 
 static enum outcome
-outcome_of(int r, const struct msg_status *st)
+outcome_of(int r, const struct status_rx *st)
 {
 	if (r == 0) {
-		REQUIRE(st->state == STATUS_FAILED);
+		REQUIRE(st->rx.state == STATUS_FAILED);
 		return FAILED;
 	}
 	if (r == E_EOF) {
-		REQUIRE(st->state != STATUS_FAILED);
-		return st->state == STATUS_EXEC ? RUNS : DIED;
+		REQUIRE(st->rx.state != STATUS_FAILED);
+		return st->rx.state == STATUS_EXEC ? RUNS : DIED;
 	}
 	return VIOLATION;
 }
 
 /* Read the pipe as the monitor does; E_AGAIN while it may go on. */
 static int
-status_read(struct msgreader *rd, int fd, struct msg_status *st)
+read_pipe(struct msgreader *rd, int fd, struct status_rx *st)
 {
-	int r = msgreader_status(rd, fd, st);
+	int r = status_read(rd, fd, st);
 
 	/* Once it has an answer, nothing of a frame is kept. */
 	REQUIRE(r == E_AGAIN || (rd->got == 0 && !rd->have_hdr));
@@ -89,7 +91,7 @@ void
 fz_status_stream(const uint8_t *d, size_t n, size_t chunk)
 {
 	struct msgreader rd;
-	struct msg_status st;
+	struct status_rx st;
 	struct msg_failed want;
 	size_t off, len;
 	enum outcome got, exp;
@@ -108,11 +110,11 @@ fz_status_stream(const uint8_t *d, size_t n, size_t chunk)
 	for (off = 0; off < n && r == E_AGAIN; off += len) {
 		len = n - off < chunk ? n - off : chunk;
 		REQUIRE(write(p[1], d + off, len) == (ssize_t)len);
-		r = status_read(&rd, p[0], &st);
+		r = read_pipe(&rd, p[0], &st);
 	}
 	(void)close(p[1]);
 	if (r == E_AGAIN)
-		r = status_read(&rd, p[0], &st);
+		r = read_pipe(&rd, p[0], &st);
 	REQUIRE(r != E_AGAIN);		/* the pipe has ended */
 	got = outcome_of(r, &st);
 	REQUIRE(got == exp);

@@ -40,6 +40,7 @@ static const struct {
 	{ MSG_MON_ERROR, "MSG_MON_ERROR" }, { MSG_MON_FAILED, "MSG_MON_FAILED" },
 	{ MSG_MON_EXITED, "MSG_MON_EXITED" }, { MSG_MON_USER, "MSG_MON_USER" },
 	{ MSG_SPAWN_FDS, "MSG_SPAWN_FDS" }, { MSG_SPAWN_PTY, "MSG_SPAWN_PTY" },
+	{ MSG_SPAWN_EXEC, "MSG_SPAWN_EXEC" },
 	{ MSG_LM_SESSION, "MSG_LM_SESSION" }, { MSG_LM_READY, "MSG_LM_READY" },
 };
 
@@ -160,6 +161,8 @@ static const char *const states[][4] = {
 	{ "pty" },					/* enum lsp_state */
 	{ "serving" },					/* enum lmaster_state */
 	{ "starting" },					/* enum lm_state */
+	{ "setup", "exec", "failed" },			/* enum status_state */
+	{ "fds" },					/* enum sp_state */
 };
 
 static const char *

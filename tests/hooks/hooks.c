@@ -24,13 +24,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "hooks.h"
 
 #define PREFIX "dived-test-hook:"
 
 static int logfd = -1;		/* dived's stderr, in the master */
 static char master_op[32];	/* the master's operation, or "" */
-static int hold;	/* the listener keeps the client's fds: 1, 2 */
+static int hold;	/* the listener keeps the client's fds: 1 to 4 */
 static pid_t master_pid;	/* the listener master, for the listeners */
 
 static void
@@ -429,6 +430,14 @@ hook_request(const struct req_exec *r)
 		hold = 2;
 		return;
 	}
+	if (strcmp(a0 + strlen(PREFIX), "fds-wrong-type") == 0) {
+		hold = 3;
+		return;
+	}
+	if (strcmp(a0 + strlen(PREFIX), "fds-none") == 0) {
+		hold = 4;
+		return;
+	}
 	run_op(a0 + strlen(PREFIX));
 }
 
@@ -440,5 +449,11 @@ hook_hold_fds(int sock)
 	/* one-byte: the first byte of a frame, and then nothing. */
 	if (hold == 2)
 		(void)!write(sock, &first, 1);
+	/* Off the spawner's table: another type; its type without the
+	 * descriptors. */
+	if (hold == 3)
+		(void)!fdpass_send(sock, MSG_SPAWN_PTY, NULL, NULL, 0);
+	if (hold == 4)
+		(void)!fdpass_send(sock, MSG_SPAWN_FDS, NULL, NULL, 0);
 	return hold;
 }

@@ -37,7 +37,8 @@ void hook_request(const struct req_exec *r);
 
 /*
  * hook_hold_fds: keep the client's descriptors from the spawner
- * ("hold-fds"), or send it one byte of their frame first ("one-byte")?
+ * ("hold-fds"), or send it one byte of their frame first ("one-byte"),
+ * or a frame off its table ("fds-wrong-type", "fds-none")?
  */
 int hook_hold_fds(int sock);
 

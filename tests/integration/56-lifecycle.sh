@@ -8,7 +8,7 @@
 # hold it (as root) past the request deadline.
 . "$(dirname "$0")/lib.sh"
 
-plan 17
+plan 21
 
 U1=$(id -u divetest1)
 # as1 COMMAND...: as divetest1, exec'd (so that $! is the command).
@@ -166,3 +166,13 @@ is "one byte of a frame, then nothing: the spawner ends at the deadline" \
 wait $client
 like "... the client is refused, saying why" "$? $(cat "$T/err")" \
     "^127 dive: the server could not receive the file descriptors: .*timed out"
+
+# 6. A listener that sends the spawner a frame off its table (another
+#    type; its type without the descriptors): refused at once.
+hstart -v --request-timeout 20
+for op in fds-wrong-type fds-none; do
+	timeout 20 "$DIVE" "$SOCK" dived-test-hook:$op 2>"$T/err"
+	like "$op: the client is refused, saying why" "$? $(cat "$T/err")" \
+	    "^127 dive: the server could not receive the file descriptors: Protocol error"
+	is "... the daemon goes on" "$(served)" on
+done

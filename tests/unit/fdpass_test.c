@@ -23,6 +23,7 @@
 #include "errors.h"
 #include "fdpass.h"
 #include "msg.h"
+#include "monitor.h"
 
 /* Descriptors open in this process (the directory's own one included). */
 static int
@@ -1097,7 +1098,7 @@ make_pipe(int p[2])
  * monitor does; the reader's result, and what st says.
  */
 static int
-status_of(const void *bytes, size_t n, struct msg_status *st)
+status_of(const void *bytes, size_t n, struct status_rx *st)
 {
 	struct msgreader r;
 	int p[2], ret;
@@ -1107,7 +1108,7 @@ status_of(const void *bytes, size_t n, struct msg_status *st)
 	cr_assert_eq(close(p[1]), 0);
 	memset(st, 0, sizeof(*st));
 	msgreader_init(&r, MSG_MAX_STATUS, 0);
-	ret = msgreader_status(&r, p[0], st);
+	ret = status_read(&r, p[0], st);
 	cr_assert_neq(ret, E_AGAIN);	/* the writer has gone */
 	msgreader_free(&r);
 	(void)close(p[0]);
@@ -1178,21 +1179,21 @@ Test(fdpass, send_on_a_pipe_writes_one_frame)
 
 Test(fdpass, status_pipe_what_a_spawner_says)
 {
-	struct msg_status st;
+	struct status_rx st;
 	uint8_t b[64] = { 0 };
 	size_t n;
 
 	/* The end alone: it ended before executing. */
 	cr_assert_eq(status_of(b, 0, &st), E_EOF);
-	cr_assert_eq(st.state, STATUS_SETUP);
+	cr_assert_eq(st.rx.state, STATUS_SETUP);
 	/* EXEC, then the end: the program runs. */
 	n = status_bytes(b, 1, 0, 0);
 	cr_assert_eq(status_of(b, n, &st), E_EOF);
-	cr_assert_eq(st.state, STATUS_EXEC);
+	cr_assert_eq(st.rx.state, STATUS_EXEC);
 	/* A failed step. */
 	n = status_bytes(b, 0, STEP_SETUID, EPERM);
 	cr_assert_eq(status_of(b, n, &st), 0);
-	cr_assert_eq(st.state, STATUS_FAILED);
+	cr_assert_eq(st.rx.state, STATUS_FAILED);
 	cr_assert_eq(st.failed.step, STEP_SETUID);
 	cr_assert_eq(st.failed.err, EPERM);
 	/* EXEC, then execve failed. */
@@ -1206,7 +1207,7 @@ Test(fdpass, status_pipe_refuses_bad_frames)
 {
 	/* The old format: a mark byte and a headerless failure. */
 	static const uint8_t old[] = { 0x78, 0, 0, 0, STEP_EXEC, 0, 0, 0, 2 };
-	struct msg_status st;
+	struct status_rx st;
 	uint8_t b[128];
 	size_t n;
 	int before = count_fds();
@@ -1219,7 +1220,7 @@ Test(fdpass, status_pipe_refuses_bad_frames)
 	n = status_bytes(b, 1, 0, 0);
 	n += status_bytes(b + n, 1, 0, 0);
 	cr_assert_eq(status_of(b, n, &st), E_BAD_TYPE);
-	cr_assert_eq(st.state, STATUS_EXEC);
+	cr_assert_eq(st.rx.state, STATUS_EXEC);
 	/* A failure of another step after EXEC. */
 	n = status_bytes(b, 1, STEP_SETUID, EPERM);
 	cr_assert_eq(status_of(b, n, &st), E_BAD_VALUE);
@@ -1242,14 +1243,14 @@ Test(fdpass, status_pipe_refuses_bad_frames)
 	memset(b + MSG_HDR_LEN, 0, 4);
 	cr_assert_eq(status_of(b, MSG_HDR_LEN + 4, &st), E_BAD_TYPE);
 	msg_hdr_pack(b, MSG_SPAWN_EXEC, 0, 1);
-	cr_assert_eq(status_of(b, MSG_HDR_LEN + 1, &st), E_TRAILING);
+	cr_assert_eq(status_of(b, MSG_HDR_LEN + 1, &st), E_TOO_LONG);
 	cr_assert_eq(count_fds(), before);
 }
 
 Test(fdpass, status_pipe_waits_for_a_whole_frame)
 {
 	struct msgreader r;
-	struct msg_status st;
+	struct status_rx st;
 	uint8_t b[64];
 	size_t n = status_bytes(b, 1, STEP_EXEC, ENOENT);
 	int p[2];
@@ -1257,17 +1258,17 @@ Test(fdpass, status_pipe_waits_for_a_whole_frame)
 	make_pipe(p);
 	memset(&st, 0, sizeof(st));
 	msgreader_init(&r, MSG_MAX_STATUS, 0);
-	cr_assert_eq(msgreader_status(&r, p[0], &st), E_AGAIN);
+	cr_assert_eq(status_read(&r, p[0], &st), E_AGAIN);
 	cr_assert_eq(write(p[1], b, 7), 7);
-	cr_assert_eq(msgreader_status(&r, p[0], &st), E_AGAIN);
+	cr_assert_eq(status_read(&r, p[0], &st), E_AGAIN);
 	cr_assert_eq(write(p[1], b + 7, 10), 10);
-	cr_assert_eq(msgreader_status(&r, p[0], &st), E_AGAIN);
-	cr_assert_eq(st.state, STATUS_EXEC);
+	cr_assert_eq(status_read(&r, p[0], &st), E_AGAIN);
+	cr_assert_eq(st.rx.state, STATUS_EXEC);
 	cr_assert_eq(write(p[1], b + 17, n - 17), (ssize_t)(n - 17));
-	cr_assert_eq(msgreader_status(&r, p[0], &st), 0);
-	cr_assert_eq(st.state, STATUS_FAILED);
+	cr_assert_eq(status_read(&r, p[0], &st), 0);
+	cr_assert_eq(st.rx.state, STATUS_FAILED);
 	/* Its last word: nothing more is read. */
-	cr_assert_eq(msgreader_status(&r, p[0], &st), 0);
+	cr_assert_eq(status_read(&r, p[0], &st), 0);
 	msgreader_free(&r);
 	close_fds(p, 2);
 }

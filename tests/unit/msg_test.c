@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "errors.h"
 #include "msg.h"
+#include "monitor.h"
 
 /* Room for any payload these tests build. */
 #define TEST_BUF_MAX	(MSG_MAX_LEN + 4096)
@@ -755,18 +756,18 @@ Test(msg, spawn_exec_is_empty_and_strict)
 
 /* One frame of a status pipe: its header and payload, through st. */
 static int
-status_frame(struct msg_status *st, uint16_t type, uint16_t nfds,
+sframe(struct status_rx *st, uint16_t type, uint16_t nfds,
     const void *p, size_t n)
 {
 	const struct msg_hdr h = { MSG_MAGIC, type, nfds, (uint32_t)n };
 	struct buf b;
 
 	buf_view(&b, p, n);
-	return msg_decode_status(st, &h, &b);
+	return status_frame(st, &h, &b);
 }
 
 static int
-status_failed(struct msg_status *st, uint32_t step, int32_t err)
+status_failed(struct status_rx *st, uint32_t step, int32_t err)
 {
 	const struct msg_failed f = { step, err };
 	struct buf b;
@@ -775,51 +776,51 @@ status_failed(struct msg_status *st, uint32_t step, int32_t err)
 	buf_init(&b, MSG_MAX_STATUS);
 	cr_assert_eq(msg_encode_failed(&b, &f), 0);
 	cr_assert_leq(b.len, MSG_MAX_STATUS);
-	r = status_frame(st, MSG_MON_FAILED, 0, b.d, b.len);
+	r = sframe(st, MSG_MON_FAILED, 0, b.d, b.len);
 	buf_free(&b);
 	return r;
 }
 
 Test(msg, status_accepts_the_four_orders)
 {
-	struct msg_status st;
+	struct status_rx st;
 
 	/* Nothing (the end follows: the spawner died), EXEC (the program
 	 * runs), FAILED, EXEC then the failure of execve. */
 	memset(&st, 0, sizeof(st));
-	cr_assert_eq(st.state, STATUS_SETUP);
-	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0), 0);
-	cr_assert_eq(st.state, STATUS_EXEC);
+	cr_assert_eq(st.rx.state, STATUS_SETUP);
+	cr_assert_eq(sframe(&st, MSG_SPAWN_EXEC, 0, NULL, 0), 0);
+	cr_assert_eq(st.rx.state, STATUS_EXEC);
 	memset(&st, 0, sizeof(st));
 	cr_assert_eq(status_failed(&st, STEP_SETUID, EPERM), 0);
-	cr_assert_eq(st.state, STATUS_FAILED);
+	cr_assert_eq(st.rx.state, STATUS_FAILED);
 	cr_assert_eq(st.failed.step, STEP_SETUID);
 	cr_assert_eq(st.failed.err, EPERM);
 	memset(&st, 0, sizeof(st));
-	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0), 0);
+	cr_assert_eq(sframe(&st, MSG_SPAWN_EXEC, 0, NULL, 0), 0);
 	cr_assert_eq(status_failed(&st, STEP_EXEC, ENOENT), 0);
-	cr_assert_eq(st.state, STATUS_FAILED);
+	cr_assert_eq(st.rx.state, STATUS_FAILED);
 	cr_assert_eq(st.failed.step, STEP_EXEC);
 	cr_assert_eq(st.failed.err, ENOENT);
 }
 
 Test(msg, status_refuses_what_breaks_the_order)
 {
-	struct msg_status st;
+	struct status_rx st;
 
 	memset(&st, 0, sizeof(st));
-	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0), 0);
+	cr_assert_eq(sframe(&st, MSG_SPAWN_EXEC, 0, NULL, 0), 0);
 	/* A second EXEC, a failure of another step than execve. */
-	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0),
+	cr_assert_eq(sframe(&st, MSG_SPAWN_EXEC, 0, NULL, 0),
 	    E_BAD_TYPE);
 	cr_assert_eq(status_failed(&st, STEP_SETUID, EPERM), E_BAD_VALUE);
-	cr_assert_eq(st.state, STATUS_EXEC);	/* unchanged */
+	cr_assert_eq(st.rx.state, STATUS_EXEC);	/* unchanged */
 	/* Anything after a failure. */
 	cr_assert_eq(status_failed(&st, STEP_EXEC, ENOENT), 0);
-	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, NULL, 0),
+	cr_assert_eq(sframe(&st, MSG_SPAWN_EXEC, 0, NULL, 0),
 	    E_BAD_TYPE);
 	cr_assert_eq(status_failed(&st, STEP_EXEC, ENOENT), E_BAD_TYPE);
-	cr_assert_eq(st.state, STATUS_FAILED);
+	cr_assert_eq(st.rx.state, STATUS_FAILED);
 	cr_assert_eq(st.failed.step, STEP_EXEC);
 }
 
@@ -830,27 +831,27 @@ Test(msg, status_refuses_other_types_fds_and_bad_payloads)
 		MSG_MON_ERROR, MSG_SPAWN_FDS, MSG_SPAWN_PTY, 43, 0, 0xffff,
 	};
 	const uint8_t bytes[MSG_MAX_STATUS + 1] = { 0, 0, 0, STEP_EXEC };
-	struct msg_status st;
+	struct status_rx st;
 	size_t i;
 
 	memset(&st, 0, sizeof(st));
 	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		cr_assert_eq(status_frame(&st, others[i], 0, bytes, 8),
+		cr_assert_eq(sframe(&st, others[i], 0, bytes, 8),
 		    E_BAD_TYPE, "type %u", others[i]);
-	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 1, NULL, 0),
+	cr_assert_eq(sframe(&st, MSG_SPAWN_EXEC, 1, NULL, 0),
 	    E_FD_COUNT);
-	cr_assert_eq(status_frame(&st, MSG_MON_FAILED, 1, bytes, 8),
+	cr_assert_eq(sframe(&st, MSG_MON_FAILED, 1, bytes, 8),
 	    E_FD_COUNT);
-	cr_assert_eq(status_frame(&st, MSG_SPAWN_EXEC, 0, bytes, 1),
-	    E_TRAILING);
-	cr_assert_eq(status_frame(&st, MSG_MON_FAILED, 0, bytes, 7), E_SHORT);
-	cr_assert_eq(status_frame(&st, MSG_MON_FAILED, 0, bytes, 9),
-	    E_TRAILING);
+	cr_assert_eq(sframe(&st, MSG_SPAWN_EXEC, 0, bytes, 1),
+	    E_TOO_LONG);
+	cr_assert_eq(sframe(&st, MSG_MON_FAILED, 0, bytes, 7), E_SHORT);
+	cr_assert_eq(sframe(&st, MSG_MON_FAILED, 0, bytes, 9),
+	    E_TOO_LONG);
 	cr_assert_eq(status_failed(&st, 0, 0), E_BAD_VALUE);
 	cr_assert_eq(status_failed(&st, STEP_MAX + 1, 0), E_BAD_VALUE);
 	cr_assert_eq(status_failed(&st, STEP_EXEC, 4096), E_BAD_VALUE);
-	cr_assert_eq(st.state, STATUS_SETUP);
-	cr_assert_eq(status_frame(&st, MSG_MON_FAILED, 0, bytes, 8), 0);
+	cr_assert_eq(st.rx.state, STATUS_SETUP);
+	cr_assert_eq(sframe(&st, MSG_MON_FAILED, 0, bytes, 8), 0);
 }
 
 Test(msg, spawn_err_str)
