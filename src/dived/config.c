@@ -139,7 +139,7 @@ config_load(const struct dived_opts *o)
 
 /* --check-config FILE --as-client USER [--as-target USER] -- CMD ARGS */
 static int
-check_request(const struct dived_opts *o, const struct conf *pol)
+check_as_client(const struct dived_opts *o, const struct conf *pol)
 {
 	struct facts_check k;
 	const struct facts *f = &k.f;
@@ -189,7 +189,7 @@ config_check(const struct dived_opts *o)
 		printf("%s: %zu rule%s, no errors\n", o->check_config,
 		    pol->nrules, pol->nrules == 1 ? "" : "s");
 	else
-		r = check_request(&co, pol);
+		r = check_as_client(&co, pol);
 	conf_free(pol);
 	free(pol);
 	return r;

@@ -77,14 +77,11 @@ void listener_serve(const struct lconf *c, const struct msg_session *m,
     int cfd, int mfd) __attribute__((noreturn));
 
 /*
- * Pure steps of session.c, not static so that tests/unit/session_test.c
- * can call them.
- * check_allowed: 0, or the E_* code refusing a request that asks for an
- * item the server said (MSG_HELLO flags in c) it does not take.
+ * A pure step of session.c, not static so that tests/unit/session_test.c
+ * can call it (the request's admissibility is admit_request, admit.h).
  * dedup_env: keep only the first entry of each name in r's environment,
  * in their order (r->envp and r->envc are rewritten); 0 or E_NOMEM.
  */
-int check_allowed(const struct lconf *c, const struct req_exec *r);
 int dedup_env(struct req_exec *r);
 
 #endif

@@ -212,13 +212,6 @@ struct spawn_args {
 	const struct ns_kept *ns;	/* -N, opened at start-up */
 };
 
-/*
- * Written on the status pipe just before execve: the end of the pipe
- * without it means the spawner ended before executing the program.  (A
- * struct msg_failed, which may follow, starts with a zero byte.)
- */
-#define SPAWN_EXEC_MARK 0x78u
-
 /* The monitor's side of a spawner being started (launch.c). */
 struct spawn_handle {
 	int fdsock;		/* for the listener: the client's fds go here */

@@ -1875,17 +1875,23 @@ fam_passfd(const char *u1, const char *u2)
 	(void)fflush(stdout);
 	if ((a = fork()) < 0)
 		die("fork");
+	/* U1's process stays until the request is answered: dived
+	 * identifies a client by its connecting process, and refuses one
+	 * whose process is gone before the connection is accepted. */
 	if (a == 0) {
+		(void)close(sv[0]);
 		become(u1);
 		if ((fd = dial()) < 0)
 			die("connect");
-		_exit(send_part(sv[1], &one, 1, &fd, 1) ? 0 : 1);
+		if (!send_part(sv[1], &one, 1, &fd, 1))
+			_exit(1);
+		(void)close(fd);
+		(void)!read(sv[1], &one, 1);	/* until the parent is done */
+		_exit(0);
 	}
 	(void)close(sv[1]);
 	if ((fd = recv_fd(sv[0])) < 0)
 		die("receive");
-	while (waitpid(a, &st, 0) < 0 && errno == EINTR)
-		;
 	if ((b = fork()) < 0)
 		die("fork");
 	if (b == 0) {
@@ -1900,6 +1906,9 @@ fam_passfd(const char *u1, const char *u2)
 	}
 	(void)close(fd);
 	while (waitpid(b, &st, 0) < 0 && errno == EINTR)
+		;
+	(void)close(sv[0]);
+	while (waitpid(a, &st, 0) < 0 && errno == EINTR)
 		;
 }
 
