@@ -131,6 +131,13 @@ msgreader_init(struct msgreader *r, size_t max_len, size_t max_fds)
 }
 
 void
+msgreader_init_pipe(struct msgreader *r, size_t max_len)
+{
+	msgreader_init(r, max_len, 0);
+	r->pipe = 1;
+}
+
+void
 msgreader_next(struct msgreader *r)
 {
 	fdpass_close_all(r->fds, r->nfds);
@@ -216,11 +223,6 @@ recv_some(struct msgreader *r, int sock, uint8_t *dst, size_t want,
 		n = is_pipe ? read(sock, dst, want) :
 		    recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	/* A pipe carries no descriptors: read it (a spawner's status). */
-	if (n < 0 && errno == ENOTSOCK && !is_pipe) {
-		r->pipe = 1;
-		return recv_some(r, sock, dst, want, got);
-	}
 	/* A peer that closed with our bytes unread resets the connection:
 	 * the end, between frames, as much as a plain close. */
 	if (n < 0 && errno == ECONNRESET)

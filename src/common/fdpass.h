@@ -41,11 +41,13 @@ struct msgreader {
 	size_t nfds;
 	size_t max_len;		/* payload limit for this peer */
 	size_t max_fds;		/* descriptor limit for this peer */
-	int pipe;		/* reading a pipe: no descriptors */
+	int pipe;		/* a pipe (msgreader_init_pipe): read(2) */
 };
 
 /* msgreader_init: prepare a reader with its limits (max_fds <= 253). */
 void msgreader_init(struct msgreader *r, size_t max_len, size_t max_fds);
+/* msgreader_init_pipe: the same for a pipe (read(2); no descriptors). */
+void msgreader_init_pipe(struct msgreader *r, size_t max_len);
 
 /*
  * msgreader_read: read what is available of the current frame.

@@ -274,7 +274,7 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 	s->child = h.pid;
 	s->statusfd = h.statusfd;
 	/* Frames as on every channel; a pipe carries no descriptors. */
-	msgreader_init(&s->srd, MSG_MAX_STATUS, 0);
+	msgreader_init_pipe(&s->srd, MSG_MAX_STATUS);
 	ep_add(c, s->statusfd, &s->stag);
 	return;
  fail:

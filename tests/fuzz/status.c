@@ -106,7 +106,7 @@ fz_status_stream(const uint8_t *d, size_t n, size_t chunk)
 	REQUIRE(pipe2(p, O_CLOEXEC) == 0);
 	REQUIRE(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0);
 	memset(&st, 0, sizeof(st));
-	msgreader_init(&rd, MSG_MAX_STATUS, 0);
+	msgreader_init_pipe(&rd, MSG_MAX_STATUS);
 	for (off = 0; off < n && r == E_AGAIN; off += len) {
 		len = n - off < chunk ? n - off : chunk;
 		REQUIRE(write(p[1], d + off, len) == (ssize_t)len);

@@ -1107,7 +1107,7 @@ status_of(const void *bytes, size_t n, struct status_rx *st)
 	cr_assert_eq(write(p[1], bytes, n), (ssize_t)n);
 	cr_assert_eq(close(p[1]), 0);
 	memset(st, 0, sizeof(*st));
-	msgreader_init(&r, MSG_MAX_STATUS, 0);
+	msgreader_init_pipe(&r, MSG_MAX_STATUS);
 	ret = status_read(&r, p[0], st);
 	cr_assert_neq(ret, E_AGAIN);	/* the writer has gone */
 	msgreader_free(&r);
@@ -1163,7 +1163,7 @@ Test(fdpass, send_on_a_pipe_writes_one_frame)
 	/* And the reader reads a pipe. */
 	make_pipe(p);
 	cr_assert_eq(fdpass_send(p[1], MSG_MON_FAILED, &b, NULL, 0), 0);
-	msgreader_init(&r, MSG_MAX_STATUS, 0);
+	msgreader_init_pipe(&r, MSG_MAX_STATUS);
 	cr_assert_eq(msgreader_read(&r, p[0]), 0);
 	cr_assert_eq(r.h.type, MSG_MON_FAILED);
 	cr_assert_eq(r.payload.len, 8);
@@ -1257,7 +1257,7 @@ Test(fdpass, status_pipe_waits_for_a_whole_frame)
 
 	make_pipe(p);
 	memset(&st, 0, sizeof(st));
-	msgreader_init(&r, MSG_MAX_STATUS, 0);
+	msgreader_init_pipe(&r, MSG_MAX_STATUS);
 	cr_assert_eq(status_read(&r, p[0], &st), E_AGAIN);
 	cr_assert_eq(write(p[1], b, 7), 7);
 	cr_assert_eq(status_read(&r, p[0], &st), E_AGAIN);
