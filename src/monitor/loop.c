@@ -265,12 +265,11 @@ spawn(struct ctx *c, struct session *s, const struct req_exec *req)
 		s->state = S_ENDED;
 		return;
 	}
-	err = spawn_start(&a, &h);
-	plan_free(&plan);
-	if (err != 0) {
+	if ((err = spawn_start(&a, &h)) != 0) {
 		what = "fork";
 		goto fail;
 	}
+	plan_free(&plan);	/* the spawner has its copy */
 	s->child = h.pid;
 	s->statusfd = h.statusfd;
 	/* Frames as on every channel; a pipe carries no descriptors. */
